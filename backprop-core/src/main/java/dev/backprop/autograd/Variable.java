@@ -1,0 +1,232 @@
+package dev.backprop.autograd;
+
+import dev.backprop.kernel.Tensors;
+import dev.backprop.tensor.Shape;
+import dev.backprop.tensor.Tensor;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A value on the tape: a {@link Tensor}, and for values that need one, its gradient dL/d(value).
+ *
+ * <p>Leaves are created by the user ({@link #param}, {@link #constant}); every other variable is the output of a
+ * differentiable operation (see {@link Ops}), which records a {@link Node} holding its inputs and its backward rule.
+ * This is the forward pass of the lecture's §1.1: each operation caches what its backward needs. {@link #backward()}
+ * is the backward pass: it walks the graph once in reverse topological order, and each node turns
+ * dL/d(output) into dL/d(inputs), which are summed into the inputs' gradients.
+ *
+ * <p>Only leaves that {@link #requiresGrad()} keep their gradient in {@link #grad()}; intermediate gradients are
+ * dropped unless {@link #retainGrad()} was called (diagnostics use that to read dL/d(activation)).
+ */
+public final class Variable {
+    private final Tensor value;
+    private final boolean requiresGrad;
+    private Node node;
+    private Tensor grad;
+    private boolean retainGrad;
+    private String name;
+
+    private Variable(Tensor value, boolean requiresGrad, Node node) {
+        this.value = value;
+        this.requiresGrad = requiresGrad;
+        this.node = node;
+    }
+
+    /** A leaf whose gradient is accumulated by {@link #backward()} (a trainable parameter). */
+    public static Variable param(Tensor value) {
+        return new Variable(value, true, null);
+    }
+
+    /** A leaf that needs no gradient (inputs, targets). */
+    public static Variable constant(Tensor value) {
+        return new Variable(value, false, null);
+    }
+
+    /**
+     * Records the output of an operation. If no input requires a gradient, or inside {@link NoGrad}, nothing is
+     * recorded and the result is a constant.
+     *
+     * @param op name of the operation, used in error messages and diagnostics
+     * @param output the forward result
+     * @param backward the rule mapping dL/d(output) to dL/d(inputs)
+     * @param inputs the operation's inputs, in the order {@code backward} returns their gradients
+     */
+    public static Variable op(String op, Tensor output, BackwardFn backward, Variable... inputs) {
+        if (NoGrad.active()) {
+            return constant(output);
+        }
+        for (Variable in : inputs) {
+            if (in.requiresGrad) {
+                return new Variable(output, true, new Node(op, inputs, backward));
+            }
+        }
+        return constant(output);
+    }
+
+    /** The value. */
+    public Tensor value() {
+        return value;
+    }
+
+    /** Shape of the value. */
+    public Shape shape() {
+        return value.shape();
+    }
+
+    /** True for parameters and for results of operations on them. */
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /** True for variables created by the user rather than by an operation. */
+    public boolean isLeaf() {
+        return node == null;
+    }
+
+    /** Name of the operation that produced this variable, or "leaf". */
+    public String opName() {
+        return node == null ? "leaf" : node.op;
+    }
+
+    /** Optional name (a parameter's name, a layer's output), used in messages. */
+    public String name() {
+        return name;
+    }
+
+    public Variable named(String n) {
+        this.name = n;
+        return this;
+    }
+
+    /** The accumulated gradient dL/d(this), or null before any backward pass reached it. */
+    public Tensor grad() {
+        return grad;
+    }
+
+    /** Sets the gradient (optimizers and tests use this; null clears it). */
+    public void setGrad(Tensor g) {
+        if (g != null) {
+            value.requireSameShape(g, "setGrad");
+        }
+        this.grad = g;
+    }
+
+    /** Clears the gradient. */
+    public void zeroGrad() {
+        this.grad = null;
+    }
+
+    /** Keeps this intermediate variable's gradient after backward, so that it can be read with {@link #grad()}. */
+    public Variable retainGrad() {
+        this.retainGrad = true;
+        return this;
+    }
+
+    /** Backward from a scalar: dL/dL = 1. */
+    public void backward() {
+        if (value.size() != 1) {
+            throw new IllegalArgumentException("backward() without a seed gradient needs a scalar, got shape "
+                    + value.shape() + "; pass dL/d(output) to backward(Tensor)");
+        }
+        backward(Tensor.full(value.dtype(), 1.0, value.shape().dims()));
+    }
+
+    /**
+     * Backward pass from this variable with the given seed gradient dL/d(this).
+     *
+     * @throws IllegalArgumentException if the seed's shape differs from this variable's
+     * @throws IllegalStateException if this graph was already freed by an earlier backward pass
+     */
+    public void backward(Tensor seed) {
+        value.requireSameShape(seed, "backward seed");
+        if (!requiresGrad) {
+            throw new IllegalStateException("backward() on a value that does not require a gradient (op '"
+                    + opName() + "'): no parameter contributed to it, or it was computed under NoGrad");
+        }
+        List<Variable> order = topologicalOrder();
+        Map<Variable, Tensor> grads = new IdentityHashMap<>();
+        grads.put(this, seed);
+        for (int k = order.size() - 1; k >= 0; k--) {
+            Variable v = order.get(k);
+            Tensor g = grads.remove(v);
+            if (g == null) {
+                continue;
+            }
+            if (v.node == null || v.retainGrad) {
+                v.accumulate(g);
+            }
+            Node n = v.node;
+            if (n == null) {
+                continue;
+            }
+            if (n.backward == null) {
+                throw new IllegalStateException("backward through '" + n.op
+                        + "' a second time: its graph was freed by the first backward pass; run the forward pass again");
+            }
+            Tensor[] inGrads = n.backward.apply(g);
+            n.backward = null; // free what the forward pass cached
+            for (int i = 0; i < n.inputs.length; i++) {
+                Variable in = n.inputs[i];
+                Tensor ig = inGrads[i];
+                if (!in.requiresGrad || ig == null) {
+                    continue;
+                }
+                if (!ig.shape().equals(in.value.shape())) {
+                    throw new IllegalStateException("backward of '" + n.op + "' returned a gradient of shape "
+                            + ig.shape() + " for input " + i + " of shape " + in.value.shape());
+                }
+                Tensor prev = grads.get(in);
+                if (prev == null) {
+                    grads.put(in, ig);
+                } else {
+                    // the first gradient may be shared with the caller; sum into a fresh tensor
+                    Tensor sum = prev.copy();
+                    Tensors.addInto(sum, ig);
+                    grads.put(in, sum);
+                }
+            }
+        }
+    }
+
+    private void accumulate(Tensor g) {
+        if (grad == null) {
+            grad = g.copy();
+        } else {
+            Tensors.addInto(grad, g);
+        }
+    }
+
+    /** Variables reachable from this one, each after all of its inputs (iterative DFS: no stack overflow). */
+    private List<Variable> topologicalOrder() {
+        List<Variable> order = new ArrayList<>();
+        Map<Variable, Boolean> seen = new IdentityHashMap<>();
+        ArrayDeque<Object[]> stack = new ArrayDeque<>();
+        stack.push(new Object[] {this, 0});
+        seen.put(this, Boolean.TRUE);
+        while (!stack.isEmpty()) {
+            Object[] frame = stack.peek();
+            Variable v = (Variable) frame[0];
+            int next = (Integer) frame[1];
+            Variable[] inputs = v.node == null ? new Variable[0] : v.node.inputs;
+            if (next < inputs.length) {
+                frame[1] = next + 1;
+                Variable in = inputs[next];
+                if (in.requiresGrad && seen.put(in, Boolean.TRUE) == null) {
+                    stack.push(new Object[] {in, 0});
+                }
+            } else {
+                stack.pop();
+                order.add(v);
+            }
+        }
+        return order;
+    }
+
+    @Override
+    public String toString() {
+        return "Variable(" + (name != null ? name + ", " : "") + opName() + ", " + value + ")";
+    }
+}
