@@ -1,0 +1,198 @@
+package dev.backprop.nn;
+
+import dev.backprop.autograd.Variable;
+import dev.backprop.tensor.DType;
+import dev.backprop.tensor.Tensor;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Batch normalization over the batch dimension of x [N, F] (Ioffe and Szegedy, 2015), as PyTorch's BatchNorm1d.
+ *
+ * <p>Training: μ_j = (1/N) Σ_i x_ij, σ²_j = (1/N) Σ_i (x_ij − μ_j)² (biased), x̂ = (x − μ)/√(σ² + ε),
+ * y = γ·x̂ + β; the running statistics become r_μ ← (1 − m)·r_μ + m·μ and r_σ² ← (1 − m)·r_σ² + m·σ²·N/(N − 1)
+ * (unbiased). Evaluation: x̂ = (x − r_μ)/√(r_σ² + ε). One fused operation with the hand-written backward
+ * (training mode, with s = 1/√(σ² + ε) and g = dL/dy·γ):
+ * dL/dx = (s/N)·(N·g − Σ_i g − x̂·Σ_i g·x̂), dL/dγ = Σ_i dL/dy·x̂, dL/dβ = Σ_i dL/dy; in evaluation dL/dx = g·s.
+ *
+ * <p>State names as in PyTorch: weight (γ, {@link Role#BN_SCALE}), bias (β, {@link Role#BN_SHIFT}),
+ * buffers running_mean, running_var and num_batches_tracked (saved as an F64 scalar; PyTorch uses int64, and
+ * loads it either way). Arithmetic is done in double precision and rounded to the layer's dtype.
+ */
+public final class BatchNorm1d extends Module {
+    private final int features;
+    private final double eps;
+    private final double momentum;
+    private final Parameter weight;
+    private final Parameter bias;
+    private final Tensor runningMean;
+    private final Tensor runningVar;
+    private final Tensor numBatchesTracked = Tensor.scalar(DType.F64, 0);
+
+    public BatchNorm1d(int features, double eps, double momentum, DType dtype) {
+        if (features <= 0) {
+            throw new IllegalArgumentException("BatchNorm1d needs features >= 1, got " + features);
+        }
+        if (!(eps > 0)) {
+            throw new IllegalArgumentException("invalid batch-norm eps: " + eps);
+        }
+        if (!(momentum >= 0 && momentum <= 1)) {
+            throw new IllegalArgumentException("invalid batch-norm momentum: " + momentum + " (must be in [0, 1])");
+        }
+        this.features = features;
+        this.eps = eps;
+        this.momentum = momentum;
+        this.weight = Parameter.of("weight", Role.BN_SCALE, Tensor.ones(dtype, features));
+        this.bias = Parameter.of("bias", Role.BN_SHIFT, Tensor.zeros(dtype, features));
+        this.runningMean = Tensor.zeros(dtype, features);
+        this.runningVar = Tensor.ones(dtype, features);
+    }
+
+    /** PyTorch's defaults: eps = 1e-5, momentum = 0.1. */
+    public BatchNorm1d(int features, DType dtype) {
+        this(features, 1e-5, 0.1, dtype);
+    }
+
+    public Parameter weight() {
+        return weight;
+    }
+
+    public Parameter bias() {
+        return bias;
+    }
+
+    public Tensor runningMean() {
+        return runningMean;
+    }
+
+    public Tensor runningVar() {
+        return runningVar;
+    }
+
+    @Override
+    public Variable forward(Variable x) {
+        Tensor in = x.value();
+        if (in.rank() != 2 || in.dim(1) != features) {
+            throw new IllegalArgumentException(describe() + " got input of shape " + in.shape()
+                    + ", expected [N, " + features + "]");
+        }
+        int n = in.dim(0);
+        if (isTraining() && n < 2) {
+            throw new IllegalArgumentException(describe() + " in training mode needs more than one sample per "
+                    + "feature, got input of shape " + in.shape());
+        }
+        double[] mean = new double[features];
+        double[] var = new double[features];
+        if (isTraining()) {
+            batchStatistics(in, mean, var);
+            updateRunning(mean, var, n);
+        } else {
+            for (int j = 0; j < features; j++) {
+                mean[j] = runningMean.getFlat(j);
+                var[j] = runningVar.getFlat(j);
+            }
+        }
+        double[] invStd = new double[features];
+        for (int j = 0; j < features; j++) {
+            invStd[j] = 1 / Math.sqrt(var[j] + eps);
+        }
+        Tensor xhat = Tensor.zeros(DType.F64, n, features);
+        Tensor y = Tensor.zeros(in.dtype(), n, features);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < features; j++) {
+                double h = (in.getFlat(i * features + j) - mean[j]) * invStd[j];
+                xhat.setFlat(i * features + j, h);
+                y.setFlat(i * features + j, weight.value().getFlat(j) * h + bias.value().getFlat(j));
+            }
+        }
+        boolean batchStats = isTraining();
+        double[] gamma = weight.value().toDoubleArray();
+        return Variable.op("batch_norm", y, g -> backward(g, xhat, gamma, invStd, batchStats, in.dtype()),
+                x, weight.variable(), bias.variable());
+    }
+
+    private void batchStatistics(Tensor in, double[] mean, double[] var) {
+        int n = in.dim(0);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < features; j++) {
+                mean[j] += in.getFlat(i * features + j);
+            }
+        }
+        for (int j = 0; j < features; j++) {
+            mean[j] /= n;
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < features; j++) {
+                double d = in.getFlat(i * features + j) - mean[j];
+                var[j] += d * d;
+            }
+        }
+        for (int j = 0; j < features; j++) {
+            var[j] /= n;
+        }
+    }
+
+    private void updateRunning(double[] mean, double[] var, int n) {
+        for (int j = 0; j < features; j++) {
+            runningMean.setFlat(j, (1 - momentum) * runningMean.getFlat(j) + momentum * mean[j]);
+            double unbiased = var[j] * n / (n - 1);
+            runningVar.setFlat(j, (1 - momentum) * runningVar.getFlat(j) + momentum * unbiased);
+        }
+        numBatchesTracked.setFlat(0, numBatchesTracked.getFlat(0) + 1);
+    }
+
+    private Tensor[] backward(Tensor g, Tensor xhat, double[] gamma, double[] invStd, boolean batchStats, DType dtype) {
+        int n = g.dim(0);
+        double[] sumG = new double[features];
+        double[] sumGx = new double[features];
+        Tensor dGamma = Tensor.zeros(dtype, features);
+        Tensor dBeta = Tensor.zeros(dtype, features);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < features; j++) {
+                double dy = g.getFlat(i * features + j);
+                sumG[j] += dy;
+                sumGx[j] += dy * xhat.getFlat(i * features + j);
+            }
+        }
+        for (int j = 0; j < features; j++) {
+            dGamma.setFlat(j, sumGx[j]);
+            dBeta.setFlat(j, sumG[j]);
+        }
+        Tensor dx = Tensor.zeros(dtype, n, features);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < features; j++) {
+                int k = i * features + j;
+                double v = batchStats
+                        ? gamma[j] * invStd[j] / n * (n * g.getFlat(k) - sumG[j] - xhat.getFlat(k) * sumGx[j])
+                        : gamma[j] * invStd[j] * g.getFlat(k);
+                dx.setFlat(k, v);
+            }
+        }
+        return new Tensor[] {dx, dGamma, dBeta};
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return List.of(weight, bias);
+    }
+
+    @Override
+    public Map<String, Tensor> buffers() {
+        Map<String, Tensor> b = new LinkedHashMap<>();
+        b.put("running_mean", runningMean);
+        b.put("running_var", runningVar);
+        b.put("num_batches_tracked", numBatchesTracked);
+        return b;
+    }
+
+    @Override
+    public LayerSpec spec() {
+        return new LayerSpec.BatchNorm1d(features, eps, momentum);
+    }
+
+    @Override
+    public String describe() {
+        return "BatchNorm1d(" + features + ")";
+    }
+}

@@ -1,0 +1,18 @@
+package dev.backprop.nn;
+
+import dev.backprop.autograd.Ops;
+import dev.backprop.autograd.Variable;
+
+/** Gaussian error linear unit, exact form: φ(x) = x·Φ(x) = x·(1 + erf(x/√2))/2. */
+public final class GELU extends Activation {
+
+    @Override
+    public Variable forward(Variable x) {
+        return Ops.gelu(requireInput(x, "GELU"));
+    }
+
+    @Override
+    public String kind() {
+        return "gelu";
+    }
+}

@@ -1,0 +1,17 @@
+package dev.backprop.nn;
+
+import dev.backprop.autograd.Variable;
+
+/** The identity φ(x) = x (a placeholder layer). */
+public final class Identity extends Activation {
+
+    @Override
+    public Variable forward(Variable x) {
+        return requireInput(x, "Identity");
+    }
+
+    @Override
+    public String kind() {
+        return "identity";
+    }
+}

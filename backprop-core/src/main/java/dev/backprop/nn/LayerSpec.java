@@ -1,0 +1,87 @@
+package dev.backprop.nn;
+
+import dev.backprop.tensor.DType;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The architecture of a layer as plain data: what a model file's architecture JSON holds, and what
+ * {@link #build} turns back into a {@link Module}. Weights are not part of a spec; {@link #build} initializes them
+ * with {@code Init.defaultFor} from the seed.
+ */
+public sealed interface LayerSpec {
+
+    /**
+     * A new module with freshly initialized parameters; the same seed gives the same parameters. A {@link Linear}
+     * built alone is initialized as if no activation followed it (Xavier-uniform, gain 1);
+     * {@link dev.backprop.nn.Sequential#fromSpecs} uses the activation that follows each Linear instead.
+     */
+    Module build(DType dtype, long seed);
+
+    /** {@code dev.backprop.nn.Linear}: y = x·Wᵀ + b with W of shape [out, in]. */
+    record Linear(int in, int out, boolean bias) implements LayerSpec {
+        public Linear {
+            if (in <= 0 || out <= 0) {
+                throw new IllegalArgumentException("Linear needs positive sizes, got in=" + in + ", out=" + out);
+            }
+        }
+
+        @Override
+        public Module build(DType dtype, long seed) {
+            dev.backprop.nn.Linear l = new dev.backprop.nn.Linear(in, out, bias, dtype);
+            l.resetParameters("identity", new SplittableRandom(seed));
+            return l;
+        }
+    }
+
+    /**
+     * A parameter-free activation. {@code kind}: sigmoid, tanh, relu, leaky_relu (param = negative slope),
+     * elu (param = α), gelu, silu, softmax, identity; {@code param} is ignored (write 0) for the others.
+     */
+    record Activation(String kind, double param) implements LayerSpec {
+        public Activation {
+            dev.backprop.nn.Activation.of(kind, param); // validates the kind
+        }
+
+        @Override
+        public Module build(DType dtype, long seed) {
+            return dev.backprop.nn.Activation.of(kind, param);
+        }
+    }
+
+    /** {@code dev.backprop.nn.PReLU} with one shared slope (numParameters = 1) or one per feature; slopes start at 0.25. */
+    record PReLU(int numParameters) implements LayerSpec {
+        @Override
+        public Module build(DType dtype, long seed) {
+            return new dev.backprop.nn.PReLU(numParameters, 0.25, dtype);
+        }
+    }
+
+    /** {@code dev.backprop.nn.Dropout} with drop probability p; its mask generator is seeded from the build seed. */
+    record Dropout(double p) implements LayerSpec {
+        @Override
+        public Module build(DType dtype, long seed) {
+            return new dev.backprop.nn.Dropout(p, seed);
+        }
+    }
+
+    /** {@code dev.backprop.nn.BatchNorm1d}. */
+    record BatchNorm1d(int features, double eps, double momentum) implements LayerSpec {
+        @Override
+        public Module build(DType dtype, long seed) {
+            return new dev.backprop.nn.BatchNorm1d(features, eps, momentum, dtype);
+        }
+    }
+
+    /** A {@link dev.backprop.nn.Sequential} of layers (what {@code Sequential.spec()} returns). */
+    record Sequence(List<LayerSpec> layers) implements LayerSpec {
+        public Sequence {
+            layers = List.copyOf(layers);
+        }
+
+        @Override
+        public Module build(DType dtype, long seed) {
+            return dev.backprop.nn.Sequential.fromSpecs(layers, dtype, seed);
+        }
+    }
+}

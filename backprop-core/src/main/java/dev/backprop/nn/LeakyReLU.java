@@ -1,0 +1,32 @@
+package dev.backprop.nn;
+
+import dev.backprop.autograd.Ops;
+import dev.backprop.autograd.Variable;
+
+/** Leaky ReLU: φ(x) = x for x &gt; 0, slope·x otherwise (fixed slope, PyTorch default 0.01). */
+public final class LeakyReLU extends Activation {
+    private final double slope;
+
+    /** A leaky ReLU with the given negative slope. */
+    public LeakyReLU(double slope) {
+        if (!Double.isFinite(slope)) {
+            throw new IllegalArgumentException("invalid leaky_relu slope: " + slope);
+        }
+        this.slope = slope;
+    }
+
+    @Override
+    public Variable forward(Variable x) {
+        return Ops.leakyRelu(requireInput(x, "LeakyReLU"), slope);
+    }
+
+    @Override
+    public String kind() {
+        return "leaky_relu";
+    }
+
+    @Override
+    public double param() {
+        return slope;
+    }
+}

@@ -1,0 +1,94 @@
+package dev.backprop.nn;
+
+import dev.backprop.autograd.Ops;
+import dev.backprop.autograd.Variable;
+import dev.backprop.nn.init.Init;
+import dev.backprop.nn.init.Initializer;
+import dev.backprop.tensor.DType;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A fully connected layer: y = x·Wᵀ + b for x of shape [N, in], with W of shape [out, in] (PyTorch's layout) and
+ * b of shape [out]. Parameters are allocated as zeros; {@link #resetParameters} or {@link #reset} fills them.
+ */
+public final class Linear extends Module {
+    private final int in;
+    private final int out;
+    private final Parameter weight;
+    private final Parameter bias;
+
+    public Linear(int in, int out, boolean bias, DType dtype) {
+        if (in <= 0 || out <= 0) {
+            throw new IllegalArgumentException("Linear needs positive sizes, got in=" + in + ", out=" + out);
+        }
+        this.in = in;
+        this.out = out;
+        this.weight = Parameter.of("weight", Role.WEIGHT, dev.backprop.tensor.Tensor.zeros(dtype, out, in));
+        this.bias = bias ? Parameter.of("bias", Role.BIAS, dev.backprop.tensor.Tensor.zeros(dtype, out)) : null;
+    }
+
+    /** Fills the weight with {@code weightInit} (fanIn = in, fanOut = out) and the bias with {@code biasInit}. */
+    public Linear reset(Initializer weightInit, Initializer biasInit, SplittableRandom rng) {
+        weightInit.init(weight.value(), in, out, rng);
+        if (bias != null) {
+            biasInit.init(bias.value(), in, out, rng);
+        }
+        return this;
+    }
+
+    /** The default initialization for a layer followed by {@code activation} (see {@code Init.defaultFor}). */
+    public Linear resetParameters(String activation, SplittableRandom rng) {
+        return reset(Init.defaultFor(Role.WEIGHT, activation), Init.defaultFor(Role.BIAS, activation), rng);
+    }
+
+    public int in() {
+        return in;
+    }
+
+    public int out() {
+        return out;
+    }
+
+    public Parameter weight() {
+        return weight;
+    }
+
+    /** The bias, or null for a layer without one. */
+    public Parameter bias() {
+        return bias;
+    }
+
+    @Override
+    public Variable forward(Variable x) {
+        if (x.value().rank() != 2 || x.value().dim(1) != in) {
+            throw new IllegalArgumentException(describe() + " got input of shape " + x.value().shape()
+                    + ", expected [N, " + in + "]");
+        }
+        if (x.value().dtype() != weight.value().dtype()) {
+            throw new IllegalArgumentException(describe() + " has " + weight.value().dtype() + " weights but got "
+                    + x.value().dtype() + " input of shape " + x.value().shape());
+        }
+        return Ops.linear(x, weight.variable(), bias == null ? null : bias.variable());
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return bias == null ? List.of(weight) : List.of(weight, bias);
+    }
+
+    @Override
+    public LayerSpec spec() {
+        return new LayerSpec.Linear(in, out, bias != null);
+    }
+
+    @Override
+    public int outFeatures(int inFeatures) {
+        return out;
+    }
+
+    @Override
+    public String describe() {
+        return "Linear(" + in + "->" + out + (bias == null ? ", no bias" : "") + ")";
+    }
+}

@@ -1,0 +1,18 @@
+package dev.backprop.nn;
+
+import dev.backprop.autograd.Ops;
+import dev.backprop.autograd.Variable;
+
+/** Sigmoid linear unit (swish): φ(x) = x·σ(x). */
+public final class SiLU extends Activation {
+
+    @Override
+    public Variable forward(Variable x) {
+        return Ops.silu(requireInput(x, "SiLU"));
+    }
+
+    @Override
+    public String kind() {
+        return "silu";
+    }
+}

@@ -1,0 +1,18 @@
+package dev.backprop.nn;
+
+import dev.backprop.autograd.Ops;
+import dev.backprop.autograd.Variable;
+
+/** Logistic sigmoid: φ(x) = 1 / (1 + e^(−x)) (lecture eq. 1.15). */
+public final class Sigmoid extends Activation {
+
+    @Override
+    public Variable forward(Variable x) {
+        return Ops.sigmoid(requireInput(x, "Sigmoid"));
+    }
+
+    @Override
+    public String kind() {
+        return "sigmoid";
+    }
+}

@@ -1,0 +1,18 @@
+package dev.backprop.nn;
+
+import dev.backprop.autograd.Ops;
+import dev.backprop.autograd.Variable;
+
+/** Hyperbolic tangent: φ(x) = (e^x − e^(−x)) / (e^x + e^(−x)) (lecture eq. 1.16). */
+public final class Tanh extends Activation {
+
+    @Override
+    public Variable forward(Variable x) {
+        return Ops.tanh(requireInput(x, "Tanh"));
+    }
+
+    @Override
+    public String kind() {
+        return "tanh";
+    }
+}

@@ -1,0 +1,135 @@
+package dev.backprop.nn.init;
+
+import dev.backprop.nn.Role;
+import java.util.Locale;
+
+/**
+ * Gains, per-role defaults and the command-line forms of the {@link Initializer}s.
+ *
+ * <p>The gain g of a nonlinearity φ is the factor that keeps the variance of activations constant from layer to
+ * layer when weights have variance g²/fan: for ReLU half of the inputs are zeroed, so g = √2 (He et al., 2015).
+ */
+public final class Init {
+    /** The command-line forms accepted by {@link #parse}. */
+    public static final String CHOICES = "he-normal|he-uniform|xavier-normal|xavier-uniform|lecun-normal|lecun-uniform"
+            + "|orthogonal|normal:STD|uniform:A|constant:V";
+
+    private Init() {}
+
+    /**
+     * The recommended gain for a nonlinearity (PyTorch's {@code calculate_gain} values):
+     * identity/linear/sigmoid/softmax 1; tanh 5/3; relu √2; leaky_relu and prelu √(2 / (1 + a²)) with
+     * {@code param} = a (NaN means PyTorch's default 0.01 for leaky_relu, 0.25 for prelu); selu 3/4.
+     * elu, gelu and silu, which behave like ReLU for large inputs, get √2 (an approximation, no closed form exists).
+     *
+     * @throws IllegalArgumentException for an unknown name, listing the known ones
+     */
+    public static double gain(String nonlinearity, double param) {
+        return switch (normalise(nonlinearity)) {
+            case "identity", "linear", "sigmoid", "softmax" -> 1.0;
+            case "tanh" -> 5.0 / 3.0;
+            case "relu", "elu", "gelu", "silu" -> Math.sqrt(2.0);
+            case "leaky_relu" -> leakyGain(Double.isNaN(param) ? 0.01 : param);
+            case "prelu" -> leakyGain(Double.isNaN(param) ? 0.25 : param);
+            case "selu" -> 0.75;
+            default -> throw new IllegalArgumentException("unknown nonlinearity '" + nonlinearity + "' for a gain; "
+                    + "known: identity, linear, sigmoid, softmax, tanh, relu, leaky_relu, prelu, elu, gelu, silu, selu");
+        };
+    }
+
+    private static double leakyGain(double a) {
+        return Math.sqrt(2.0 / (1 + a * a));
+    }
+
+    /** True for nonlinearities of the ReLU family, which get He (Kaiming) initialization by default. */
+    public static boolean isReluFamily(String nonlinearity) {
+        return switch (normalise(nonlinearity)) {
+            case "relu", "leaky_relu", "prelu", "elu", "gelu", "silu" -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * The default initializer for a parameter: weights followed by a ReLU-family activation get He-normal
+     * (Kaiming normal, fan-in, gain of that activation); other weights (sigmoid, tanh, none) get Xavier-uniform with
+     * the activation's gain; biases and batch-norm shifts 0; batch-norm scales 1; PReLU slopes 0.25.
+     *
+     * @param activation the nonlinearity that follows the layer, or null/"identity" when none does
+     */
+    public static Initializer defaultFor(Role role, String activation) {
+        return switch (role) {
+            case BIAS, BN_SHIFT -> new Initializer.Constant(0.0);
+            case BN_SCALE -> new Initializer.Constant(1.0);
+            case PRELU_ALPHA -> new Initializer.Constant(0.25);
+            case WEIGHT -> {
+                String act = activation == null ? "identity" : activation;
+                double g = gain(act, Double.NaN);
+                yield isReluFamily(act)
+                        ? new Initializer.KaimingNormal(Initializer.Mode.FAN_IN, g)
+                        : new Initializer.XavierUniform(g);
+            }
+        };
+    }
+
+    /**
+     * Parses a command-line form for weights that feed the given activation: he-normal and he-uniform use the
+     * activation's gain (√2 for ReLU) with fan-in, xavier-* use it too; normal:STD is N(0, STD²), uniform:A is
+     * U(−A, A), constant:V sets every weight to V.
+     *
+     * @throws IllegalArgumentException naming the bad text and listing {@link #CHOICES}
+     */
+    public static Initializer parse(String text, String activation) {
+        String s = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+        String act = activation == null ? "relu" : activation;
+        int colon = s.indexOf(':');
+        String head = colon < 0 ? s : s.substring(0, colon);
+        String arg = colon < 0 ? null : s.substring(colon + 1);
+        try {
+            Initializer init = switch (head) {
+                case "he-normal" -> new Initializer.KaimingNormal(Initializer.Mode.FAN_IN, gain(act, Double.NaN));
+                case "he-uniform" -> new Initializer.KaimingUniform(Initializer.Mode.FAN_IN, gain(act, Double.NaN));
+                case "xavier-normal" -> new Initializer.XavierNormal(gain(act, Double.NaN));
+                case "xavier-uniform" -> new Initializer.XavierUniform(gain(act, Double.NaN));
+                case "lecun-normal" -> new Initializer.LecunNormal();
+                case "lecun-uniform" -> new Initializer.LecunUniform();
+                case "orthogonal" -> new Initializer.Orthogonal(gain(act, Double.NaN));
+                case "normal" -> new Initializer.Normal(0.0, number(arg));
+                case "uniform" -> new Initializer.Uniform(-number(arg), number(arg));
+                case "constant" -> new Initializer.Constant(number(arg));
+                default -> null;
+            };
+            boolean needsArg = head.equals("normal") || head.equals("uniform") || head.equals("constant");
+            if (init != null && (arg == null) == needsArg) {
+                throw new IllegalArgumentException(head + " takes no argument");
+            }
+            if (init != null) {
+                return init;
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid initializer '" + text + "' (" + e.getMessage()
+                    + "); valid: " + CHOICES, e);
+        }
+        throw new IllegalArgumentException("unknown initializer '" + text + "'; valid: " + CHOICES);
+    }
+
+    /** {@link #parse(String, String)} for weights feeding a ReLU. */
+    public static Initializer parse(String text) {
+        return parse(text, "relu");
+    }
+
+    private static double number(String arg) {
+        if (arg == null) {
+            throw new IllegalArgumentException("missing number after ':'");
+        }
+        try {
+            return Double.parseDouble(arg);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a number: '" + arg + "'");
+        }
+    }
+
+    private static String normalise(String name) {
+        String s = name == null ? "identity" : name.trim().toLowerCase(Locale.ROOT).replace('-', '_');
+        return s.equals("leakyrelu") ? "leaky_relu" : s;
+    }
+}

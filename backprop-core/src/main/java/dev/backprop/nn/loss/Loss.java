@@ -1,0 +1,103 @@
+package dev.backprop.nn.loss;
+
+import dev.backprop.autograd.Ops;
+import dev.backprop.autograd.Reduction;
+import dev.backprop.autograd.Variable;
+import dev.backprop.tensor.Tensor;
+import java.util.Locale;
+
+/**
+ * A data loss L(output, targets), computed from raw network outputs (logits) by fused, numerically stable ops.
+ * Classification losses take integer labels, regression and binary losses a target tensor; {@link #compute} takes
+ * both and uses the one its kind needs.
+ */
+public sealed interface Loss {
+
+    /** The loss as a scalar variable; {@code labels} for {@link CrossEntropy}, {@code targets} for the others. */
+    Variable compute(Variable output, int[] labels, Tensor targets);
+
+    /** How per-sample losses are combined. */
+    Reduction reduction();
+
+    /** A short name: "cross_entropy", "mse", "bce_with_logits". */
+    String name();
+
+    /** True when {@link #compute} needs integer labels rather than a target tensor. */
+    default boolean needsLabels() {
+        return this instanceof CrossEntropy;
+    }
+
+    /** Softmax cross-entropy from logits [N, C]: ℓ_n = −log softmax(z_n)_{y_n} = logsumexp(z_n) − z_{n,y_n}. */
+    record CrossEntropy(Reduction reduction) implements Loss {
+        @Override
+        public Variable compute(Variable output, int[] labels, Tensor targets) {
+            if (labels == null) {
+                throw new IllegalArgumentException("cross_entropy needs integer labels, got none (output shape "
+                        + output.value().shape() + ")");
+            }
+            return Ops.softmaxCrossEntropy(output, labels, reduction);
+        }
+
+        @Override
+        public String name() {
+            return "cross_entropy";
+        }
+    }
+
+    /** Mean squared error: ℓ_n = Σ_j (ŷ_nj − t_nj)², averaged over all elements for MEAN (as PyTorch). */
+    record Mse(Reduction reduction) implements Loss {
+        @Override
+        public Variable compute(Variable output, int[] labels, Tensor targets) {
+            return Ops.mse(output, requireTargets(targets, "mse", output), reduction);
+        }
+
+        @Override
+        public String name() {
+            return "mse";
+        }
+    }
+
+    /** Binary cross-entropy from logits z and targets t ∈ [0, 1]: ℓ = max(z, 0) − z·t + log(1 + e^(−|z|)). */
+    record BceWithLogits(Reduction reduction) implements Loss {
+        @Override
+        public Variable compute(Variable output, int[] labels, Tensor targets) {
+            return Ops.bceWithLogits(output, requireTargets(targets, "bce_with_logits", output), reduction);
+        }
+
+        @Override
+        public String name() {
+            return "bce_with_logits";
+        }
+    }
+
+    static Loss crossEntropy(Reduction r) {
+        return new CrossEntropy(r);
+    }
+
+    static Loss mse(Reduction r) {
+        return new Mse(r);
+    }
+
+    static Loss bceWithLogits(Reduction r) {
+        return new BceWithLogits(r);
+    }
+
+    /** Parses "cross_entropy" (or "ce"), "mse", "bce_with_logits" (or "bce") with MEAN reduction. */
+    static Loss parse(String text) {
+        String s = text == null ? "" : text.trim().toLowerCase(Locale.ROOT).replace('-', '_');
+        return switch (s) {
+            case "cross_entropy", "ce" -> crossEntropy(Reduction.MEAN);
+            case "mse" -> mse(Reduction.MEAN);
+            case "bce_with_logits", "bce" -> bceWithLogits(Reduction.MEAN);
+            default -> throw new IllegalArgumentException("unknown loss '" + text + "'; valid: cross_entropy|mse|bce_with_logits");
+        };
+    }
+
+    private static Tensor requireTargets(Tensor targets, String loss, Variable output) {
+        if (targets == null) {
+            throw new IllegalArgumentException(loss + " needs a target tensor of shape " + output.value().shape()
+                    + ", got none");
+        }
+        return targets;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.backprop.optim;
+
+import dev.backprop.nn.Parameter;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Adam (Kingma and Ba, 2015), PyTorch's update exactly. With g the gradient (plus the regularizer's term, which
+ * makes {@link Regularizer.L2} the coupled "Adam with weight_decay = 2λ"), t the step count:
+ * <pre>
+ *   m ← β₁·m + (1 − β₁)·g
+ *   v ← β₂·v + (1 − β₂)·g²
+ *   w ← w − (η / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)
+ * </pre>
+ * {@link AdamW} adds decoupled weight decay. State per parameter: "step", "exp_avg" (m), "exp_avg_sq" (v).
+ */
+public class Adam extends BaseOptimizer {
+    private final double beta1;
+    private final double beta2;
+    private final double eps;
+
+    public Adam(List<ParamGroup> groups, double beta1, double beta2, double eps) {
+        super(groups);
+        this.beta1 = requireRange("beta1", beta1, 0, 1, false);
+        this.beta2 = requireRange("beta2", beta2, 0, 1, false);
+        if (!(eps >= 0)) {
+            throw new IllegalArgumentException("invalid epsilon: " + eps);
+        }
+        this.eps = eps;
+    }
+
+    /** Adam with β = (0.9, 0.999), ε = 1e-8, regularizer on weights only. */
+    public static Adam of(List<Parameter> params, double lr, Regularizer regularizer) {
+        return new Adam(ParamGroup.split(params, lr, regularizer), 0.9, 0.999, 1e-8);
+    }
+
+    @Override
+    protected void update(double[] w, double[] g, Map<String, double[]> st, double lr, Parameter p) {
+        adamStep(w, g, st, lr);
+    }
+
+    /** The Adam step shared with {@link AdamW}. */
+    final void adamStep(double[] w, double[] g, Map<String, double[]> st, double lr) {
+        double[] step = buffer(st, "step", 1);
+        double[] m = buffer(st, "exp_avg", w.length);
+        double[] v = buffer(st, "exp_avg_sq", w.length);
+        double t = ++step[0];
+        double bc1 = 1 - Math.pow(beta1, t);
+        double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
+        double stepSize = lr / bc1;
+        for (int i = 0; i < w.length; i++) {
+            m[i] = m[i] * beta1 + (1 - beta1) * g[i];
+            v[i] = v[i] * beta2 + (1 - beta2) * g[i] * g[i];
+            double denom = Math.sqrt(v[i]) / bc2Sqrt + eps;
+            w[i] -= stepSize * (m[i] / denom);
+        }
+    }
+}

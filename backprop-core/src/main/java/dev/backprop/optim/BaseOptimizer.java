@@ -1,0 +1,220 @@
+package dev.backprop.optim;
+
+import dev.backprop.nn.Parameter;
+import dev.backprop.nn.Role;
+import dev.backprop.tensor.DType;
+import dev.backprop.tensor.Tensor;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The shared core of the optimizers. For every parameter w of every group that has a gradient, one step is:
+ * <ol>
+ *   <li>g = dL/dw + the regularizer's gradient term (2λw for L2);</li>
+ *   <li>the optimizer's rule updates w from g and the per-parameter state ({@link #update});</li>
+ *   <li>the regularizer's proximal step (L1 soft thresholding with the group's rate η).</li>
+ * </ol>
+ * Arithmetic is in double precision; state tensors are F64 whatever the parameters' dtype, so F32 parameters are
+ * only rounded when written back. State is per parameter, keyed by the parameter's name ("0.weight.exp_avg"), so
+ * names must be unique.
+ */
+public abstract class BaseOptimizer implements Optimizer {
+    private final List<ParamGroup> groups;
+    private final double[] initialLr;
+    private final double[] lr;
+    private final Map<String, Map<String, double[]>> state = new LinkedHashMap<>();
+
+    protected BaseOptimizer(List<ParamGroup> groups) {
+        if (groups.isEmpty()) {
+            throw new IllegalArgumentException("optimizer needs at least one parameter group");
+        }
+        this.groups = List.copyOf(groups);
+        this.initialLr = new double[groups.size()];
+        this.lr = new double[groups.size()];
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < groups.size(); i++) {
+            initialLr[i] = groups.get(i).lr();
+            lr[i] = initialLr[i];
+            for (Parameter p : groups.get(i).params()) {
+                if (!names.add(p.name())) {
+                    throw new IllegalArgumentException("parameter name '" + p.name() + "' appears twice; optimizer "
+                            + "state is keyed by name (pass model.parameters() so names carry the layer index)");
+                }
+            }
+        }
+    }
+
+    /**
+     * Updates {@code w} in place from the gradient {@code g} (regularizer term included).
+     *
+     * @param st this parameter's state, created empty on its first step; entries are arrays of w's length, or of
+     *     length 1 for counters
+     * @param lr the group's current learning rate
+     * @param p the parameter (for its role)
+     */
+    protected abstract void update(double[] w, double[] g, Map<String, double[]> st, double lr, Parameter p);
+
+    @Override
+    public void step() {
+        for (int gi = 0; gi < groups.size(); gi++) {
+            ParamGroup group = groups.get(gi);
+            for (Parameter p : group.params()) {
+                if (p.grad() == null) {
+                    continue;
+                }
+                double[] w = p.value().toDoubleArray();
+                double[] g = p.grad().toDoubleArray();
+                group.regularizer().addGradient(w, g);
+                update(w, g, state.computeIfAbsent(p.name(), k -> new LinkedHashMap<>()), lr[gi], p);
+                group.regularizer().proximal(w, lr[gi]);
+                Tensor value = p.value();
+                for (int i = 0; i < w.length; i++) {
+                    value.setFlat(i, w[i]);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void zeroGrad() {
+        for (ParamGroup group : groups) {
+            for (Parameter p : group.params()) {
+                p.variable().zeroGrad();
+            }
+        }
+    }
+
+    @Override
+    public double lr() {
+        return lr[0];
+    }
+
+    @Override
+    public void setLr(double newLr) {
+        if (!(newLr >= 0) || Double.isInfinite(newLr)) {
+            throw new IllegalArgumentException("invalid learning rate: " + newLr);
+        }
+        for (int i = 0; i < lr.length; i++) {
+            lr[i] = initialLr[0] == 0 ? newLr : initialLr[i] * (newLr / initialLr[0]);
+        }
+    }
+
+    /** The parameter groups. */
+    public List<ParamGroup> groups() {
+        return groups;
+    }
+
+    /** The current learning rate of group {@code i}. */
+    public double groupLr(int i) {
+        return lr[i];
+    }
+
+    /** Σ over groups of the group regularizer's λΩ of its parameters (for reporting beside the data loss). */
+    public double penalty() {
+        double s = 0;
+        for (ParamGroup g : groups) {
+            for (Parameter p : g.params()) {
+                s += g.regularizer().penaltyOf(p.value());
+            }
+        }
+        return s;
+    }
+
+    /** Keys "lr.GROUP" (scalars) and "NAME.KEY" for each parameter's state entry, as F64 tensors. */
+    @Override
+    public Map<String, Tensor> state() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (int i = 0; i < lr.length; i++) {
+            out.put("lr." + i, Tensor.scalar(DType.F64, lr[i]));
+        }
+        for (ParamGroup g : groups) {
+            for (Parameter p : g.params()) {
+                Map<String, double[]> st = state.get(p.name());
+                if (st == null) {
+                    continue;
+                }
+                st.forEach((k, v) -> out.put(p.name() + "." + k, v.length == 1 && p.value().size() != 1
+                        ? Tensor.scalar(DType.F64, v[0])
+                        : Tensor.of(v.clone(), p.value().shape().dims())));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void loadState(Map<String, Tensor> saved) {
+        Map<String, Parameter> byName = new LinkedHashMap<>();
+        groups.forEach(g -> g.params().forEach(p -> byName.put(p.name(), p)));
+        TreeSet<String> problems = new TreeSet<>();
+        Map<String, Map<String, double[]>> restored = new LinkedHashMap<>();
+        double[] newLr = lr.clone();
+        for (Map.Entry<String, Tensor> e : saved.entrySet()) {
+            String key = e.getKey();
+            Tensor t = e.getValue();
+            if (key.startsWith("lr.")) {
+                int i = parseIndex(key.substring(3));
+                if (i < 0 || i >= lr.length || t.size() != 1) {
+                    problems.add("unexpected key " + key);
+                } else {
+                    newLr[i] = t.item();
+                }
+                continue;
+            }
+            Parameter p = owner(byName, key);
+            if (p == null) {
+                problems.add("unexpected key " + key + " (no such parameter)");
+            } else if (t.size() != 1 && !t.shape().equals(p.value().shape())) {
+                problems.add(key + ": expected shape " + p.value().shape() + ", got " + t.shape());
+            } else {
+                restored.computeIfAbsent(p.name(), k -> new LinkedHashMap<>())
+                        .put(key.substring(p.name().length() + 1), t.toDoubleArray());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("cannot load optimizer state into " + getClass().getSimpleName()
+                    + ": " + String.join("; ", problems));
+        }
+        System.arraycopy(newLr, 0, lr, 0, lr.length);
+        state.clear();
+        state.putAll(restored);
+    }
+
+    private static Parameter owner(Map<String, Parameter> byName, String key) {
+        Parameter best = null;
+        for (Parameter p : byName.values()) {
+            if (key.startsWith(p.name() + ".") && (best == null || p.name().length() > best.name().length())) {
+                best = p;
+            }
+        }
+        return best;
+    }
+
+    private static int parseIndex(String s) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The state entry {@code key} of length {@code n}, created as zeros when absent. */
+    protected static double[] buffer(Map<String, double[]> st, String key, int n) {
+        return st.computeIfAbsent(key, k -> new double[n]);
+    }
+
+    /** True for the parameters that decoupled weight decay applies to ({@link Role#WEIGHT}). */
+    protected static boolean decays(Parameter p) {
+        return p.role() == Role.WEIGHT;
+    }
+
+    static double requireRange(String what, double v, double lo, double hi, boolean hiInclusive) {
+        if (!(v >= lo && (hiInclusive ? v <= hi : v < hi))) {
+            throw new IllegalArgumentException("invalid " + what + ": " + v);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,64 @@
+package dev.backprop.optim;
+
+import dev.backprop.nn.Parameter;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * RMSProp (Hinton, 2012), PyTorch's update exactly. With g the gradient (plus the regularizer's term), α the
+ * smoothing constant, μ the momentum:
+ * <pre>
+ *   s ← α·s + (1 − α)·g²
+ *   a = √(s − ḡ²) + ε with ḡ ← α·ḡ + (1 − α)·g   (centered)     or   a = √s + ε
+ *   b ← μ·b + g / a;  w ← w − η·b   (μ &gt; 0)      or   w ← w − η·g / a
+ * </pre>
+ * State per parameter: "square_avg", "grad_avg" (centered), "momentum_buffer" (μ &gt; 0).
+ */
+public final class RMSProp extends BaseOptimizer {
+    private final double alpha;
+    private final double eps;
+    private final double momentum;
+    private final boolean centered;
+
+    public RMSProp(List<ParamGroup> groups, double alpha, double eps, double momentum, boolean centered) {
+        super(groups);
+        this.alpha = requireRange("alpha", alpha, 0, 1, true);
+        if (!(eps >= 0)) {
+            throw new IllegalArgumentException("invalid epsilon: " + eps);
+        }
+        if (!(momentum >= 0) || Double.isInfinite(momentum)) {
+            throw new IllegalArgumentException("invalid momentum: " + momentum);
+        }
+        this.eps = eps;
+        this.momentum = momentum;
+        this.centered = centered;
+    }
+
+    /** PyTorch's defaults: α = 0.99, ε = 1e-8, no momentum, not centered; regularizer on weights only. */
+    public static RMSProp of(List<Parameter> params, double lr, Regularizer regularizer) {
+        return new RMSProp(ParamGroup.split(params, lr, regularizer), 0.99, 1e-8, 0, false);
+    }
+
+    @Override
+    protected void update(double[] w, double[] g, Map<String, double[]> st, double lr, Parameter p) {
+        double[] sq = buffer(st, "square_avg", w.length);
+        double[] ga = centered ? buffer(st, "grad_avg", w.length) : null;
+        double[] buf = momentum > 0 ? buffer(st, "momentum_buffer", w.length) : null;
+        for (int i = 0; i < w.length; i++) {
+            sq[i] = sq[i] * alpha + (1 - alpha) * g[i] * g[i];
+            double avg;
+            if (centered) {
+                ga[i] = ga[i] * alpha + (1 - alpha) * g[i];
+                avg = Math.sqrt(sq[i] - ga[i] * ga[i]) + eps;
+            } else {
+                avg = Math.sqrt(sq[i]) + eps;
+            }
+            if (buf != null) {
+                buf[i] = buf[i] * momentum + g[i] / avg;
+                w[i] -= lr * buf[i];
+            } else {
+                w[i] -= lr * (g[i] / avg);
+            }
+        }
+    }
+}
