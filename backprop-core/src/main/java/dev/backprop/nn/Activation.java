@@ -42,7 +42,7 @@ public abstract sealed class Activation extends Module
     }
 
     @Override
-    public LayerSpec spec() {
+    public LayerSpec.Activation spec() {
         return new LayerSpec.Activation(kind(), param());
     }
 

@@ -187,7 +187,7 @@ public final class BatchNorm1d extends Module {
     }
 
     @Override
-    public LayerSpec spec() {
+    public LayerSpec.BatchNorm1d spec() {
         return new LayerSpec.BatchNorm1d(features, eps, momentum);
     }
 

@@ -48,7 +48,7 @@ public final class Dropout extends Module {
     }
 
     @Override
-    public LayerSpec spec() {
+    public LayerSpec.Dropout spec() {
         return new LayerSpec.Dropout(p);
     }
 

@@ -78,7 +78,7 @@ public final class Linear extends Module {
     }
 
     @Override
-    public LayerSpec spec() {
+    public LayerSpec.Linear spec() {
         return new LayerSpec.Linear(in, out, bias != null);
     }
 

@@ -52,7 +52,7 @@ public final class PReLU extends Module {
     }
 
     @Override
-    public LayerSpec spec() {
+    public LayerSpec.PReLU spec() {
         return new LayerSpec.PReLU(numParameters);
     }
 

@@ -157,7 +157,7 @@ public final class Sequential extends Module {
     }
 
     @Override
-    public LayerSpec spec() {
+    public LayerSpec.Sequence spec() {
         return new LayerSpec.Sequence(specs());
     }
 
