@@ -1,5 +1,10 @@
 package dev.backprop.nn;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.backprop.tensor.DType;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -8,8 +13,46 @@ import java.util.SplittableRandom;
  * The architecture of a layer as plain data: what a model file's architecture JSON holds, and what
  * {@link #build} turns back into a {@link Module}. Weights are not part of a spec; {@link #build} initializes them
  * with {@code Init.defaultFor} from the seed.
+ *
+ * <p>JSON form (Jackson, see {@link #toJson}): one object per layer with a "type" field, e.g.
+ * {@code {"type":"linear","in":784,"out":256,"bias":true}}, {@code {"type":"activation","kind":"relu","param":0.0}},
+ * {@code {"type":"prelu","numParameters":256}}, {@code {"type":"dropout","p":0.2}},
+ * {@code {"type":"batchnorm1d","features":256,"eps":1.0E-5,"momentum":0.1}}.
  */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = LayerSpec.Linear.class, name = "linear"),
+    @JsonSubTypes.Type(value = LayerSpec.Activation.class, name = "activation"),
+    @JsonSubTypes.Type(value = LayerSpec.PReLU.class, name = "prelu"),
+    @JsonSubTypes.Type(value = LayerSpec.Dropout.class, name = "dropout"),
+    @JsonSubTypes.Type(value = LayerSpec.BatchNorm1d.class, name = "batchnorm1d"),
+    @JsonSubTypes.Type(value = LayerSpec.Sequence.class, name = "sequence")
+})
 public sealed interface LayerSpec {
+    /** Jackson's type for a list of specs (keeps the "type" field when writing a list). */
+    TypeReference<List<LayerSpec>> LIST = new TypeReference<>() {};
+
+    /** The specs as a JSON array. */
+    static String toJson(List<LayerSpec> specs) {
+        try {
+            return new ObjectMapper().writerFor(LIST).writeValueAsString(specs);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write layer specs as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Specs from a JSON array written by {@link #toJson}.
+     *
+     * @throws IllegalArgumentException for malformed JSON, an unknown type or invalid values, with Jackson's location
+     */
+    static List<LayerSpec> listFromJson(String json) {
+        try {
+            return new ObjectMapper().readValue(json, LIST);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("invalid layer specs JSON: " + e.getOriginalMessage(), e);
+        }
+    }
 
     /**
      * A new module with freshly initialized parameters; the same seed gives the same parameters. A {@link Linear}
