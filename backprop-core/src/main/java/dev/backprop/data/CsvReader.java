@@ -66,6 +66,9 @@ public final class CsvReader {
      */
     public static Dataset readClassification(Path file, Column label, List<String> classNames) throws IOException {
         Table t = Table.read(file, label);
+        if (t.rows.isEmpty() && classNames == null) {
+            throw new IllegalArgumentException(file + ": a header but no data rows, so no classes to infer");
+        }
         float[] x = t.features();
         String[] raw = t.labelValues();
         List<String> names = classNames != null ? List.copyOf(classNames) : inferClassNames(raw);
@@ -81,7 +84,7 @@ public final class CsvReader {
             }
             labels[i] = c;
         }
-        return Dataset.classification(x, t.featureCount(), labels, Math.max(1, names.size())).withClassNames(names);
+        return Dataset.classification(x, t.featureCount(), labels, names.size()).withClassNames(names);
     }
 
     /** Reads a regression set with one float target per sample, taken from column {@code target}. */
