@@ -77,10 +77,12 @@ public final class DataLoader {
         return new DataLoader(data, batchSize, order, dtype, drop);
     }
 
+    /** The dataset this loader reads. */
     public Dataset dataset() {
         return data;
     }
 
+    /** Samples per full batch. */
     public int batchSize() {
         return batchSize;
     }

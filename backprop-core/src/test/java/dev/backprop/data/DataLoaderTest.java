@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.backprop.tensor.DType;
 import java.util.ArrayList;
@@ -118,5 +119,30 @@ class DataLoaderTest {
             assertSame(batches.get(0), b);
         }
         assertTrue(Arrays.stream(batches.get(0).indices()).allMatch(i -> i >= 0 && i < 40));
+    }
+
+    @Test
+    void steadyStateEpochsAllocateAlmostNothing() {
+        var bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        assumeTrue(bean instanceof com.sun.management.ThreadMXBean b && b.isThreadAllocatedMemoryEnabled());
+        var threads = (com.sun.management.ThreadMXBean) bean;
+        byte[] px = new byte[1000 * 784];
+        Dataset d = Dataset.classificationU8(px, 784, new int[1000], 10);
+        DataLoader loader = DataLoader.shuffled(d, 64, 1);
+        long sink = 0;
+        for (Batch b : loader.epoch(0)) { // warm-up: allocates the two sets of batch buffers
+            sink += b.labels()[0];
+        }
+        long id = Thread.currentThread().threadId();
+        long before = threads.getThreadAllocatedBytes(id);
+        for (int e = 1; e <= 5; e++) {
+            for (Batch b : loader.epoch(e)) {
+                sink += b.labels()[0];
+            }
+        }
+        long allocated = threads.getThreadAllocatedBytes(id) - before;
+        // One batch of features alone is 64 * 784 * 4 = 200 KB; 5 epochs of 16 batches must not allocate per batch.
+        assertTrue(allocated < 16_384, "5 epochs allocated " + allocated + " bytes");
+        assertEquals(0, sink);
     }
 }
