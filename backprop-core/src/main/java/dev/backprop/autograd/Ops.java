@@ -5,9 +5,11 @@ import dev.backprop.kernel.Elementwise.Binary;
 import dev.backprop.kernel.Erf;
 import dev.backprop.kernel.Gemm;
 import dev.backprop.kernel.Reductions;
+import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Shape;
 import dev.backprop.tensor.Tensor;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * The differentiable operations. Each method is the forward pass of one operation (computed with the kernels) and,
@@ -128,10 +130,7 @@ public final class Ops {
         if (b != null) {
             Elementwise.requireSameDType("linear", xv, b.value());
         }
-        Tensor y = Gemm.matmul(xv, wv, false, true);
-        if (b != null) {
-            Elementwise.addRowVectorInto(y, b.value());
-        }
+        Tensor y = linearForward(xv, wv, b == null ? null : b.value());
         BackwardFn back = g -> new Tensor[] {
             x.requiresGrad() ? Gemm.matmul(g, wv, false, false) : null,
             w.requiresGrad() ? Gemm.matmul(g, xv, true, false) : null,
@@ -139,6 +138,25 @@ public final class Ops {
         return b == null
                 ? Variable.op("linear", y, g -> Arrays.copyOf(back.apply(g), 2), x, w)
                 : Variable.op("linear", y, back, x, w, b);
+    }
+
+    /** {@code y = x·wᵀ (+ b)}: y starts as the bias rows and the GEMM (NT form) accumulates into it. */
+    private static Tensor linearForward(Tensor x, Tensor w, Tensor b) {
+        int n = x.dim(0);
+        int in = x.dim(1);
+        int out = w.dim(0);
+        Tensor y = Tensor.zeros(x.dtype(), n, out);
+        if (b != null) {
+            Elementwise.addRowVectorInto(y, b);
+        }
+        if (x.dtype() == DType.F32) {
+            Gemm.sgemm(false, true, n, out, in, x.f32(), x.offset(), in, w.f32(), w.offset(), in, y.f32(), 0, out,
+                    b != null);
+        } else {
+            Gemm.dgemm(false, true, n, out, in, x.f64(), x.offset(), in, w.f64(), w.offset(), in, y.f64(), 0, out,
+                    b != null);
+        }
+        return y;
     }
 
     // ------------------------------------------------------------------ reductions
@@ -430,6 +448,7 @@ public final class Ops {
         for (int r = 0; r < n; r++) {
             total -= logp.getFlat(r * c + labels[r]);
         }
+        Objects.requireNonNull(reduction, "reduction");
         double div = reduction == Reduction.MEAN ? n : 1;
         Tensor out = Tensor.scalar(x.dtype(), total / div);
         int[] lab = labels.clone();
@@ -459,6 +478,7 @@ public final class Ops {
             double d = diff.getFlat(i);
             ss += d * d;
         }
+        Objects.requireNonNull(reduction, "reduction");
         double div = reduction == Reduction.MEAN ? p.size() : 1;
         Tensor out = Tensor.scalar(p.dtype(), ss / div);
         return Variable.op("mse", out, g -> new Tensor[] {Elementwise.scale(diff, 2.0 * g.item() / div)}, pred);
@@ -480,6 +500,7 @@ public final class Ops {
             double t = targets.getFlat(i);
             total += Math.max(v, 0) - v * t + Math.log1p(Math.exp(-Math.abs(v)));
         }
+        Objects.requireNonNull(reduction, "reduction");
         double div = reduction == Reduction.MEAN ? x.size() : 1;
         Tensor out = Tensor.scalar(x.dtype(), total / div);
         return Variable.op("bceWithLogits", out, g -> {
