@@ -56,3 +56,9 @@ bce.backward()
 arr("BCE_TARGETS", t.tolist())
 print(f"    static final double BCE_MEAN = {bce.item()!r};")
 arr("BCE_MEAN_GRAD", x4.grad.tolist())
+
+# erf and erfc on a grid reaching the far tail of erfc
+grid = [round(-6.0 + 0.3 * i, 10) for i in range(121)]
+arr("GRID", grid)
+arr("GRID_ERF", [math.erf(v) for v in grid])
+arr("GRID_ERFC", [math.erfc(v) for v in grid])
