@@ -10,7 +10,8 @@ import java.util.function.Function;
  * Checks analytic gradients against central finite differences, in F64.
  *
  * <p>For a function {@code f} of the input variables, the analytic gradient comes from one backward pass; the
- * numeric one from {@code (f(x + h e_i) - f(x - h e_i)) / 2h} for every element {@code i} of every input. A
+ * numeric one from {@code (f(x + h e_i) - f(x - h e_i)) / 2h} for every element {@code i} of every input, with
+ * {@code h = step * max(1, |x_i|)}. A
  * function whose value is not a scalar is reduced to one with fixed pseudo-random weights,
  * {@code L = sum_j w_j f_j}, so that every output element takes part.
  *
@@ -59,6 +60,11 @@ public final class GradCheck {
     }
 
     /** {@link #check(Function, List, double, double)} with the default step and floor. */
+    public static Report check(Function<List<Variable>, Variable> f, Tensor... inputs) {
+        return check(f, List.of(inputs));
+    }
+
+    /** {@link #check(Function, List, double, double)} with the default step and floor. */
     public static Report check(Function<List<Variable>, Variable> f, List<Tensor> inputs) {
         return check(f, inputs, DEFAULT_STEP, Double.NaN);
     }
@@ -66,7 +72,7 @@ public final class GradCheck {
     /**
      * Compares analytic and numeric gradients of {@code f} at {@code inputs} (F64 tensors; copied, not modified).
      *
-     * @param step finite-difference step h
+     * @param step relative finite-difference step (h = step * max(1, |x_i|))
      * @param floor denominator floor for near-zero gradients, or NaN for {@code 1e-3 * max(1, |L|)}
      */
     public static Report check(Function<List<Variable>, Variable> f, List<Tensor> inputs, double step, double floor) {
@@ -96,12 +102,13 @@ public final class GradCheck {
             for (int i = 0; i < x.size(); i++) {
                 double a = analytic == null ? 0.0 : analytic.getFlat(i);
                 double orig = x.getFlat(i);
-                x.setFlat(i, orig + step);
+                double h = step * Math.max(1.0, Math.abs(orig));
+                x.setFlat(i, orig + h);
                 double plus = evaluate(f, xs, weights);
-                x.setFlat(i, orig - step);
+                x.setFlat(i, orig - h);
                 double minus = evaluate(f, xs, weights);
                 x.setFlat(i, orig);
-                double n = (plus - minus) / (2 * step);
+                double n = (plus - minus) / (2 * h);
                 double err = Math.abs(a - n) / Math.max(Math.max(Math.abs(a), Math.abs(n)), fl);
                 if (Double.isNaN(err)) {
                     err = Double.POSITIVE_INFINITY;
