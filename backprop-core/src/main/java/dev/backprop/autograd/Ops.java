@@ -308,40 +308,19 @@ public final class Ops {
             throw new IllegalArgumentException("prelu: alpha " + av.shape() + " does not fit input " + xv.shape()
                     + " (need [1] or [channels] with channels = dimension 1 of the input)");
         }
-        int channels = shared ? 1 : av.dim(0);
-        int inner = shared ? 1 : innerSize(xv.shape(), 2);
-        Tensor y = Tensor.zeros(xv.dtype(), xv.shape());
-        for (int i = 0; i < xv.size(); i++) {
-            double v = xv.getFlat(i);
-            y.setFlat(i, v > 0 ? v : av.getFlat(shared ? 0 : (i / inner) % channels) * v);
-        }
-        return Variable.op("prelu", y, g -> {
-            Tensor dx = x.requiresGrad() ? Tensor.zeros(g.dtype(), g.shape()) : null;
-            double[] da = new double[channels];
-            for (int i = 0; i < g.size(); i++) {
-                double v = xv.getFlat(i);
-                int c = shared ? 0 : (i / inner) % channels;
-                if (v > 0) {
-                    if (dx != null) {
-                        dx.setFlat(i, g.getFlat(i));
-                    }
-                } else {
-                    if (dx != null) {
-                        dx.setFlat(i, av.getFlat(c) * g.getFlat(i));
-                    }
-                    da[c] += g.getFlat(i) * v;
-                }
-            }
-            return new Tensor[] {dx, alpha.requiresGrad() ? Tensor.of(da, channels).to(g.dtype()) : null};
-        }, x, alpha);
-    }
-
-    private static int innerSize(Shape s, int from) {
-        int p = 1;
-        for (int i = from; i < s.rank(); i++) {
-            p *= s.dim(i);
-        }
-        return p;
+        // alpha seen as [C, 1, ..., 1] broadcasts over dimension 1 of x (or as [1] over everything)
+        int[] ab = new int[shared ? 1 : xv.rank() - 1];
+        Arrays.fill(ab, 1);
+        ab[0] = av.dim(0);
+        Tensor a = av.reshape(ab);
+        Tensor negPart = Elementwise.map(xv, v -> v > 0 ? 0.0 : v);
+        Tensor y = Elementwise.binary(Binary.ADD, Elementwise.relu(xv),
+                Elementwise.binary(Binary.MUL, negPart, a, "prelu"), "prelu");
+        return Variable.op("prelu", y, g -> new Tensor[] {
+            x.requiresGrad() ? Elementwise.binary(Binary.ADD, Elementwise.reluBackward(g, xv), Elementwise.binary(
+                    Binary.MUL, Elementwise.zip(g, xv, (gi, xi) -> xi > 0 ? 0.0 : gi), a, "prelu"), "prelu") : null,
+            alpha.requiresGrad() ? Reductions.sumToShape(Elementwise.binary(Binary.MUL, g, negPart, "prelu"),
+                    Shape.of(ab)).reshape(av.shape().dims()) : null}, x, alpha);
     }
 
     /** ELU {@code a > 0 ? a : alpha*(e^a - 1)}; {@code da = g} where {@code a > 0}, {@code g*alpha*e^a} elsewhere. */
