@@ -17,7 +17,7 @@ import java.nio.file.StandardOpenOption;
  * <p>The content goes to a temporary file in the target's own directory (so that both lie on the same file
  * system), is flushed to the device, and then replaces the target with one rename: {@code ATOMIC_MOVE} where the
  * file system supports it, otherwise {@code REPLACE_EXISTING}. A reader therefore sees either the old file or the
- * complete new one. If the writer fails, the temporary file is deleted and the old file is left untouched.
+ * complete new one. Where the platform allows, the directory is flushed too, so that the rename survives a power cut. If the writer fails, the temporary file is deleted and the old file is left untouched.
  */
 public final class AtomicFiles {
     private AtomicFiles() {
@@ -43,6 +43,7 @@ public final class AtomicFiles {
         try {
             writeAndSync(tmp, writer);
             move(tmp, absolute);
+            syncDirectory(dir);
         } catch (IOException | RuntimeException | Error e) {
             try {
                 Files.deleteIfExists(tmp);
@@ -64,6 +65,15 @@ public final class AtomicFiles {
             writer.writeTo(out);
             out.flush();
             channel.force(true);
+        }
+    }
+
+    /** Makes the rename itself durable where the platform allows opening a directory (Linux, macOS); else a no-op. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // Not supported here (e.g. Windows); the rename has happened, only its durability is up to the OS.
         }
     }
 
