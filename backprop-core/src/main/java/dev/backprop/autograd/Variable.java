@@ -148,6 +148,7 @@ public final class Variable {
         }
         List<Variable> order = topologicalOrder();
         Map<Variable, Tensor> grads = new IdentityHashMap<>();
+        Map<Variable, Boolean> ownSum = new IdentityHashMap<>(); // gradients that are sums this pass allocated
         grads.put(this, seed);
         for (int k = order.size() - 1; k >= 0; k--) {
             Variable v = order.get(k);
@@ -181,11 +182,14 @@ public final class Variable {
                 Tensor prev = grads.get(in);
                 if (prev == null) {
                     grads.put(in, ig);
+                } else if (ownSum.containsKey(in)) {
+                    Tensors.addInto(prev, ig);
                 } else {
-                    // the first gradient may be shared with the caller; sum into a fresh tensor
+                    // the first gradient may be shared (with the seed, or another input's); sum into a fresh tensor
                     Tensor sum = prev.copy();
                     Tensors.addInto(sum, ig);
                     grads.put(in, sum);
+                    ownSum.put(in, Boolean.TRUE);
                 }
             }
         }

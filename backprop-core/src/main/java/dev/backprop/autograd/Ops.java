@@ -1,0 +1,494 @@
+package dev.backprop.autograd;
+
+import dev.backprop.kernel.Elementwise;
+import dev.backprop.kernel.Elementwise.Binary;
+import dev.backprop.kernel.Erf;
+import dev.backprop.kernel.Gemm;
+import dev.backprop.kernel.Reductions;
+import dev.backprop.tensor.DType;
+import dev.backprop.tensor.Shape;
+import dev.backprop.tensor.Tensor;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The differentiable operations. Each method is the forward pass of one operation (computed with the kernels) and,
+ * next to it, its backward rule: a lambda that captures exactly what the backward needs and turns dL/d(output)
+ * ({@code g}) into dL/d(input) for each input (the lecture's §1.1). Gradients are computed only for inputs that
+ * {@link Variable#requiresGrad() require} them.
+ *
+ * <p>All operations work for F32 and F64; the operands of one operation must share a dtype. Binary arithmetic
+ * broadcasts as NumPy does; the backward of a broadcast operand sums the gradient over the dimensions along which
+ * it was stretched. Shape errors are {@link IllegalArgumentException}s naming the operation and the shapes.
+ */
+public final class Ops {
+    private Ops() {
+    }
+
+    // ------------------------------------------------------------------ arithmetic
+
+    /** {@code a + b} (broadcasting); {@code da = sum_broadcast(g)}, {@code db = sum_broadcast(g)}. */
+    public static Variable add(Variable a, Variable b) {
+        Tensor out = Elementwise.binary(Binary.ADD, a.value(), b.value(), "add");
+        Shape sa = a.shape();
+        Shape sb = b.shape();
+        return Variable.op("add", out, g -> new Tensor[] {
+            a.requiresGrad() ? Reductions.sumToShape(g, sa) : null,
+            b.requiresGrad() ? Reductions.sumToShape(g, sb) : null}, a, b);
+    }
+
+    /** {@code a - b} (broadcasting); {@code da = sum_broadcast(g)}, {@code db = -sum_broadcast(g)}. */
+    public static Variable sub(Variable a, Variable b) {
+        Tensor out = Elementwise.binary(Binary.SUB, a.value(), b.value(), "sub");
+        Shape sa = a.shape();
+        Shape sb = b.shape();
+        return Variable.op("sub", out, g -> new Tensor[] {
+            a.requiresGrad() ? Reductions.sumToShape(g, sa) : null,
+            b.requiresGrad() ? Elementwise.scale(Reductions.sumToShape(g, sb), -1.0) : null}, a, b);
+    }
+
+    /** {@code a * b} element-wise (broadcasting); {@code da = sum_broadcast(g*b)}, {@code db = sum_broadcast(g*a)}. */
+    public static Variable mul(Variable a, Variable b) {
+        Tensor av = a.value();
+        Tensor bv = b.value();
+        Tensor out = Elementwise.binary(Binary.MUL, av, bv, "mul");
+        return Variable.op("mul", out, g -> new Tensor[] {
+            a.requiresGrad() ? Reductions.sumToShape(Elementwise.binary(Binary.MUL, g, bv, "mul backward"), av.shape())
+                    : null,
+            b.requiresGrad() ? Reductions.sumToShape(Elementwise.binary(Binary.MUL, g, av, "mul backward"), bv.shape())
+                    : null}, a, b);
+    }
+
+    /** {@code a / b} element-wise (broadcasting); {@code da = sum_broadcast(g/b)}, {@code db = -sum_broadcast(g*out/b)}. */
+    public static Variable div(Variable a, Variable b) {
+        Tensor av = a.value();
+        Tensor bv = b.value();
+        Tensor out = Elementwise.binary(Binary.DIV, av, bv, "div");
+        return Variable.op("div", out, g -> {
+            Tensor gOverB = Elementwise.binary(Binary.DIV, g, bv, "div backward");
+            return new Tensor[] {
+                a.requiresGrad() ? Reductions.sumToShape(gOverB, av.shape()) : null,
+                b.requiresGrad() ? Elementwise.scale(Reductions.sumToShape(
+                        Elementwise.binary(Binary.MUL, gOverB, out, "div backward"), bv.shape()), -1.0) : null};
+        }, a, b);
+    }
+
+    /** {@code -a}; {@code da = -g}. */
+    public static Variable neg(Variable a) {
+        return scale(a, -1.0, "neg");
+    }
+
+    /** {@code s * a}; {@code da = s * g}. */
+    public static Variable scale(Variable a, double s) {
+        return scale(a, s, "scale");
+    }
+
+    private static Variable scale(Variable a, double s, String name) {
+        Tensor out = Elementwise.scale(a.value(), s);
+        return Variable.op(name, out, g -> new Tensor[] {Elementwise.scale(g, s)}, a);
+    }
+
+    /** {@code a + s}; {@code da = g}. */
+    public static Variable addScalar(Variable a, double s) {
+        Tensor out = Elementwise.addScalar(a.value(), s);
+        return Variable.op("addScalar", out, g -> new Tensor[] {g}, a);
+    }
+
+    // ------------------------------------------------------------------ matrix products
+
+    /** {@code C = A·B} for 2-D A [m,k], B [k,n]; {@code dA = dC·Bᵀ}, {@code dB = Aᵀ·dC}. */
+    public static Variable matmul(Variable a, Variable b) {
+        Tensor av = a.value();
+        Tensor bv = b.value();
+        if (av.rank() != 2 || bv.rank() != 2 || av.dim(1) != bv.dim(0)) {
+            throw new IllegalArgumentException("matmul: shapes " + av.shape() + " and " + bv.shape()
+                    + " do not multiply (need [m, k] and [k, n])");
+        }
+        Elementwise.requireSameDType("matmul", av, bv);
+        Tensor out = Gemm.matmul(av, bv, false, false);
+        return Variable.op("matmul", out, g -> new Tensor[] {
+            a.requiresGrad() ? Gemm.matmul(g, bv, false, true) : null,
+            b.requiresGrad() ? Gemm.matmul(av, g, true, false) : null}, a, b);
+    }
+
+    /**
+     * Fully connected layer {@code y = x·wᵀ + b} for x [N, in], w [out, in], b [out] or null.
+     * Backward: {@code dx = dy·w}, {@code dw = dyᵀ·x}, {@code db = column sums of dy}.
+     */
+    public static Variable linear(Variable x, Variable w, Variable b) {
+        Tensor xv = x.value();
+        Tensor wv = w.value();
+        if (xv.rank() != 2 || wv.rank() != 2 || xv.dim(1) != wv.dim(1)) {
+            throw new IllegalArgumentException("linear: input " + xv.shape() + " and weight " + wv.shape()
+                    + " do not fit (need x [N, in] and w [out, in])");
+        }
+        Elementwise.requireSameDType("linear", xv, wv);
+        if (b != null && (b.value().rank() != 1 || b.value().dim(0) != wv.dim(0))) {
+            throw new IllegalArgumentException("linear: bias " + b.shape() + " does not match weight " + wv.shape()
+                    + " (need [" + wv.dim(0) + "])");
+        }
+        if (b != null) {
+            Elementwise.requireSameDType("linear", xv, b.value());
+        }
+        Tensor y = linearForward(xv, wv, b == null ? null : b.value());
+        BackwardFn back = g -> new Tensor[] {
+            x.requiresGrad() ? Gemm.matmul(g, wv, false, false) : null,
+            w.requiresGrad() ? Gemm.matmul(g, xv, true, false) : null,
+            b != null && b.requiresGrad() ? Reductions.columnSums(g) : null};
+        return b == null
+                ? Variable.op("linear", y, g -> Arrays.copyOf(back.apply(g), 2), x, w)
+                : Variable.op("linear", y, back, x, w, b);
+    }
+
+    /** {@code y = x·wᵀ (+ b)}: y starts as the bias rows and the GEMM (NT form) accumulates into it. */
+    private static Tensor linearForward(Tensor x, Tensor w, Tensor b) {
+        int n = x.dim(0);
+        int in = x.dim(1);
+        int out = w.dim(0);
+        Tensor y = Tensor.zeros(x.dtype(), n, out);
+        if (b != null) {
+            Elementwise.addRowVectorInto(y, b);
+        }
+        if (x.dtype() == DType.F32) {
+            Gemm.sgemm(false, true, n, out, in, x.f32(), x.offset(), in, w.f32(), w.offset(), in, y.f32(), 0, out,
+                    b != null);
+        } else {
+            Gemm.dgemm(false, true, n, out, in, x.f64(), x.offset(), in, w.f64(), w.offset(), in, y.f64(), 0, out,
+                    b != null);
+        }
+        return y;
+    }
+
+    // ------------------------------------------------------------------ reductions
+
+    /** Sum of all elements, a scalar (shape []); {@code da = g} everywhere. */
+    public static Variable sum(Variable a) {
+        Tensor out = Tensor.scalar(a.value().dtype(), Reductions.sum(a.value()));
+        Shape s = a.shape();
+        return Variable.op("sum", out, g -> new Tensor[] {Tensor.full(g.dtype(), g.item(), s.dims())}, a);
+    }
+
+    /** Mean of all elements, a scalar; {@code da = g/n} everywhere. */
+    public static Variable mean(Variable a) {
+        Tensor out = Tensor.scalar(a.value().dtype(), Reductions.mean(a.value()));
+        Shape s = a.shape();
+        return Variable.op("mean", out, g -> new Tensor[] {Tensor.full(g.dtype(), g.item() / s.size(), s.dims())}, a);
+    }
+
+    /** Sum along {@code axis}; {@code da} is {@code g} copied along the axis. */
+    public static Variable sum(Variable a, int axis, boolean keepDim) {
+        int ax = Reductions.normalizeAxis(a.shape(), axis, "sum");
+        Tensor out = Reductions.sum(a.value(), ax, keepDim);
+        Shape s = a.shape();
+        return Variable.op("sum", out, g -> new Tensor[] {Reductions.expandAlongAxis(g, s, ax, 1.0)}, a);
+    }
+
+    /** Mean along {@code axis}; {@code da} is {@code g/n} copied along the axis. */
+    public static Variable mean(Variable a, int axis, boolean keepDim) {
+        int ax = Reductions.normalizeAxis(a.shape(), axis, "mean");
+        Tensor out = Reductions.mean(a.value(), ax, keepDim);
+        Shape s = a.shape();
+        return Variable.op("mean", out, g -> new Tensor[] {Reductions.expandAlongAxis(g, s, ax, 1.0 / s.dim(ax))}, a);
+    }
+
+    /** Maximum along {@code axis}; the gradient goes to the first arg-max of each slice, 0 elsewhere. */
+    public static Variable max(Variable a, int axis, boolean keepDim) {
+        int ax = Reductions.normalizeAxis(a.shape(), axis, "max");
+        Reductions.MaxResult r = Reductions.max(a.value(), ax, keepDim);
+        int[] idx = r.indices();
+        Shape s = a.shape();
+        return Variable.op("max", r.values(), g -> new Tensor[] {Reductions.scatterAlongAxis(g, idx, s, ax)}, a);
+    }
+
+    // ------------------------------------------------------------------ element-wise math
+
+    /** {@code e^a}; {@code da = g * e^a}. */
+    public static Variable exp(Variable a) {
+        Tensor y = Elementwise.map(a.value(), Math::exp);
+        return Variable.op("exp", y, g -> new Tensor[] {Elementwise.binary(Binary.MUL, g, y, "exp backward")}, a);
+    }
+
+    /** Natural logarithm; {@code da = g / a}. */
+    public static Variable log(Variable a) {
+        Tensor x = a.value();
+        return Variable.op("log", Elementwise.map(x, Math::log),
+                g -> new Tensor[] {Elementwise.binary(Binary.DIV, g, x, "log backward")}, a);
+    }
+
+    /** {@code a^p}; {@code da = g * p * a^(p-1)}. */
+    public static Variable pow(Variable a, double p) {
+        Tensor x = a.value();
+        return Variable.op("pow", Elementwise.map(x, v -> Math.pow(v, p)),
+                g -> new Tensor[] {Elementwise.zip(g, x, (gi, xi) -> gi * p * Math.pow(xi, p - 1))}, a);
+    }
+
+    /** Square root; {@code da = g / (2 sqrt(a))}. */
+    public static Variable sqrt(Variable a) {
+        Tensor y = Elementwise.map(a.value(), Math::sqrt);
+        return Variable.op("sqrt", y, g -> new Tensor[] {Elementwise.zip(g, y, (gi, yi) -> gi * 0.5 / yi)}, a);
+    }
+
+    /** {@code |a|}; {@code da = g * sign(a)}, with sign(0) = 0 as in PyTorch. */
+    public static Variable abs(Variable a) {
+        Tensor x = a.value();
+        return Variable.op("abs", Elementwise.map(x, Math::abs),
+                g -> new Tensor[] {Elementwise.zip(g, x, (gi, xi) -> gi * Math.signum(xi))}, a);
+    }
+
+    /** {@code min(max(a, lo), hi)}; {@code da = g} where {@code lo <= a <= hi}, 0 outside. */
+    public static Variable clamp(Variable a, double lo, double hi) {
+        if (lo > hi) {
+            throw new IllegalArgumentException("clamp: lo " + lo + " > hi " + hi);
+        }
+        Tensor x = a.value();
+        return Variable.op("clamp", Elementwise.map(x, v -> Math.min(Math.max(v, lo), hi)),
+                g -> new Tensor[] {Elementwise.zip(g, x, (gi, xi) -> xi >= lo && xi <= hi ? gi : 0.0)}, a);
+    }
+
+    // ------------------------------------------------------------------ shape
+
+    /** The same elements in another shape (one dimension may be -1); {@code da = g} reshaped back. */
+    public static Variable reshape(Variable a, int... dims) {
+        Shape s = a.shape();
+        Tensor out;
+        try {
+            out = a.value().reshape(dims);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("reshape: shape " + s + " cannot become " + Arrays.toString(dims), e);
+        }
+        return Variable.op("reshape", out, g -> new Tensor[] {g.reshape(s.dims())}, a);
+    }
+
+    /** Transpose of a 2-D tensor; {@code da = gᵀ}. */
+    public static Variable transpose(Variable a) {
+        if (a.value().rank() != 2) {
+            throw new IllegalArgumentException("transpose: needs a 2-D tensor, got shape " + a.shape());
+        }
+        return Variable.op("transpose", a.value().transpose(), g -> new Tensor[] {g.transpose()}, a);
+    }
+
+    // ------------------------------------------------------------------ activations
+
+    /** Logistic sigmoid {@code 1/(1+e^-a)} (stable for large |a|); {@code da = g * y * (1 - y)}. */
+    public static Variable sigmoid(Variable a) {
+        Tensor y = Elementwise.map(a.value(), Elementwise::sigmoid);
+        return Variable.op("sigmoid", y, g -> new Tensor[] {Elementwise.zip(g, y, (gi, yi) -> gi * yi * (1 - yi))}, a);
+    }
+
+    /** Hyperbolic tangent; {@code da = g * (1 - y^2)}. */
+    public static Variable tanh(Variable a) {
+        Tensor y = Elementwise.map(a.value(), Math::tanh);
+        return Variable.op("tanh", y, g -> new Tensor[] {Elementwise.zip(g, y, (gi, yi) -> gi * (1 - yi * yi))}, a);
+    }
+
+    /** {@code max(a, 0)}; {@code da = g} where {@code a > 0}, else 0 (relu'(0) = 0, as PyTorch). */
+    public static Variable relu(Variable a) {
+        Tensor y = Elementwise.relu(a.value());
+        return Variable.op("relu", y, g -> new Tensor[] {Elementwise.reluBackward(g, y)}, a);
+    }
+
+    /** {@code a > 0 ? a : slope*a}; {@code da = g} where {@code a > 0}, {@code slope*g} elsewhere. */
+    public static Variable leakyRelu(Variable a, double slope) {
+        Tensor x = a.value();
+        return Variable.op("leakyRelu", Elementwise.map(x, v -> v > 0 ? v : slope * v),
+                g -> new Tensor[] {Elementwise.zip(g, x, (gi, xi) -> xi > 0 ? gi : slope * gi)}, a);
+    }
+
+    /**
+     * Parametric ReLU {@code x > 0 ? x : alpha*x}, with alpha of shape [1] (shared) or [C] (one per channel, the
+     * channel being dimension 1 of x, as in PyTorch). {@code dx = x > 0 ? g : alpha*g};
+     * {@code dalpha = sum of g*x where x <= 0}, over the batch (and over the channels when alpha is shared).
+     */
+    public static Variable prelu(Variable x, Variable alpha) {
+        Tensor xv = x.value();
+        Tensor av = alpha.value();
+        Elementwise.requireSameDType("prelu", xv, av);
+        boolean shared = av.rank() == 1 && av.dim(0) == 1;
+        if (!shared && (av.rank() != 1 || xv.rank() < 2 || xv.dim(1) != av.dim(0))) {
+            throw new IllegalArgumentException("prelu: alpha " + av.shape() + " does not fit input " + xv.shape()
+                    + " (need [1] or [channels] with channels = dimension 1 of the input)");
+        }
+        // alpha seen as [C, 1, ..., 1] broadcasts over dimension 1 of x (or as [1] over everything)
+        int[] ab = new int[shared ? 1 : xv.rank() - 1];
+        Arrays.fill(ab, 1);
+        ab[0] = av.dim(0);
+        Tensor a = av.reshape(ab);
+        Tensor negPart = Elementwise.map(xv, v -> v > 0 ? 0.0 : v);
+        Tensor y = Elementwise.binary(Binary.ADD, Elementwise.relu(xv),
+                Elementwise.binary(Binary.MUL, negPart, a, "prelu"), "prelu");
+        return Variable.op("prelu", y, g -> new Tensor[] {
+            x.requiresGrad() ? Elementwise.binary(Binary.ADD, Elementwise.reluBackward(g, xv), Elementwise.binary(
+                    Binary.MUL, Elementwise.zip(g, xv, (gi, xi) -> xi > 0 ? 0.0 : gi), a, "prelu"), "prelu") : null,
+            alpha.requiresGrad() ? Reductions.sumToShape(Elementwise.binary(Binary.MUL, g, negPart, "prelu"),
+                    Shape.of(ab)).reshape(av.shape().dims()) : null}, x, alpha);
+    }
+
+    /** ELU {@code a > 0 ? a : alpha*(e^a - 1)}; {@code da = g} where {@code a > 0}, {@code g*alpha*e^a} elsewhere. */
+    public static Variable elu(Variable a, double alpha) {
+        Tensor x = a.value();
+        return Variable.op("elu", Elementwise.map(x, v -> v > 0 ? v : alpha * Math.expm1(v)),
+                g -> new Tensor[] {Elementwise.zip(g, x, (gi, xi) -> xi > 0 ? gi : gi * alpha * Math.exp(xi))}, a);
+    }
+
+    /**
+     * GELU, exact form {@code a * Phi(a)} with {@code Phi(a) = (1 + erf(a/sqrt 2))/2} (PyTorch's default);
+     * {@code da = g * (Phi(a) + a*phi(a))} with phi the standard normal density.
+     */
+    public static Variable gelu(Variable a) {
+        Tensor x = a.value();
+        return Variable.op("gelu", Elementwise.map(x, v -> v * Erf.normalCdf(v)),
+                g -> new Tensor[] {Elementwise.zip(g, x,
+                        (gi, xi) -> gi * (Erf.normalCdf(xi) + xi * Erf.normalPdf(xi)))}, a);
+    }
+
+    /** SiLU (swish) {@code a * sigmoid(a)}; {@code da = g * s * (1 + a*(1 - s))} with {@code s = sigmoid(a)}. */
+    public static Variable silu(Variable a) {
+        Tensor x = a.value();
+        return Variable.op("silu", Elementwise.map(x, v -> v * Elementwise.sigmoid(v)),
+                g -> new Tensor[] {Elementwise.zip(g, x, (gi, xi) -> {
+                    double s = Elementwise.sigmoid(xi);
+                    return gi * s * (1 + xi * (1 - s));
+                })}, a);
+    }
+
+    /** Softmax along the last axis; {@code da = y * (g - sum_j g_j y_j)} per row. */
+    public static Variable softmax(Variable a) {
+        Tensor y = Reductions.softmaxLastAxis(a.value());
+        return Variable.op("softmax", y, g -> new Tensor[] {softmaxBackward(g, y)}, a);
+    }
+
+    private static Tensor softmaxBackward(Tensor g, Tensor y) {
+        int c = y.dim(-1);
+        int rows = c == 0 ? 0 : y.size() / c;
+        Tensor dx = Tensor.zeros(g.dtype(), g.shape());
+        for (int r = 0; r < rows; r++) {
+            double dot = 0;
+            for (int j = 0; j < c; j++) {
+                dot += g.getFlat(r * c + j) * y.getFlat(r * c + j);
+            }
+            for (int j = 0; j < c; j++) {
+                int i = r * c + j;
+                dx.setFlat(i, y.getFlat(i) * (g.getFlat(i) - dot));
+            }
+        }
+        return dx;
+    }
+
+    /** Log-softmax along the last axis (max subtracted first); {@code da = g - softmax(a) * sum_j g_j} per row. */
+    public static Variable logSoftmax(Variable a) {
+        Tensor y = Reductions.logSoftmaxLastAxis(a.value());
+        return Variable.op("logSoftmax", y, g -> {
+            int c = y.dim(-1);
+            int rows = c == 0 ? 0 : y.size() / c;
+            Tensor dx = Tensor.zeros(g.dtype(), g.shape());
+            for (int r = 0; r < rows; r++) {
+                double gs = 0;
+                for (int j = 0; j < c; j++) {
+                    gs += g.getFlat(r * c + j);
+                }
+                for (int j = 0; j < c; j++) {
+                    int i = r * c + j;
+                    dx.setFlat(i, g.getFlat(i) - Math.exp(y.getFlat(i)) * gs);
+                }
+            }
+            return new Tensor[] {dx};
+        }, a);
+    }
+
+    // ------------------------------------------------------------------ losses
+
+    /**
+     * Cross-entropy of softmax(logits) against integer labels, fused and stable:
+     * {@code loss_i = logsumexp(x_i) - x_i[label_i]} with the row maximum subtracted first (finite for logits of
+     * ±1000). Backward: {@code dx = (softmax(x) - onehot(label)) * g / N} for MEAN, without {@code /N} for SUM.
+     *
+     * @param logits [N, C]
+     * @param labels N class indices in [0, C)
+     */
+    public static Variable softmaxCrossEntropy(Variable logits, int[] labels, Reduction reduction) {
+        Tensor x = logits.value();
+        if (x.rank() != 2) {
+            throw new IllegalArgumentException("softmaxCrossEntropy: logits must be [N, C], got shape " + x.shape());
+        }
+        int n = x.dim(0);
+        int c = x.dim(1);
+        if (labels.length != n) {
+            throw new IllegalArgumentException("softmaxCrossEntropy: logits " + x.shape() + " and " + labels.length
+                    + " labels: need one label per row");
+        }
+        for (int r = 0; r < n; r++) {
+            if (labels[r] < 0 || labels[r] >= c) {
+                throw new IllegalArgumentException("softmaxCrossEntropy: label " + labels[r] + " of row " + r
+                        + " is out of range for " + c + " classes");
+            }
+        }
+        Tensor logp = Reductions.logSoftmaxLastAxis(x);
+        double total = 0;
+        for (int r = 0; r < n; r++) {
+            total -= logp.getFlat(r * c + labels[r]);
+        }
+        Objects.requireNonNull(reduction, "reduction");
+        double div = reduction == Reduction.MEAN ? n : 1;
+        Tensor out = Tensor.scalar(x.dtype(), total / div);
+        int[] lab = labels.clone();
+        return Variable.op("softmaxCrossEntropy", out, g -> {
+            double s = g.item() / div;
+            Tensor dx = Tensor.zeros(x.dtype(), x.shape());
+            for (int r = 0; r < n; r++) {
+                for (int j = 0; j < c; j++) {
+                    int i = r * c + j;
+                    dx.setFlat(i, s * (Math.exp(logp.getFlat(i)) - (j == lab[r] ? 1.0 : 0.0)));
+                }
+            }
+            return new Tensor[] {dx};
+        }, logits);
+    }
+
+    /** Mean (or sum) of squared errors {@code (pred - target)^2}; {@code dpred = 2 (pred - target) g / n}. */
+    public static Variable mse(Variable pred, Tensor target, Reduction reduction) {
+        Tensor p = pred.value();
+        if (!p.shape().equals(target.shape())) {
+            throw new IllegalArgumentException("mse: prediction " + p.shape() + " and target " + target.shape()
+                    + " differ");
+        }
+        Tensor diff = Elementwise.binary(Binary.SUB, p, target.to(p.dtype()), "mse");
+        double ss = 0;
+        for (int i = 0; i < diff.size(); i++) {
+            double d = diff.getFlat(i);
+            ss += d * d;
+        }
+        Objects.requireNonNull(reduction, "reduction");
+        double div = reduction == Reduction.MEAN ? p.size() : 1;
+        Tensor out = Tensor.scalar(p.dtype(), ss / div);
+        return Variable.op("mse", out, g -> new Tensor[] {Elementwise.scale(diff, 2.0 * g.item() / div)}, pred);
+    }
+
+    /**
+     * Binary cross-entropy on logits, in the stable form {@code max(x,0) - x*t + log(1 + e^-|x|)} per element;
+     * {@code dx = (sigmoid(x) - t) * g / n} (n = number of elements for MEAN).
+     */
+    public static Variable bceWithLogits(Variable logits, Tensor targets, Reduction reduction) {
+        Tensor x = logits.value();
+        if (!x.shape().equals(targets.shape())) {
+            throw new IllegalArgumentException("bceWithLogits: logits " + x.shape() + " and targets "
+                    + targets.shape() + " differ");
+        }
+        double total = 0;
+        for (int i = 0; i < x.size(); i++) {
+            double v = x.getFlat(i);
+            double t = targets.getFlat(i);
+            total += Math.max(v, 0) - v * t + Math.log1p(Math.exp(-Math.abs(v)));
+        }
+        Objects.requireNonNull(reduction, "reduction");
+        double div = reduction == Reduction.MEAN ? x.size() : 1;
+        Tensor out = Tensor.scalar(x.dtype(), total / div);
+        return Variable.op("bceWithLogits", out, g -> {
+            double s = g.item() / div;
+            Tensor dx = Tensor.zeros(x.dtype(), x.shape());
+            for (int i = 0; i < x.size(); i++) {
+                dx.setFlat(i, s * (Elementwise.sigmoid(x.getFlat(i)) - targets.getFlat(i)));
+            }
+            return new Tensor[] {dx};
+        }, logits);
+    }
+}

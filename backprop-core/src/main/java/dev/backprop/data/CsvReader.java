@@ -1,0 +1,243 @@
+package dev.backprop.data;
+
+import de.siegmar.fastcsv.reader.CsvParseException;
+import de.siegmar.fastcsv.reader.CsvRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Reads a table of numbers from a CSV file (RFC 4180, comma-separated, UTF-8, parsed by FastCSV) into a
+ * {@link Dataset}.
+ *
+ * <p>The first row is a header naming the columns. One column is the label (classification) or the target
+ * (regression), chosen by {@link Column#named name} or by {@link Column#at index}; every other column is a numeric
+ * feature, in file order. A missing, non-numeric or non-finite value is rejected with an
+ * {@link IllegalArgumentException} naming the file, the line and the column (number and name).
+ *
+ * <p>Labels: when every label is a non-negative integer, it is the class index itself (classes 0 .. max). Otherwise
+ * the distinct label strings, sorted, become classes 0, 1, ... and are kept as {@link Dataset#classNames()}, so a
+ * predicted index maps back to its string; pass those names to
+ * {@link #readClassification(Path, Column, List)} to read a test file with the same mapping.
+ *
+ * <p>Features are returned as they are in the file; to rescale them, fit a {@link Normalizer} on the training set.
+ */
+public final class CsvReader {
+
+    /** Selects the label or target column. */
+    public sealed interface Column {
+        /** The column whose header is {@code name} (exact match). */
+        record Named(String name) implements Column {
+        }
+
+        /** The column at 0-based {@code index}; a negative index counts from the end ({@code -1} is the last). */
+        record Index(int index) implements Column {
+        }
+
+        /** The column whose header is {@code name}. */
+        static Column named(String name) {
+            return new Named(name);
+        }
+
+        /** The column at {@code index} (0-based; negative counts from the end, -1 being the last column). */
+        static Column at(int index) {
+            return new Index(index);
+        }
+    }
+
+    private CsvReader() {
+    }
+
+    /** Reads a classification set; integer labels are class indices, string labels are mapped in sorted order. */
+    public static Dataset readClassification(Path file, Column label) throws IOException {
+        return readClassification(file, label, null);
+    }
+
+    /**
+     * Reads a classification set whose label strings are mapped to indices by {@code classNames} (index = position
+     * in the list), e.g. the names of the training set when reading a test set. A label not in the list is an
+     * error. With {@code classNames == null} this is {@link #readClassification(Path, Column)}.
+     */
+    public static Dataset readClassification(Path file, Column label, List<String> classNames) throws IOException {
+        Table t = Table.read(file, label);
+        if (t.rows.isEmpty() && classNames == null) {
+            throw new IllegalArgumentException(file + ": a header but no data rows, so no classes to infer");
+        }
+        float[] x = t.features();
+        String[] raw = t.labelValues();
+        List<String> names = classNames != null ? List.copyOf(classNames) : inferClassNames(raw);
+        Map<String, Integer> index = new HashMap<>();
+        for (int c = 0; c < names.size(); c++) {
+            index.put(names.get(c), c);
+        }
+        int[] labels = new int[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            Integer c = index.get(raw[i]);
+            if (c == null) {
+                throw t.error(i, t.labelColumn, "label '" + raw[i] + "' is not one of the known classes " + names);
+            }
+            labels[i] = c;
+        }
+        return Dataset.classification(x, t.featureCount(), labels, names.size()).withClassNames(names);
+    }
+
+    /** Reads a regression set with one float target per sample, taken from column {@code target}. */
+    public static Dataset readRegression(Path file, Column target) throws IOException {
+        Table t = Table.read(file, target);
+        float[] x = t.features();
+        float[] y = new float[t.rows.size()];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = (float) t.number(i, t.labelColumn);
+        }
+        return Dataset.regression(x, t.featureCount(), y, 1);
+    }
+
+    /** Integer labels 0..max as "0".."max"; otherwise the sorted distinct strings. */
+    private static List<String> inferClassNames(String[] raw) {
+        int max = -1;
+        for (String s : raw) {
+            int v = parseNonNegativeInt(s);
+            if (v < 0) {
+                return List.copyOf(new TreeSet<>(List.of(raw)));
+            }
+            max = Math.max(max, v);
+        }
+        List<String> names = new ArrayList<>();
+        for (int c = 0; c <= max; c++) {
+            names.add(Integer.toString(c));
+        }
+        return names;
+    }
+
+    /** The value of a plain decimal non-negative int ("0", "17"), or -1. */
+    private static int parseNonNegativeInt(String s) {
+        if (s.isEmpty() || s.length() > 9) {
+            return -1;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return -1;
+            }
+        }
+        // "007" would not round-trip through the class names, so it counts as a string label.
+        return s.length() > 1 && s.charAt(0) == '0' ? -1 : Integer.parseInt(s);
+    }
+
+    /** The parsed file: header, data rows with their line numbers, and which column is the label. */
+    private record Table(Path file, List<String> header, List<String[]> rows, List<Long> lines, int labelColumn) {
+
+        static Table read(Path file, Column label) throws IOException {
+            List<String> header = null;
+            List<String[]> rows = new ArrayList<>();
+            List<Long> lines = new ArrayList<>();
+            try (var reader = de.siegmar.fastcsv.reader.CsvReader.builder()
+                    .allowMissingFields(true).allowExtraFields(true)
+                    .ofCsvRecord(file, StandardCharsets.UTF_8)) {
+                for (CsvRecord r : reader) {
+                    if (header == null) {
+                        header = r.getFields();
+                        continue;
+                    }
+                    if (r.getFieldCount() != header.size()) {
+                        throw new IllegalArgumentException(file + " line " + r.getStartingLineNumber() + ": "
+                                + r.getFieldCount() + " values, but the header has " + header.size() + " columns");
+                    }
+                    rows.add(r.getFields().toArray(String[]::new));
+                    lines.add(r.getStartingLineNumber());
+                }
+            } catch (CsvParseException | UncheckedIOException e) {
+                throw new IOException(file + ": cannot parse CSV: " + e.getMessage(), e);
+            }
+            if (header == null) {
+                throw new IllegalArgumentException(file + ": empty file, expected a header row");
+            }
+            if (header.size() < 2) {
+                throw new IllegalArgumentException(file + ": header " + header + " has " + header.size()
+                        + " column(s); need a label or target column and at least one feature");
+            }
+            return new Table(file, header, rows, lines, resolve(file, header, label));
+        }
+
+        private static int resolve(Path file, List<String> header, Column c) {
+            int i = switch (c) {
+                case Column.Named n -> header.indexOf(n.name());
+                case Column.Index x -> x.index() < 0 ? header.size() + x.index() : x.index();
+            };
+            if (i < 0 || i >= header.size()) {
+                throw new IllegalArgumentException(file + ": no column " + describe(c) + "; the header has "
+                        + header.size() + " columns " + header);
+            }
+            return i;
+        }
+
+        private static String describe(Column c) {
+            return switch (c) {
+                case Column.Named n -> "named '" + n.name() + "'";
+                case Column.Index x -> "at index " + x.index();
+            };
+        }
+
+        int featureCount() {
+            return header.size() - 1;
+        }
+
+        /** The feature columns as row-major floats. */
+        float[] features() {
+            int f = featureCount();
+            float[] x = new float[rows.size() * f];
+            for (int i = 0; i < rows.size(); i++) {
+                for (int col = 0, j = 0; col < header.size(); col++) {
+                    if (col != labelColumn) {
+                        x[i * f + j++] = (float) number(i, col);
+                    }
+                }
+            }
+            return x;
+        }
+
+        /** The label column's strings (trimmed); a blank label is an error. */
+        String[] labelValues() {
+            String[] out = new String[rows.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = rows.get(i)[labelColumn].strip();
+                if (out[i].isEmpty()) {
+                    throw error(i, labelColumn, "missing label");
+                }
+            }
+            return out;
+        }
+
+        /** The value at data row {@code i}, column {@code col}, as a finite number. */
+        double number(int i, int col) {
+            String s = rows.get(i)[col].strip();
+            if (s.isEmpty()) {
+                throw error(i, col, "missing value");
+            }
+            char last = s.charAt(s.length() - 1);
+            if (!(last >= '0' && last <= '9' || last == '.')) {
+                throw error(i, col, "'" + s + "' is not a number"); // also refuses Java's "1d", "2f", "NaN"
+            }
+            double v;
+            try {
+                v = Double.parseDouble(s);
+            } catch (NumberFormatException e) {
+                throw error(i, col, "'" + s + "' is not a number");
+            }
+            if (!Double.isFinite(v)) {
+                throw error(i, col, "'" + s + "' is not a finite number");
+            }
+            return v;
+        }
+
+        IllegalArgumentException error(int i, int col, String what) {
+            return new IllegalArgumentException(file + " line " + lines.get(i) + ", column " + (col + 1) + " ('"
+                    + header.get(col) + "'): " + what);
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package dev.backprop.data;
+
+import dev.backprop.tensor.DType;
+import dev.backprop.tensor.Tensor;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+/**
+ * Cuts a {@link Dataset} into mini-batches, epoch by epoch.
+ *
+ * <p>With {@link Order.Shuffled}, epoch {@code e} visits the samples in the permutation
+ * {@code permutation(size, seed, e)} (a Fisher-Yates shuffle driven by a generator seeded from {@code seed} and
+ * {@code e} alone), so a run resumed at epoch {@code e} sees exactly the batches it would have seen. With
+ * {@link Order.Sequential} every epoch visits samples 0, 1, 2, ... An epoch has {@code ceil(size / B)} batches, or
+ * {@code floor(size / B)} with drop-last (the incomplete final batch is skipped).
+ *
+ * <p>Batch buffers are allocated once per loader (one set for full batches, one for a short final batch) and
+ * refilled: the {@link Batch} handed out is only valid until the next one is requested. Only one epoch should be
+ * iterated at a time.
+ */
+public final class DataLoader {
+    /** The order in which an epoch visits the samples. */
+    public sealed interface Order {
+        /** Samples in dataset order, every epoch. */
+        record Sequential() implements Order {
+        }
+
+        /** A fresh permutation per epoch, derived from {@code seed} and the epoch number. */
+        record Shuffled(long seed) implements Order {
+        }
+    }
+
+    private final Dataset data;
+    private final int batchSize;
+    private final Order order;
+    private final DType dtype;
+    private final boolean dropLast;
+    private final int[] perm;
+    private Batch full;
+    private Batch tail;
+
+    /**
+     * A loader of batches of {@code batchSize} samples whose features (and regression targets) are tensors of
+     * {@code dtype}.
+     */
+    public DataLoader(Dataset data, int batchSize, Order order, DType dtype, boolean dropLast) {
+        this.data = Objects.requireNonNull(data, "data");
+        this.order = Objects.requireNonNull(order, "order");
+        this.dtype = Objects.requireNonNull(dtype, "dtype");
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
+        }
+        this.batchSize = batchSize;
+        this.dropLast = dropLast;
+        this.perm = new int[data.size()];
+    }
+
+    /** Shuffled each epoch from {@code seed}, F32, keeping the short final batch. */
+    public static DataLoader shuffled(Dataset data, int batchSize, long seed) {
+        return new DataLoader(data, batchSize, new Order.Shuffled(seed), DType.F32, false);
+    }
+
+    /** In dataset order, F32, keeping the short final batch (for evaluation). */
+    public static DataLoader sequential(Dataset data, int batchSize) {
+        return new DataLoader(data, batchSize, new Order.Sequential(), DType.F32, false);
+    }
+
+    /** The same loader producing tensors of {@code newType}. */
+    public DataLoader withDType(DType newType) {
+        return new DataLoader(data, batchSize, order, newType, dropLast);
+    }
+
+    /** The same loader, skipping (true) or keeping (false) the incomplete final batch of each epoch. */
+    public DataLoader withDropLast(boolean drop) {
+        return new DataLoader(data, batchSize, order, dtype, drop);
+    }
+
+    /** The dataset this loader reads. */
+    public Dataset dataset() {
+        return data;
+    }
+
+    /** Samples per full batch. */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** Number of batches in one epoch. */
+    public int batchCount() {
+        int n = data.size();
+        return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
+    }
+
+    /** The batches of epoch {@code epoch} (0-based). */
+    public Iterable<Batch> epoch(int epoch) {
+        return () -> new BatchIterator(epoch);
+    }
+
+    /** The order in which epoch {@code epoch} visits the samples. */
+    public int[] order(int epoch) {
+        int[] out = new int[data.size()];
+        fillOrder(epoch, out);
+        return out;
+    }
+
+    private void fillOrder(int epoch, int[] out) {
+        switch (order) {
+            case Order.Sequential s -> {
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = i;
+                }
+            }
+            case Order.Shuffled s -> permute(out, s.seed(), epoch);
+        }
+    }
+
+    private final class BatchIterator implements Iterator<Batch> {
+        private final int count = batchCount();
+        private int next;
+
+        BatchIterator(int epoch) {
+            fillOrder(epoch, perm);
+        }
+
+        @Override
+        public boolean hasNext() {
+            return next < count;
+        }
+
+        @Override
+        public Batch next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException("epoch has " + count + " batches");
+            }
+            int from = next++ * batchSize;
+            int b = Math.min(batchSize, data.size() - from);
+            Batch batch = buffers(b);
+            System.arraycopy(perm, from, batch.indices(), 0, b);
+            fill(batch);
+            return batch;
+        }
+    }
+
+    private Batch buffers(int b) {
+        if (b == batchSize) {
+            if (full == null) {
+                full = allocate(b);
+            }
+            return full;
+        }
+        if (tail == null || tail.size() != b) {
+            tail = allocate(b);
+        }
+        return tail;
+    }
+
+    private Batch allocate(int b) {
+        Tensor x = Tensor.zeros(dtype, b, data.featureCount());
+        int[] labels = data.isClassification() ? new int[b] : null;
+        Tensor y = data.isClassification() ? null : Tensor.zeros(dtype, b, data.targetCount());
+        return new Batch(x, labels, y, new int[b]);
+    }
+
+    private void fill(Batch batch) {
+        int f = data.featureCount();
+        int[] idx = batch.indices();
+        for (int i = 0; i < idx.length; i++) {
+            if (dtype == DType.F32) {
+                data.copyFeatures(idx[i], batch.features().f32(), i * f);
+            } else {
+                data.copyFeatures(idx[i], batch.features().f64(), i * f);
+            }
+            if (batch.labels() != null) {
+                batch.labels()[i] = data.label(idx[i]);
+            } else {
+                for (int j = 0; j < data.targetCount(); j++) {
+                    batch.targets().setFlat(i * data.targetCount() + j, data.target(idx[i], j));
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- seeded permutations
+
+    /** The permutation of {@code 0 .. n-1} for {@code (seed, epoch)}: the same pair always gives the same order. */
+    public static int[] permutation(int n, long seed, int epoch) {
+        int[] p = new int[n];
+        permute(p, seed, epoch);
+        return p;
+    }
+
+    private static void permute(int[] p, long seed, int epoch) {
+        for (int i = 0; i < p.length; i++) {
+            p[i] = i;
+        }
+        SplittableRandom rng = new SplittableRandom(mix(seed, epoch));
+        for (int i = p.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+    }
+
+    /** Mixes a seed and a stream number into one well-spread seed (the splitmix64 finaliser). */
+    static long mix(long seed, long stream) {
+        long z = seed + 0x9E3779B97F4A7C15L * (stream + 1);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

@@ -1,0 +1,336 @@
+package dev.backprop.data;
+
+import dev.backprop.tensor.DType;
+import dev.backprop.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An in-memory table of samples: a feature matrix {@code X} of shape [size, featureCount] and, per sample, either
+ * an integer class label in {@code [0, classCount)} (classification) or a row of float targets of width
+ * {@code targetCount} (regression, e.g. for a mean-squared-error loss).
+ *
+ * <p>Features are stored compactly: either as floats, or as unsigned bytes that stand for {@code b / 255} (pixels
+ * of an 8-bit image, so Fashion-MNIST's 60000 x 784 training set costs 47 MB instead of 188 MB). Bytes are
+ * converted to floats in [0, 1] only when a row is read, e.g. per mini-batch by {@link DataLoader}.
+ *
+ * <p>A dataset is immutable: {@link #split}, {@link #subset} and {@link #select} return new datasets that own
+ * copies of the selected rows.
+ */
+public final class Dataset {
+    /** {@code U8_TO_FLOAT[b] = b / 255f}: the exact float for every byte value, so conversion is a table look-up. */
+    private static final float[] U8_TO_FLOAT = new float[256];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            U8_TO_FLOAT[i] = i / 255f;
+        }
+    }
+
+    private final int size;
+    private final int featureCount;
+    private final byte[] u8;        // features as bytes (value = b/255), or null
+    private final float[] f32;      // features as floats, or null
+    private final int[] labels;     // classification labels, or null
+    private final int classCount;   // 0 for regression
+    private final float[] targets;  // regression targets [size, targetCount], or null
+    private final int targetCount;  // 0 for classification
+    private final List<String> classNames;
+
+    private Dataset(int size, int featureCount, byte[] u8, float[] f32, int[] labels, int classCount,
+                    float[] targets, int targetCount, List<String> classNames) {
+        this.size = size;
+        this.featureCount = featureCount;
+        this.u8 = u8;
+        this.f32 = f32;
+        this.labels = labels;
+        this.classCount = classCount;
+        this.targets = targets;
+        this.targetCount = targetCount;
+        this.classNames = classNames;
+    }
+
+    // ---------------------------------------------------------------- factories
+
+    /**
+     * A classification set with float features (row-major {@code [size, featureCount]}, not copied) and labels in
+     * {@code [0, classCount)} (not copied).
+     */
+    public static Dataset classification(float[] features, int featureCount, int[] labels, int classCount) {
+        checkFeatures(features.length, featureCount, labels.length);
+        checkLabels(labels, classCount);
+        return new Dataset(labels.length, featureCount, null, features, labels, classCount, null, 0, null);
+    }
+
+    /**
+     * A classification set whose features are unsigned bytes standing for {@code b / 255} (8-bit pixels); neither
+     * array is copied.
+     */
+    public static Dataset classificationU8(byte[] pixels, int featureCount, int[] labels, int classCount) {
+        checkFeatures(pixels.length, featureCount, labels.length);
+        checkLabels(labels, classCount);
+        return new Dataset(labels.length, featureCount, pixels, null, labels, classCount, null, 0, null);
+    }
+
+    /**
+     * A regression set: float features {@code [size, featureCount]} and float targets {@code [size, targetCount]},
+     * both row-major and not copied.
+     */
+    public static Dataset regression(float[] features, int featureCount, float[] targets, int targetCount) {
+        if (targetCount <= 0 || targets.length % targetCount != 0) {
+            throw new IllegalArgumentException(targets.length + " targets do not make rows of " + targetCount);
+        }
+        int n = targets.length / targetCount;
+        checkFeatures(features.length, featureCount, n);
+        return new Dataset(n, featureCount, null, features, null, 0, targets, targetCount, null);
+    }
+
+    /** This dataset with names for its classes (one per class, index order), e.g. to map predictions back. */
+    public Dataset withClassNames(List<String> names) {
+        requireClassification("withClassNames");
+        if (names.size() != classCount) {
+            throw new IllegalArgumentException(names.size() + " class names for " + classCount + " classes: " + names);
+        }
+        return new Dataset(size, featureCount, u8, f32, labels, classCount, targets, targetCount, List.copyOf(names));
+    }
+
+    private static void checkFeatures(int length, int featureCount, int rows) {
+        if (featureCount <= 0 || (long) rows * featureCount != length) {
+            throw new IllegalArgumentException(length + " feature values do not make " + rows + " rows of "
+                    + featureCount + " features");
+        }
+    }
+
+    private static void checkLabels(int[] labels, int classCount) {
+        if (classCount <= 0) {
+            throw new IllegalArgumentException("classCount must be positive, got " + classCount);
+        }
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= classCount) {
+                throw new IllegalArgumentException("label " + labels[i] + " of sample " + i + " is outside [0, "
+                        + classCount + ")");
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    /** Number of samples. */
+    public int size() {
+        return size;
+    }
+
+    /** Number of features per sample. */
+    public int featureCount() {
+        return featureCount;
+    }
+
+    /** True for a classification set (integer labels), false for regression (float targets). */
+    public boolean isClassification() {
+        return labels != null;
+    }
+
+    /** Number of classes; 0 for a regression set. */
+    public int classCount() {
+        return classCount;
+    }
+
+    /** Number of regression targets per sample; 0 for a classification set. */
+    public int targetCount() {
+        return targetCount;
+    }
+
+    /** True when features are stored as bytes meaning {@code b / 255}. */
+    public boolean isU8() {
+        return u8 != null;
+    }
+
+    /** Class names in index order; "0", "1", ... when none were given. Empty for regression. */
+    public List<String> classNames() {
+        if (classNames != null) {
+            return classNames;
+        }
+        List<String> names = new ArrayList<>(classCount);
+        for (int c = 0; c < classCount; c++) {
+            names.add(Integer.toString(c));
+        }
+        return List.copyOf(names);
+    }
+
+    /** Feature {@code col} of sample {@code row}, as a float (bytes converted to [0, 1]). */
+    public float feature(int row, int col) {
+        Objects.checkIndex(row, size);
+        Objects.checkIndex(col, featureCount);
+        int i = row * featureCount + col;
+        return u8 != null ? U8_TO_FLOAT[u8[i] & 0xFF] : f32[i];
+    }
+
+    /** Label of sample {@code row} (classification only). */
+    public int label(int row) {
+        requireClassification("label");
+        return labels[Objects.checkIndex(row, size)];
+    }
+
+    /** A copy of all labels (classification only). */
+    public int[] labels() {
+        requireClassification("labels");
+        return labels.clone();
+    }
+
+    /** Target {@code col} of sample {@code row} (regression only). */
+    public float target(int row, int col) {
+        requireRegression("target");
+        Objects.checkIndex(row, size);
+        return targets[row * targetCount + Objects.checkIndex(col, targetCount)];
+    }
+
+    /** Number of samples of each class (classification only). */
+    public int[] classCounts() {
+        requireClassification("classCounts");
+        int[] counts = new int[classCount];
+        for (int l : labels) {
+            counts[l]++;
+        }
+        return counts;
+    }
+
+    /** Copies the features of sample {@code row} into {@code dst[off .. off + featureCount)}. */
+    public void copyFeatures(int row, float[] dst, int off) {
+        int from = Objects.checkIndex(row, size) * featureCount;
+        if (u8 != null) {
+            for (int j = 0; j < featureCount; j++) {
+                dst[off + j] = U8_TO_FLOAT[u8[from + j] & 0xFF];
+            }
+        } else {
+            System.arraycopy(f32, from, dst, off, featureCount);
+        }
+    }
+
+    /** Copies the features of sample {@code row} into {@code dst[off .. off + featureCount)}. */
+    public void copyFeatures(int row, double[] dst, int off) {
+        int from = Objects.checkIndex(row, size) * featureCount;
+        for (int j = 0; j < featureCount; j++) {
+            dst[off + j] = u8 != null ? U8_TO_FLOAT[u8[from + j] & 0xFF] : f32[from + j];
+        }
+    }
+
+    /** Copies the targets of sample {@code row} into {@code dst[off .. off + targetCount)} (regression only). */
+    public void copyTargets(int row, float[] dst, int off) {
+        requireRegression("copyTargets");
+        System.arraycopy(targets, Objects.checkIndex(row, size) * targetCount, dst, off, targetCount);
+    }
+
+    /** All features as a new tensor of shape [size, featureCount] (for evaluation; training uses a loader). */
+    public Tensor features(DType dtype) {
+        Tensor t = Tensor.zeros(dtype, size, featureCount);
+        if (dtype == DType.F32) {
+            for (int r = 0; r < size; r++) {
+                copyFeatures(r, t.f32(), r * featureCount);
+            }
+        } else {
+            for (int r = 0; r < size; r++) {
+                copyFeatures(r, t.f64(), r * featureCount);
+            }
+        }
+        return t;
+    }
+
+    /** All targets as a new tensor of shape [size, targetCount] (regression only). */
+    public Tensor targets(DType dtype) {
+        requireRegression("targets");
+        return Tensor.of(targets.clone(), size, targetCount).to(dtype);
+    }
+
+    // ---------------------------------------------------------------- derived sets
+
+    /**
+     * Splits off a random hold-out: {@code round(fraction * size)} samples, chosen by a permutation seeded with
+     * {@code seed}, go to {@link TrainTest#test()}; the rest, in their original order, to {@link TrainTest#train()}.
+     * The same seed gives the same split.
+     */
+    public TrainTest split(double fraction, long seed) {
+        if (!(fraction >= 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("hold-out fraction must be in [0, 1], got " + fraction);
+        }
+        int held = (int) Math.round(fraction * size);
+        // A stream of its own, so a split and a loader built from the same seed do not share a permutation.
+        int[] perm = DataLoader.permutation(size, DataLoader.mix(seed, 0x5917L), 0);
+        boolean[] isHeld = new boolean[size];
+        for (int i = 0; i < held; i++) {
+            isHeld[perm[i]] = true;
+        }
+        int[] trainIdx = new int[size - held];
+        int[] heldIdx = new int[held];
+        for (int i = 0, t = 0, h = 0; i < size; i++) {
+            if (isHeld[i]) {
+                heldIdx[h++] = i;
+            } else {
+                trainIdx[t++] = i;
+            }
+        }
+        return new TrainTest(select(trainIdx), select(heldIdx));
+    }
+
+    /** The first {@code n} samples (all of them when {@code n >= size}). */
+    public Dataset subset(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("subset size must be >= 0, got " + n);
+        }
+        int m = Math.min(n, size);
+        int[] idx = new int[m];
+        Arrays.setAll(idx, i -> i);
+        return select(idx);
+    }
+
+    /** The samples at {@code indices}, in that order (copied; an index may repeat). */
+    public Dataset select(int[] indices) {
+        int n = indices.length;
+        byte[] nu8 = u8 == null ? null : new byte[n * featureCount];
+        float[] nf32 = f32 == null ? null : new float[n * featureCount];
+        int[] nl = labels == null ? null : new int[n];
+        float[] nt = targets == null ? null : new float[n * targetCount];
+        for (int i = 0; i < n; i++) {
+            int r = Objects.checkIndex(indices[i], size);
+            if (nu8 != null) {
+                System.arraycopy(u8, r * featureCount, nu8, i * featureCount, featureCount);
+            } else {
+                System.arraycopy(f32, r * featureCount, nf32, i * featureCount, featureCount);
+            }
+            if (nl != null) {
+                nl[i] = labels[r];
+            } else {
+                System.arraycopy(targets, r * targetCount, nt, i * targetCount, targetCount);
+            }
+        }
+        return new Dataset(n, featureCount, nu8, nf32, nl, classCount, nt, targetCount, classNames);
+    }
+
+    /** This dataset with its features replaced by {@code features} ([size, featureCount] row-major floats). */
+    Dataset withFeatures(float[] features) {
+        checkFeatures(features.length, featureCount, size);
+        return new Dataset(size, featureCount, null, features, labels, classCount, targets, targetCount, classNames);
+    }
+
+    private void requireClassification(String what) {
+        if (labels == null) {
+            throw new IllegalStateException(what + "(): this is a regression dataset (" + targetCount
+                    + " float targets per sample), not a classification one");
+        }
+    }
+
+    private void requireRegression(String what) {
+        if (targets == null) {
+            throw new IllegalStateException(what + "(): this is a classification dataset (" + classCount
+                    + " classes), not a regression one");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Dataset(" + size + " samples x " + featureCount + " features, "
+                + (labels != null ? classCount + " classes" : targetCount + " targets")
+                + (u8 != null ? ", u8" : "") + ")";
+    }
+}

@@ -1,0 +1,85 @@
+package dev.backprop.data;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Fashion-MNIST (Xiao, Rasul and Vollgraf, 2017): 28 x 28 grey-scale images of clothing in 10 classes, 60000 for
+ * training and 10000 for testing, stored as four IDX files ({@code train-images-idx3-ubyte},
+ * {@code train-labels-idx1-ubyte}, {@code t10k-images-idx3-ubyte}, {@code t10k-labels-idx1-ubyte}), each gzipped
+ * ({@code .gz}) or raw.
+ *
+ * <p>Pixels stay bytes in memory ({@link Dataset#classificationU8}) and become floats {@code b / 255} in [0, 1]
+ * per batch; each image is a row of 784 features in row-major pixel order.
+ */
+public final class FashionMnist {
+    /** Where the {@code dataset-fashion-mnist} package installs the files. */
+    public static final Path DEFAULT_DIR = Path.of("/usr/share/datasets/fashion-mnist");
+    /** Number of classes. */
+    public static final int CLASSES = 10;
+    /** Image side in pixels. */
+    public static final int SIDE = 28;
+    /** The class names, indexed by label. */
+    public static final List<String> CLASS_NAMES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+            "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+
+    private FashionMnist() {
+    }
+
+    /** Loads the training set (60000 images) and the test set (10000, the "t10k" files) from {@code dir}. */
+    public static TrainTest load(Path dir) throws IOException {
+        Path trainImages = find(dir, "train-images-idx3-ubyte");
+        Path trainLabels = find(dir, "train-labels-idx1-ubyte");
+        Path testImages = find(dir, "t10k-images-idx3-ubyte");
+        Path testLabels = find(dir, "t10k-labels-idx1-ubyte");
+        List<String> missing = new ArrayList<>();
+        for (Path p : List.of(trainImages, trainLabels, testImages, testLabels)) {
+            if (!Files.isRegularFile(p)) {
+                missing.add(p.getFileName().toString());
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new NoSuchFileException(dir.toString(), null, "Fashion-MNIST files missing in this directory: "
+                    + String.join(", ", missing) + " (gzipped or raw). Install them with "
+                    + "`apt-get install dataset-fashion-mnist` (into " + DEFAULT_DIR + "), or point --data-dir at "
+                    + "a folder holding the four IDX files");
+        }
+        return new TrainTest(read(trainImages, trainLabels), read(testImages, testLabels));
+    }
+
+    /** Loads from {@link #DEFAULT_DIR}. */
+    public static TrainTest load() throws IOException {
+        return load(DEFAULT_DIR);
+    }
+
+    /** {@code dir/name.gz} when it exists, else {@code dir/name}. */
+    private static Path find(Path dir, String name) {
+        Path gz = dir.resolve(name + ".gz");
+        return Files.isRegularFile(gz) ? gz : dir.resolve(name);
+    }
+
+    private static Dataset read(Path imagesFile, Path labelsFile) throws IOException {
+        IdxReader.Images images = IdxReader.readImages(imagesFile);
+        int[] labels = IdxReader.readLabels(labelsFile);
+        if (images.rows() != SIDE || images.cols() != SIDE) {
+            throw new IllegalArgumentException(imagesFile + ": images are " + images.rows() + " x " + images.cols()
+                    + ", Fashion-MNIST's are " + SIDE + " x " + SIDE);
+        }
+        if (images.count() != labels.length) {
+            throw new IllegalArgumentException(imagesFile + " holds " + images.count() + " images but " + labelsFile
+                    + " holds " + labels.length + " labels");
+        }
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] >= CLASSES) {
+                throw new IllegalArgumentException(labelsFile + ": label " + labels[i] + " of sample " + i
+                        + " is outside [0, " + CLASSES + ")");
+            }
+        }
+        return Dataset.classificationU8(images.pixels(), images.pixelsPerImage(), labels, CLASSES)
+                .withClassNames(CLASS_NAMES);
+    }
+}

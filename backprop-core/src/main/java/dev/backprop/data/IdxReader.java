@@ -1,0 +1,178 @@
+package dev.backprop.data;
+
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Reads the IDX files of MNIST and Fashion-MNIST, gzip-compressed (recognised by the gzip magic bytes
+ * {@code 1f 8b}) or raw.
+ *
+ * <p>An IDX file is a big-endian header followed by the data: a 4-byte magic number {@code 00 00 TT NN} where
+ * {@code TT} is the element type and {@code NN} the number of dimensions, then {@code NN} 4-byte dimension sizes,
+ * then {@code prod(dims)} elements in row-major order. Only the unsigned-byte type ({@code TT = 0x08}) is
+ * supported: labels have magic {@code 0x00000801} (one dimension, N), images {@code 0x00000803} (three
+ * dimensions, N x rows x cols). The reader checks the magic number, the dimensions and that the data is exactly as
+ * long as the header says; every error names the file and what is wrong.
+ */
+public final class IdxReader {
+    /** Magic number of an IDX file of unsigned-byte labels, one dimension. */
+    public static final int LABELS_MAGIC = 0x00000801;
+    /** Magic number of an IDX file of unsigned-byte images, three dimensions. */
+    public static final int IMAGES_MAGIC = 0x00000803;
+
+    /** Images of an IDX3 file: {@code count} images of {@code rows x cols} pixels, row-major, one byte each. */
+    public record Images(int count, int rows, int cols, byte[] pixels) {
+        /** Pixels per image. */
+        public int pixelsPerImage() {
+            return rows * cols;
+        }
+    }
+
+    private IdxReader() {
+    }
+
+    /** Reads an IDX1 file of labels, each an unsigned byte returned as an int in [0, 255]. */
+    public static int[] readLabels(Path file) throws IOException {
+        try (InputStream in = open(file)) {
+            int[] dims = readHeader(in, file, LABELS_MAGIC, "labels");
+            byte[] bytes = readExactly(in, file, dims[0], "labels");
+            int[] labels = new int[bytes.length];
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = bytes[i] & 0xFF;
+            }
+            return labels;
+        }
+    }
+
+    /** Reads an IDX3 file of unsigned-byte images. */
+    public static Images readImages(Path file) throws IOException {
+        try (InputStream in = open(file)) {
+            int[] dims = readHeader(in, file, IMAGES_MAGIC, "images");
+            long total = (long) dims[0] * dims[1] * dims[2];
+            if (total > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException(file + ": " + dims[0] + " x " + dims[1] + " x " + dims[2]
+                        + " pixels is more than one array can hold");
+            }
+            byte[] pixels = readExactly(in, file, (int) total, "pixels");
+            return new Images(dims[0], dims[1], dims[2], pixels);
+        }
+    }
+
+    /** Opens {@code file}, decompressing it when it starts with the gzip magic bytes. */
+    private static InputStream open(Path file) throws IOException {
+        InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        in.mark(2);
+        int b0 = in.read();
+        int b1 = in.read();
+        in.reset();
+        if (b0 == 0x1f && b1 == 0x8b) {
+            try {
+                return new GZIPInputStream(in, 1 << 16);
+            } catch (IOException e) {
+                in.close();
+                throw new IOException(file + ": broken gzip header (" + e.getMessage() + ")", e);
+            }
+        }
+        return in;
+    }
+
+    private static int[] readHeader(InputStream in, Path file, int expectedMagic, String what) throws IOException {
+        byte[] head = readSome(in, file, 4, "magic number");
+        int magic = readInt(head, 0);
+        if (magic != expectedMagic) {
+            throw new IllegalArgumentException(file + ": " + describeMagic(magic) + "; expected an IDX file of "
+                    + what + " (magic 0x" + hex(expectedMagic) + ")");
+        }
+        int rank = magic & 0xFF;
+        byte[] dimBytes = readSome(in, file, 4 * rank, "dimensions");
+        int[] dims = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            dims[i] = readInt(dimBytes, 4 * i);
+            if (dims[i] < 0 || (i > 0 && dims[i] == 0)) {
+                throw new IllegalArgumentException(file + ": dimension " + i + " of the header is " + dims[i]);
+            }
+        }
+        return dims;
+    }
+
+    private static String describeMagic(int magic) {
+        if ((magic >>> 16) != 0) {
+            return "bad magic number 0x" + hex(magic) + " (not an IDX file)";
+        }
+        int type = (magic >>> 8) & 0xFF;
+        if (type != 0x08) {
+            return "element type 0x" + Integer.toHexString(type) + " is not supported (only unsigned bytes, 0x08)";
+        }
+        return "magic number 0x" + hex(magic) + " means " + (magic & 0xFF) + " dimension(s)";
+    }
+
+    private static String hex(int v) {
+        return String.format("%08x", v);
+    }
+
+    /** Reads a part of the header; a short file is an error that says which part is missing. */
+    private static byte[] readSome(InputStream in, Path file, int n, String what) throws IOException {
+        byte[] b = new byte[n];
+        int got = readFully(in, file, b, what);
+        if (got < n) {
+            throw new IOException(file + ": file ends inside the header, while reading the " + what
+                    + " (" + got + " of " + n + " bytes)");
+        }
+        return b;
+    }
+
+    /** Reads exactly {@code n} data bytes and checks that nothing follows them. */
+    private static byte[] readExactly(InputStream in, Path file, int n, String what) throws IOException {
+        byte[] b = new byte[n];
+        int got = readFully(in, file, b, what);
+        if (got < n) {
+            throw new IOException(file + ": expected " + n + " bytes of " + what + ", file ends after " + got);
+        }
+        long extra = 0;
+        try {
+            extra = in.skip(Long.MAX_VALUE);
+            while (in.read() >= 0) {
+                extra += 1 + in.skip(Long.MAX_VALUE);
+            }
+        } catch (EOFException | ZipException e) {
+            throw new IOException(file + ": broken gzip stream after the " + what + " (" + e.getMessage() + ")", e);
+        }
+        if (extra > 0) {
+            throw new IOException(file + ": " + extra + " unexpected bytes after the " + n + " bytes of " + what);
+        }
+        return b;
+    }
+
+    /**
+     * Fills {@code b} as far as the data goes and returns the number of bytes read. A gzip stream cut short ends
+     * the data like a short raw file does; a corrupt one is an error.
+     */
+    private static int readFully(InputStream in, Path file, byte[] b, String what) throws IOException {
+        int got = 0;
+        try {
+            while (got < b.length) {
+                int r = in.read(b, got, b.length - got);
+                if (r < 0) {
+                    break;
+                }
+                got += r;
+            }
+        } catch (EOFException e) {
+            return got;
+        } catch (ZipException e) {
+            throw new IOException(file + ": corrupt gzip data after " + got + " bytes of " + what + " ("
+                    + e.getMessage() + ")", e);
+        }
+        return got;
+    }
+
+    private static int readInt(byte[] b, int off) {
+        return (b[off] & 0xFF) << 24 | (b[off + 1] & 0xFF) << 16 | (b[off + 2] & 0xFF) << 8 | (b[off + 3] & 0xFF);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.backprop.io;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes a file all at once or not at all.
+ *
+ * <p>The content goes to a temporary file in the target's own directory (so that both lie on the same file
+ * system), is flushed to the device, and then replaces the target with one rename: {@code ATOMIC_MOVE} where the
+ * file system supports it, otherwise {@code REPLACE_EXISTING}. A reader therefore sees either the old file or the
+ * complete new one. Where the platform allows, the directory is flushed too, so that the rename survives a power cut. If the writer fails, the temporary file is deleted and the old file is left untouched.
+ */
+public final class AtomicFiles {
+    private AtomicFiles() {
+    }
+
+    /** Produces a file's content on a stream; it may throw, in which case nothing is replaced. */
+    @FunctionalInterface
+    public interface ContentWriter {
+        /** Writes the whole content to {@code out}; the caller closes the stream. */
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Replaces (or creates) {@code target} with the bytes {@code writer} produces.
+     *
+     * @throws IOException if writing or renaming fails; the previous content of {@code target}, if any, is kept
+     */
+    public static void write(Path target, ContentWriter writer) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Path dir = absolute.getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
+        try {
+            writeAndSync(tmp, writer);
+            move(tmp, absolute);
+            syncDirectory(dir);
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    /** Replaces (or creates) {@code target} with {@code bytes}. */
+    public static void write(Path target, byte[] bytes) throws IOException {
+        write(target, out -> out.write(bytes));
+    }
+
+    private static void writeAndSync(Path tmp, ContentWriter writer) throws IOException {
+        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+            writer.writeTo(out);
+            out.flush();
+            channel.force(true);
+        }
+    }
+
+    /** Makes the rename itself durable where the platform allows opening a directory (Linux, macOS); else a no-op. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // Not supported here (e.g. Windows); the rename has happened, only its durability is up to the OS.
+        }
+    }
+
+    private static void move(Path tmp, Path target) throws IOException {
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}

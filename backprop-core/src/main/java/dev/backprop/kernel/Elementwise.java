@@ -1,0 +1,316 @@
+package dev.backprop.kernel;
+
+import dev.backprop.tensor.DType;
+import dev.backprop.tensor.Shape;
+import dev.backprop.tensor.Tensor;
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * Element-wise kernels: binary arithmetic with NumPy broadcasting, maps of one or two tensors, and the few
+ * activation loops hot enough to deserve their own plain loops (simple enough for the JIT to vectorise).
+ * Every kernel returns a new contiguous tensor unless its name ends in {@code Into}.
+ */
+public final class Elementwise {
+    private Elementwise() {
+    }
+
+    /** The four broadcasting binary operations. */
+    public enum Binary {
+        ADD, SUB, MUL, DIV
+    }
+
+    /**
+     * {@code c = a op b} with NumPy broadcasting (trailing dimensions aligned, a dimension of 1 stretches).
+     *
+     * @param opName named in error messages
+     * @throws IllegalArgumentException naming the op and both shapes when they cannot be broadcast or dtypes differ
+     */
+    public static Tensor binary(Binary op, Tensor a, Tensor b, String opName) {
+        requireSameDType(opName, a, b);
+        Shape out;
+        try {
+            out = Shape.broadcast(a.shape(), b.shape());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(opName + ": shapes " + a.shape() + " and " + b.shape()
+                    + " cannot be broadcast together");
+        }
+        Tensor c = Tensor.zeros(a.dtype(), out);
+        if (c.size() == 0) {
+            return c;
+        }
+        if (a.shape().equals(b.shape())) {
+            row(op, a, a.offset(), 1, b, b.offset(), 1, c, 0, c.size());
+        } else if (b.size() == 1) {
+            row(op, a, a.offset(), 1, b, b.offset(), 0, c, 0, c.size());
+        } else if (a.size() == 1) {
+            row(op, a, a.offset(), 0, b, b.offset(), 1, c, 0, c.size());
+        } else {
+            int n = Broadcast.rowLength(out);
+            int[] offA = Broadcast.rowOffsets(a.shape(), out);
+            int[] offB = Broadcast.rowOffsets(b.shape(), out);
+            int sa = Broadcast.innerStride(a.shape(), out);
+            int sb = Broadcast.innerStride(b.shape(), out);
+            for (int r = 0; r < offA.length; r++) {
+                row(op, a, a.offset() + offA[r], sa, b, b.offset() + offB[r], sb, c, r * n, n);
+            }
+        }
+        return c;
+    }
+
+    /** Throws IllegalArgumentException naming the op, both dtypes and shapes, unless the dtypes agree. */
+    public static void requireSameDType(String opName, Tensor a, Tensor b) {
+        if (a.dtype() != b.dtype()) {
+            throw new IllegalArgumentException(opName + ": dtypes differ, " + a.dtype() + " " + a.shape() + " and "
+                    + b.dtype() + " " + b.shape());
+        }
+    }
+
+    /** One row: {@code c[co+i] = a[ao+i*sa] op b[bo+i*sb]}, strides 0 or 1 (not both 0 unless n == 1). */
+    private static void row(Binary op, Tensor a, int ao, int sa, Tensor b, int bo, int sb, Tensor c, int co, int n) {
+        if (a.dtype() == DType.F32) {
+            rowF32(op, a.f32(), ao, sa, b.f32(), bo, sb, c.f32(), co, n);
+        } else {
+            rowF64(op, a.f64(), ao, sa, b.f64(), bo, sb, c.f64(), co, n);
+        }
+    }
+
+    private static void rowF32(Binary op, float[] a, int ao, int sa, float[] b, int bo, int sb, float[] c, int co,
+                               int n) {
+        if (sa == 1 && sb == 1) {
+            switch (op) {
+                case ADD -> { for (int i = 0; i < n; i++) { c[co + i] = a[ao + i] + b[bo + i]; } }
+                case SUB -> { for (int i = 0; i < n; i++) { c[co + i] = a[ao + i] - b[bo + i]; } }
+                case MUL -> { for (int i = 0; i < n; i++) { c[co + i] = a[ao + i] * b[bo + i]; } }
+                case DIV -> { for (int i = 0; i < n; i++) { c[co + i] = a[ao + i] / b[bo + i]; } }
+            }
+        } else if (sb == 0) {
+            float y = b[bo];
+            switch (op) {
+                case ADD -> { for (int i = 0; i < n; i++) { c[co + i] = a[ao + i * sa] + y; } }
+                case SUB -> { for (int i = 0; i < n; i++) { c[co + i] = a[ao + i * sa] - y; } }
+                case MUL -> { for (int i = 0; i < n; i++) { c[co + i] = a[ao + i * sa] * y; } }
+                case DIV -> { for (int i = 0; i < n; i++) { c[co + i] = a[ao + i * sa] / y; } }
+            }
+        } else {
+            float x = a[ao];
+            switch (op) {
+                case ADD -> { for (int i = 0; i < n; i++) { c[co + i] = x + b[bo + i]; } }
+                case SUB -> { for (int i = 0; i < n; i++) { c[co + i] = x - b[bo + i]; } }
+                case MUL -> { for (int i = 0; i < n; i++) { c[co + i] = x * b[bo + i]; } }
+                case DIV -> { for (int i = 0; i < n; i++) { c[co + i] = x / b[bo + i]; } }
+            }
+        }
+    }
+
+    private static void rowF64(Binary op, double[] a, int ao, int sa, double[] b, int bo, int sb, double[] c, int co,
+                               int n) {
+        if (sa == 1 && sb == 1) {
+            switch (op) {
+                case ADD -> { for (int i = 0; i < n; i++) { c[co + i] = a[ao + i] + b[bo + i]; } }
+                case SUB -> { for (int i = 0; i < n; i++) { c[co + i] = a[ao + i] - b[bo + i]; } }
+                case MUL -> { for (int i = 0; i < n; i++) { c[co + i] = a[ao + i] * b[bo + i]; } }
+                case DIV -> { for (int i = 0; i < n; i++) { c[co + i] = a[ao + i] / b[bo + i]; } }
+            }
+        } else if (sb == 0) {
+            double y = b[bo];
+            switch (op) {
+                case ADD -> { for (int i = 0; i < n; i++) { c[co + i] = a[ao + i * sa] + y; } }
+                case SUB -> { for (int i = 0; i < n; i++) { c[co + i] = a[ao + i * sa] - y; } }
+                case MUL -> { for (int i = 0; i < n; i++) { c[co + i] = a[ao + i * sa] * y; } }
+                case DIV -> { for (int i = 0; i < n; i++) { c[co + i] = a[ao + i * sa] / y; } }
+            }
+        } else {
+            double x = a[ao];
+            switch (op) {
+                case ADD -> { for (int i = 0; i < n; i++) { c[co + i] = x + b[bo + i]; } }
+                case SUB -> { for (int i = 0; i < n; i++) { c[co + i] = x - b[bo + i]; } }
+                case MUL -> { for (int i = 0; i < n; i++) { c[co + i] = x * b[bo + i]; } }
+                case DIV -> { for (int i = 0; i < n; i++) { c[co + i] = x / b[bo + i]; } }
+            }
+        }
+    }
+
+    /** {@code y = f(x)} element-wise (computed in double, rounded to float for F32). */
+    public static Tensor map(Tensor x, DoubleUnaryOperator f) {
+        Tensor y = Tensor.zeros(x.dtype(), x.shape());
+        int n = x.size();
+        int o = x.offset();
+        if (x.dtype() == DType.F32) {
+            float[] xs = x.f32();
+            float[] ys = y.f32();
+            for (int i = 0; i < n; i++) {
+                ys[i] = (float) f.applyAsDouble(xs[o + i]);
+            }
+        } else {
+            double[] xs = x.f64();
+            double[] ys = y.f64();
+            for (int i = 0; i < n; i++) {
+                ys[i] = f.applyAsDouble(xs[o + i]);
+            }
+        }
+        return y;
+    }
+
+    /**
+     * {@code c = f(a, b)} element-wise for two tensors of the same shape and dtype (backward rules use it as
+     * {@code f(gradOut, cached)}).
+     */
+    public static Tensor zip(Tensor a, Tensor b, DoubleBinaryOperator f) {
+        a.requireSameShape(b, "zip");
+        requireSameDType("zip", a, b);
+        Tensor c = Tensor.zeros(a.dtype(), a.shape());
+        int n = a.size();
+        int ao = a.offset();
+        int bo = b.offset();
+        if (a.dtype() == DType.F32) {
+            float[] as = a.f32();
+            float[] bs = b.f32();
+            float[] cs = c.f32();
+            for (int i = 0; i < n; i++) {
+                cs[i] = (float) f.applyAsDouble(as[ao + i], bs[bo + i]);
+            }
+        } else {
+            double[] as = a.f64();
+            double[] bs = b.f64();
+            double[] cs = c.f64();
+            for (int i = 0; i < n; i++) {
+                cs[i] = f.applyAsDouble(as[ao + i], bs[bo + i]);
+            }
+        }
+        return c;
+    }
+
+    /** {@code y = s * x}. */
+    public static Tensor scale(Tensor x, double s) {
+        Tensor y = Tensor.zeros(x.dtype(), x.shape());
+        int n = x.size();
+        int o = x.offset();
+        if (x.dtype() == DType.F32) {
+            float[] xs = x.f32();
+            float[] ys = y.f32();
+            float fs = (float) s;
+            for (int i = 0; i < n; i++) {
+                ys[i] = xs[o + i] * fs;
+            }
+        } else {
+            double[] xs = x.f64();
+            double[] ys = y.f64();
+            for (int i = 0; i < n; i++) {
+                ys[i] = xs[o + i] * s;
+            }
+        }
+        return y;
+    }
+
+    /** {@code y = x + s}. */
+    public static Tensor addScalar(Tensor x, double s) {
+        Tensor y = Tensor.zeros(x.dtype(), x.shape());
+        int n = x.size();
+        int o = x.offset();
+        if (x.dtype() == DType.F32) {
+            float[] xs = x.f32();
+            float[] ys = y.f32();
+            float fs = (float) s;
+            for (int i = 0; i < n; i++) {
+                ys[i] = xs[o + i] + fs;
+            }
+        } else {
+            double[] xs = x.f64();
+            double[] ys = y.f64();
+            for (int i = 0; i < n; i++) {
+                ys[i] = xs[o + i] + s;
+            }
+        }
+        return y;
+    }
+
+    /** {@code relu(x) = max(x, 0)}. */
+    public static Tensor relu(Tensor x) {
+        Tensor y = Tensor.zeros(x.dtype(), x.shape());
+        int n = x.size();
+        int o = x.offset();
+        if (x.dtype() == DType.F32) {
+            float[] xs = x.f32();
+            float[] ys = y.f32();
+            for (int i = 0; i < n; i++) {
+                ys[i] = xs[o + i] > 0f ? xs[o + i] : 0f;
+            }
+        } else {
+            double[] xs = x.f64();
+            double[] ys = y.f64();
+            for (int i = 0; i < n; i++) {
+                ys[i] = xs[o + i] > 0.0 ? xs[o + i] : 0.0;
+            }
+        }
+        return y;
+    }
+
+    /**
+     * Backward of relu and its relatives: {@code dx = y > 0 ? g : 0}, where {@code y} is the relu output (or input;
+     * both are positive at the same places). relu'(0) is taken as 0, as PyTorch does.
+     */
+    public static Tensor reluBackward(Tensor g, Tensor y) {
+        g.requireSameShape(y, "relu backward");
+        Tensor dx = Tensor.zeros(g.dtype(), g.shape());
+        int n = g.size();
+        int go = g.offset();
+        int yo = y.offset();
+        if (g.dtype() == DType.F32) {
+            float[] gs = g.f32();
+            float[] ys = y.f32();
+            float[] ds = dx.f32();
+            for (int i = 0; i < n; i++) {
+                ds[i] = ys[yo + i] > 0f ? gs[go + i] : 0f;
+            }
+        } else {
+            double[] gs = g.f64();
+            double[] ys = y.f64();
+            double[] ds = dx.f64();
+            for (int i = 0; i < n; i++) {
+                ds[i] = ys[yo + i] > 0.0 ? gs[go + i] : 0.0;
+            }
+        }
+        return dx;
+    }
+
+    /** Adds {@code bias[j]} to every row of the 2-D tensor {@code y} in place: {@code y[i, j] += bias[j]}. */
+    public static void addRowVectorInto(Tensor y, Tensor bias) {
+        int rows = y.rows();
+        int cols = y.cols();
+        if (bias.size() != cols) {
+            throw new IllegalArgumentException("addRowVector: bias " + bias.shape() + " does not match rows of "
+                    + y.shape());
+        }
+        int yo = y.offset();
+        int bo = bias.offset();
+        if (y.dtype() == DType.F32) {
+            float[] ys = y.f32();
+            float[] bs = bias.f32();
+            for (int r = 0; r < rows; r++) {
+                int base = yo + r * cols;
+                for (int j = 0; j < cols; j++) {
+                    ys[base + j] += bs[bo + j];
+                }
+            }
+        } else {
+            double[] ys = y.f64();
+            double[] bs = bias.f64();
+            for (int r = 0; r < rows; r++) {
+                int base = yo + r * cols;
+                for (int j = 0; j < cols; j++) {
+                    ys[base + j] += bs[bo + j];
+                }
+            }
+        }
+    }
+
+    /** Logistic sigmoid {@code 1/(1+e^-x)}, in a form that neither overflows nor loses precision for large |x|. */
+    public static double sigmoid(double x) {
+        if (x >= 0) {
+            return 1.0 / (1.0 + Math.exp(-x));
+        }
+        double e = Math.exp(x);
+        return e / (1.0 + e);
+    }
+}
