@@ -83,6 +83,11 @@ public final class DataLoader {
     }
 
     /** Samples per full batch. */
+    /** Element type of the feature tensors this loader yields. */
+    public DType dtype() {
+        return dtype;
+    }
+
     public int batchSize() {
         return batchSize;
     }

@@ -1,0 +1,86 @@
+package dev.backprop.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.backprop.io.AtomicFiles;
+import dev.backprop.io.Safetensors;
+import dev.backprop.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A training checkpoint: the model's state, the optimizer's state and the trainer's progress, in a folder.
+ *
+ * <p>Layout: {@code model-eN.safetensors}, {@code optimizer-eN.safetensors} and {@code trainer.json}, which names
+ * the two files of the last completed epoch N. Each file is written to a temporary file and renamed; trainer.json is
+ * written last, so it is the commit point: a crash at any moment leaves the previous checkpoint readable, and files of
+ * older epochs are removed only after the new trainer.json is in place. Never Java serialization.
+ *
+ * @param epoch last completed epoch (from 1)
+ * @param step global step after that epoch
+ * @param epochs metrics of every completed epoch
+ * @param bestLoss best monitored loss so far (for early stopping)
+ * @param bestEpoch epoch of {@code bestLoss}
+ * @param badEpochs epochs since the best one
+ * @param model the model's state dict
+ * @param optimizer the optimizer's state
+ */
+public record Checkpoint(int epoch, long step, List<EpochMetrics> epochs, double bestLoss, int bestEpoch,
+                         int badEpochs, Map<String, Tensor> model, Map<String, Tensor> optimizer) {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final String INDEX = "trainer.json";
+
+    /** The progress fields of trainer.json. */
+    record Index(int format, int epoch, long step, String model, String optimizer, List<EpochMetrics> epochs,
+                 Double bestLoss, int bestEpoch, int badEpochs) {
+    }
+
+    /** Writes this checkpoint into {@code dir} (created if needed). */
+    public void save(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        String modelFile = "model-e" + epoch + ".safetensors";
+        String optFile = "optimizer-e" + epoch + ".safetensors";
+        Safetensors.write(dir.resolve(modelFile), model);
+        Safetensors.write(dir.resolve(optFile), optimizer);
+        Index index = new Index(1, epoch, step, modelFile, optFile, epochs,
+                Double.isFinite(bestLoss) ? bestLoss : null, bestEpoch, badEpochs);
+        AtomicFiles.write(dir.resolve(INDEX), JSON.writeValueAsBytes(index));
+        try (var files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                String name = p.getFileName().toString();
+                if (name.endsWith(".safetensors") && !name.equals(modelFile) && !name.equals(optFile)) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    /**
+     * Reads the checkpoint in {@code dir}.
+     *
+     * @throws NoSuchFileException naming the folder when it holds no checkpoint
+     * @throws IOException naming the file when a file is malformed
+     */
+    public static Checkpoint load(Path dir) throws IOException {
+        Path indexFile = dir.resolve(INDEX);
+        if (!Files.isRegularFile(indexFile)) {
+            throw new NoSuchFileException(dir.toString(), null, "no checkpoint here (missing " + INDEX + ")");
+        }
+        Index index;
+        try {
+            index = JSON.readValue(indexFile.toFile(), Index.class);
+        } catch (IOException e) {
+            throw new IOException(indexFile + ": not a valid checkpoint index: " + e.getMessage(), e);
+        }
+        return new Checkpoint(index.epoch(), index.step(), new ArrayList<>(index.epochs()),
+                index.bestLoss() == null ? Double.POSITIVE_INFINITY : index.bestLoss(), index.bestEpoch(),
+                index.badEpochs(), Safetensors.read(dir.resolve(index.model())),
+                Safetensors.read(dir.resolve(index.optimizer())));
+    }
+}

@@ -1,0 +1,58 @@
+package dev.backprop.train;
+
+import dev.backprop.autograd.NoGrad;
+import dev.backprop.autograd.Variable;
+import dev.backprop.data.Batch;
+import dev.backprop.data.DataLoader;
+import dev.backprop.data.Dataset;
+import dev.backprop.kernel.Reductions;
+import dev.backprop.nn.Module;
+import dev.backprop.nn.loss.Loss;
+import dev.backprop.tensor.DType;
+import dev.backprop.tensor.Tensor;
+
+/**
+ * Scores a model on a data set in evaluation mode (dropout off, batch-norm running statistics) without recording a
+ * graph: mean loss, accuracy and confusion matrix.
+ *
+ * @param loss mean per-sample data loss
+ * @param accuracy fraction of samples whose arg-max output equals the label (NaN for regression)
+ * @param confusion confusion[true][predicted] counts (empty for regression)
+ * @param samples number of samples scored
+ */
+public record Evaluation(double loss, double accuracy, int[][] confusion, int samples) {
+
+    /** Evaluates {@code model} on {@code data} in batches of {@code batchSize}. */
+    public static Evaluation of(Module model, Loss loss, Dataset data, int batchSize, DType dtype) {
+        boolean wasTraining = model.isTraining();
+        model.train(false);
+        try (NoGrad ignored = NoGrad.enter()) {
+            DataLoader loader = new DataLoader(data, batchSize, new DataLoader.Order.Sequential(), dtype, false);
+            boolean classify = data.isClassification();
+            int classes = classify ? data.classCount() : 0;
+            int[][] confusion = new int[classes][classes];
+            double lossSum = 0;
+            int correct = 0;
+            for (Batch b : loader.epoch(0)) {
+                Variable out = model.forward(Variable.constant(b.features()));
+                Tensor targets = Trainer.targetsFor(loss, b, out.value());
+                double l = loss.compute(out, b.labels(), targets).value().item();
+                lossSum += Trainer.perSampleSum(loss, l, b.size());
+                if (classify) {
+                    int[] pred = Reductions.argmax(out.value(), 1);
+                    for (int i = 0; i < pred.length; i++) {
+                        confusion[b.labels()[i]][pred[i]]++;
+                        if (pred[i] == b.labels()[i]) {
+                            correct++;
+                        }
+                    }
+                }
+            }
+            int n = data.size();
+            return new Evaluation(n == 0 ? Double.NaN : lossSum / n,
+                    classify && n > 0 ? (double) correct / n : Double.NaN, confusion, n);
+        } finally {
+            model.train(wasTraining);
+        }
+    }
+}

@@ -1,0 +1,335 @@
+package dev.backprop.train;
+
+import dev.backprop.autograd.NoGrad;
+import dev.backprop.autograd.Reduction;
+import dev.backprop.autograd.Variable;
+import dev.backprop.data.Batch;
+import dev.backprop.data.DataLoader;
+import dev.backprop.data.Dataset;
+import dev.backprop.kernel.Tensors;
+import dev.backprop.nn.Parameter;
+import dev.backprop.nn.Sequential;
+import dev.backprop.nn.loss.Loss;
+import dev.backprop.optim.BaseOptimizer;
+import dev.backprop.optim.Clip;
+import dev.backprop.optim.Optimizer;
+import dev.backprop.optim.Schedule;
+import dev.backprop.tensor.Tensor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The epoch loop: for each mini-batch, forward, loss, backward, optional clipping, optimizer step (the iterative
+ * training of the lecture's chapter 1); after each epoch an evaluation, listeners, early stopping and a checkpoint.
+ *
+ * <p>A NaN or infinite loss, activation, gradient or weight stops training with a {@link DivergenceException} that
+ * names the step and the layer or parameter where it first appeared. With the same seed, data order and thread count
+ * a run is bit-for-bit reproducible, and {@link #resume} continues a checkpointed run exactly where it stopped.
+ */
+public final class Trainer {
+    private final Sequential model;
+    private final Loss loss;
+    private final Optimizer optimizer;
+    private final DataLoader train;
+    private final Dataset eval;
+    private final int epochs;
+    private final Schedule schedule;
+    private final double baseLr;
+    private final double clipNorm;
+    private final double clipValue;
+    private final int patience;
+    private final Path checkpointDir;
+    private final List<TrainingListener> listeners;
+
+    private int startEpoch = 1;
+    private long step;
+    private final List<EpochMetrics> history = new ArrayList<>();
+    private double bestLoss = Double.POSITIVE_INFINITY;
+    private int bestEpoch;
+    private int badEpochs;
+
+    private Trainer(Builder b) {
+        this.model = b.model;
+        this.loss = b.loss;
+        this.optimizer = b.optimizer;
+        this.train = b.train;
+        this.eval = b.eval;
+        this.epochs = b.epochs;
+        this.schedule = b.schedule;
+        this.baseLr = b.optimizer.lr();
+        this.clipNorm = b.clipNorm;
+        this.clipValue = b.clipValue;
+        this.patience = b.patience;
+        this.checkpointDir = b.checkpointDir;
+        this.listeners = List.copyOf(b.listeners);
+    }
+
+    /** Starts configuring a trainer of {@code model} on {@code train} batches. */
+    public static Builder builder(Sequential model, Loss loss, Optimizer optimizer, DataLoader train) {
+        return new Builder(model, loss, optimizer, train);
+    }
+
+    public Sequential model() {
+        return model;
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    /** Epochs completed so far (including those restored by {@link #resume}). */
+    public List<EpochMetrics> history() {
+        return List.copyOf(history);
+    }
+
+    /** Restores model, optimizer and progress from a checkpoint folder written by an earlier run. */
+    public void resume(Path dir) throws IOException {
+        Checkpoint c = Checkpoint.load(dir);
+        model.loadStateDict(c.model());
+        optimizer.loadState(c.optimizer());
+        startEpoch = c.epoch() + 1;
+        step = c.step();
+        history.clear();
+        history.addAll(c.epochs());
+        bestLoss = c.bestLoss();
+        bestEpoch = c.bestEpoch();
+        badEpochs = c.badEpochs();
+    }
+
+    /** Runs the remaining epochs. */
+    public TrainingResult fit() {
+        listeners.forEach(l -> l.onStart(this));
+        boolean stoppedEarly = false;
+        for (int epoch = startEpoch; epoch <= epochs; epoch++) {
+            EpochMetrics m = runEpoch(epoch);
+            history.add(m);
+            double monitored = m.hasTest() ? m.testLoss() : m.trainLoss();
+            if (monitored < bestLoss) {
+                bestLoss = monitored;
+                bestEpoch = epoch;
+                badEpochs = 0;
+            } else {
+                badEpochs++;
+            }
+            if (checkpointDir != null) {
+                saveCheckpoint(epoch);
+            }
+            listeners.forEach(l -> l.onEpochEnd(m));
+            if (patience > 0 && badEpochs >= patience && epoch < epochs) {
+                stoppedEarly = true;
+                break;
+            }
+        }
+        TrainingResult result = new TrainingResult(List.copyOf(history), stoppedEarly, bestEpoch);
+        listeners.forEach(l -> l.onEnd(result));
+        return result;
+    }
+
+    private void saveCheckpoint(int epoch) {
+        try {
+            new Checkpoint(epoch, step, List.copyOf(history), bestLoss, bestEpoch, badEpochs, model.stateDict(),
+                    optimizer.state()).save(checkpointDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write checkpoint to " + checkpointDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private EpochMetrics runEpoch(int epoch) {
+        model.train(true);
+        long t0 = System.nanoTime();
+        double lossSum = 0;
+        int samples = 0;
+        int batchIndex = 0;
+        for (Batch batch : train.epoch(epoch)) {
+            step++;
+            double lr = schedule.lr((int) step - 1, epoch - 1, baseLr);
+            optimizer.setLr(lr);
+            boolean trace = wantsActivations(step);
+            model.setTrace(trace);
+            Variable out = model.forward(Variable.constant(batch.features()));
+            Variable l = loss.compute(out, batch.labels(), targetsFor(loss, batch, out.value()));
+            double lv = l.value().item();
+            if (!Double.isFinite(lv)) {
+                throw diverged(batch, lv);
+            }
+            l.backward();
+            StepContext ctx = new StepContext(step, epoch, batchIndex, lv, model, model.parameters(),
+                    trace ? model.trace() : List.of(), lr);
+            for (TrainingListener li : listeners) {
+                li.afterBackward(ctx);
+            }
+            checkGradients();
+            if (clipValue > 0) {
+                Clip.byValue(ctx.parameters(), clipValue);
+            }
+            if (clipNorm > 0) {
+                Clip.byGlobalNorm(ctx.parameters(), clipNorm);
+            }
+            optimizer.step();
+            for (TrainingListener li : listeners) {
+                li.afterStep(ctx);
+            }
+            optimizer.zeroGrad();
+            model.setTrace(false);
+            lossSum += perSampleSum(loss, lv, batch.size());
+            samples += batch.size();
+            batchIndex++;
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double penalty = optimizer instanceof BaseOptimizer b ? b.penalty() : 0;
+        double testLoss = Double.NaN;
+        double testAcc = Double.NaN;
+        if (eval != null && eval.size() > 0) {
+            Evaluation e = Evaluation.of(model, loss, eval, Math.max(train.batchSize(), 256), train.dtype());
+            testLoss = e.loss();
+            testAcc = e.accuracy();
+        }
+        return new EpochMetrics(epoch, samples == 0 ? Double.NaN : lossSum / samples, penalty, testLoss, testAcc,
+                seconds, samples / Math.max(seconds, 1e-9), optimizer.lr());
+    }
+
+    private boolean wantsActivations(long s) {
+        for (TrainingListener l : listeners) {
+            if (l.wantsActivations(s)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Finds the first layer whose output is not finite on this batch and builds the error. */
+    private DivergenceException diverged(Batch batch, double lossValue) {
+        String where = "loss";
+        try (NoGrad ignored = NoGrad.enter()) {
+            Variable x = Variable.constant(batch.features());
+            for (int i = 0; i < model.size(); i++) {
+                x = model.get(i).forward(x);
+                if (!Tensors.allFinite(x.value())) {
+                    where = "layer " + i + " (" + model.get(i).describe() + ")";
+                    break;
+                }
+            }
+        }
+        return new DivergenceException(step, where, "training diverged at step " + step + ": the loss is "
+                + lossValue + (where.equals("loss") ? "" : "; the first non-finite values came out of " + where)
+                + " — lower the learning rate, clip gradients (--clip-norm) or check the inputs for NaN");
+    }
+
+    private void checkGradients() {
+        List<Parameter> ps = model.parameters();
+        for (int i = ps.size() - 1; i >= 0; i--) {
+            Parameter p = ps.get(i);
+            if (p.grad() != null && !Tensors.allFinite(p.grad())) {
+                throw new DivergenceException(step, p.name(), "training diverged at step " + step
+                        + ": the gradient of " + p.name() + " is not finite — lower the learning rate or clip"
+                        + " gradients (--clip-norm)");
+            }
+        }
+    }
+
+    /** The target tensor a loss needs for a batch: one-hot labels for MSE/BCE on classification data. */
+    static Tensor targetsFor(Loss loss, Batch b, Tensor output) {
+        if (loss.needsLabels() || b.targets() != null) {
+            return b.targets();
+        }
+        Tensor t = Tensor.zeros(output.dtype(), output.shape());
+        int c = output.dim(1);
+        for (int i = 0; i < b.size(); i++) {
+            t.setFlat(i * c + b.labels()[i], 1.0);
+        }
+        return t;
+    }
+
+    /** A batch's loss value turned into a sum over its samples. */
+    static double perSampleSum(Loss loss, double value, int batchSize) {
+        return loss.reduction() == Reduction.MEAN ? value * batchSize : value;
+    }
+
+    /** Configuration of a {@link Trainer}. */
+    public static final class Builder {
+        private final Sequential model;
+        private final Loss loss;
+        private final Optimizer optimizer;
+        private final DataLoader train;
+        private Dataset eval;
+        private int epochs = 10;
+        private Schedule schedule = new Schedule.Constant();
+        private double clipNorm;
+        private double clipValue;
+        private int patience;
+        private Path checkpointDir;
+        private final List<TrainingListener> listeners = new ArrayList<>();
+
+        private Builder(Sequential model, Loss loss, Optimizer optimizer, DataLoader train) {
+            this.model = Objects.requireNonNull(model, "model");
+            this.loss = Objects.requireNonNull(loss, "loss");
+            this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
+            this.train = Objects.requireNonNull(train, "train");
+        }
+
+        /** Data scored after every epoch (test or validation set). */
+        public Builder evaluateOn(Dataset data) {
+            this.eval = data;
+            return this;
+        }
+
+        public Builder epochs(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("epochs must be at least 1, got " + n);
+            }
+            this.epochs = n;
+            return this;
+        }
+
+        public Builder schedule(Schedule s) {
+            this.schedule = Objects.requireNonNull(s, "schedule");
+            return this;
+        }
+
+        /** Clips gradients to this global L2 norm before each step (0: off). */
+        public Builder clipNorm(double maxNorm) {
+            if (maxNorm < 0) {
+                throw new IllegalArgumentException("clip norm must be >= 0, got " + maxNorm);
+            }
+            this.clipNorm = maxNorm;
+            return this;
+        }
+
+        /** Clips every gradient element to [-v, v] before each step (0: off). */
+        public Builder clipValue(double v) {
+            if (v < 0) {
+                throw new IllegalArgumentException("clip value must be >= 0, got " + v);
+            }
+            this.clipValue = v;
+            return this;
+        }
+
+        /** Stops after this many epochs without a new best evaluation loss (0: never). */
+        public Builder earlyStopping(int epochsWithoutImprovement) {
+            if (epochsWithoutImprovement < 0) {
+                throw new IllegalArgumentException("early-stopping patience must be >= 0, got " + epochsWithoutImprovement);
+            }
+            this.patience = epochsWithoutImprovement;
+            return this;
+        }
+
+        /** Writes a checkpoint into this folder after every epoch. */
+        public Builder checkpointTo(Path dir) {
+            this.checkpointDir = dir;
+            return this;
+        }
+
+        public Builder listener(TrainingListener l) {
+            listeners.add(Objects.requireNonNull(l, "listener"));
+            return this;
+        }
+
+        public Trainer build() {
+            return new Trainer(this);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.backprop.train;
+
+/**
+ * Callbacks from the {@link Trainer}. Life cycle: {@link #onStart}, then per step {@link #afterBackward} (gradients
+ * ready) and {@link #afterStep} (parameters updated), {@link #onEpochEnd} after each epoch's evaluation, and
+ * {@link #onEnd}. All methods default to doing nothing.
+ */
+public interface TrainingListener {
+    /** Before the first step (or the first step after a resume). */
+    default void onStart(Trainer trainer) {
+    }
+
+    /** After backward, before clipping and the optimizer step. */
+    default void afterBackward(StepContext step) {
+    }
+
+    /** After the optimizer step. */
+    default void afterStep(StepContext step) {
+    }
+
+    /** After an epoch and its evaluation. */
+    default void onEpochEnd(EpochMetrics metrics) {
+    }
+
+    /** After the last epoch (also after early stopping). */
+    default void onEnd(TrainingResult result) {
+    }
+
+    /** True when the trainer should trace activations for this step (costs memory; listeners ask sparingly). */
+    default boolean wantsActivations(long step) {
+        return false;
+    }
+}

@@ -1,0 +1,148 @@
+package dev.backprop.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.backprop.autograd.Reduction;
+import dev.backprop.data.DataLoader;
+import dev.backprop.data.Synthetic;
+import dev.backprop.data.TrainTest;
+import dev.backprop.nn.Sequential;
+import dev.backprop.nn.Mlp;
+import dev.backprop.nn.init.Init;
+import dev.backprop.nn.loss.Loss;
+import dev.backprop.optim.Optimizer;
+import dev.backprop.optim.Regularizer;
+import dev.backprop.optim.SGD;
+import dev.backprop.tensor.DType;
+import dev.backprop.tensor.Tensor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerTest {
+    private static final TrainTest SPIRALS = Synthetic.spirals(600, 300, 0.05, 7);
+
+    private static Sequential mlp(long seed) {
+        return Mlp.build(new int[] {2, 32, 32, 2}, "relu", 0, false, DType.F32, Init.parse("he-normal", "relu"), seed);
+    }
+
+    private static Trainer trainer(Sequential model, int epochs, Path checkpoints, double lr) {
+        Optimizer opt = SGD.of(model.parameters(), lr, 0.9, false, new Regularizer.None());
+        Trainer.Builder b = Trainer.builder(model, new Loss.CrossEntropy(Reduction.MEAN), opt,
+                        DataLoader.shuffled(SPIRALS.train(), 32, 11))
+                .evaluateOn(SPIRALS.test()).epochs(epochs);
+        if (checkpoints != null) {
+            b.checkpointTo(checkpoints);
+        }
+        return b.build();
+    }
+
+    @Test
+    void learnsTwoSpirals() {
+        TrainingResult r = trainer(mlp(1), 60, null, 0.05).fit();
+        assertEquals(60, r.epochs().size());
+        assertTrue(r.last().trainLoss() < 0.5 * r.epochs().get(0).trainLoss(), "loss should fall: " + r.epochs());
+        assertTrue(r.last().testAccuracy() > 0.9, "test accuracy " + r.last().testAccuracy());
+    }
+
+    @Test
+    void sameSeedGivesBitIdenticalWeights() {
+        Sequential a = mlp(3);
+        Sequential b = mlp(3);
+        trainer(a, 3, null, 0.05).fit();
+        trainer(b, 3, null, 0.05).fit();
+        assertStatesEqual(a.stateDict(), b.stateDict());
+    }
+
+    @Test
+    void resumeContinuesExactlyWhereItStopped(@TempDir Path tmp) throws Exception {
+        Sequential straight = mlp(5);
+        trainer(straight, 4, null, 0.05).fit();
+
+        Sequential first = mlp(5);
+        trainer(first, 2, tmp, 0.05).fit();
+        assertTrue(Files.exists(tmp.resolve("trainer.json")));
+        Sequential resumed = mlp(99); // different init: everything must come from the checkpoint
+        Trainer t = trainer(resumed, 4, tmp, 0.05);
+        t.resume(tmp);
+        TrainingResult r = t.fit();
+        assertEquals(4, r.epochs().size());
+        assertStatesEqual(straight.stateDict(), resumed.stateDict());
+    }
+
+    @Test
+    void divergenceNamesStepAndLayer() {
+        Trainer t = trainer(mlp(2), 5, null, 1e6);
+        DivergenceException e = assertThrows(DivergenceException.class, t::fit);
+        assertTrue(e.step() > 0);
+        assertTrue(e.getMessage().contains("step " + e.step()), e.getMessage());
+        assertFalse(e.where().isEmpty());
+    }
+
+    @Test
+    void earlyStoppingStopsWhenEvaluationLossStopsImproving() {
+        Sequential model = mlp(4);
+        Optimizer opt = SGD.of(model.parameters(), 0.0, new Regularizer.None()); // lr 0: loss never improves
+        TrainingResult r = Trainer.builder(model, new Loss.CrossEntropy(Reduction.MEAN), opt,
+                        DataLoader.shuffled(SPIRALS.train(), 32, 1))
+                .evaluateOn(SPIRALS.test()).epochs(20).earlyStopping(2).build().fit();
+        assertTrue(r.stoppedEarly());
+        assertEquals(3, r.epochs().size());
+        assertEquals(1, r.bestEpoch());
+    }
+
+    @Test
+    void listenersSeeGradientsThenUpdatedWeights() {
+        Sequential model = mlp(6);
+        List<Double> gradNorms = new ArrayList<>();
+        List<Boolean> changed = new ArrayList<>();
+        float[][] before = new float[1][];
+        Trainer t = Trainer.builder(model, new Loss.CrossEntropy(Reduction.MEAN),
+                        SGD.of(model.parameters(), 0.1, new Regularizer.None()),
+                        DataLoader.shuffled(SPIRALS.train(), 100, 1))
+                .epochs(1)
+                .listener(new TrainingListener() {
+                    @Override
+                    public boolean wantsActivations(long step) {
+                        return true;
+                    }
+
+                    @Override
+                    public void afterBackward(StepContext s) {
+                        Tensor g = s.parameters().get(0).grad();
+                        double n = 0;
+                        for (int i = 0; i < g.size(); i++) {
+                            n += g.getFlat(i) * g.getFlat(i);
+                        }
+                        gradNorms.add(n);
+                        before[0] = s.parameters().get(0).value().toFloatArray();
+                        assertEquals(s.model().size(), s.activations().size());
+                        assertTrue(s.activations().get(0).grad() != null, "dL/d(activation) retained");
+                    }
+
+                    @Override
+                    public void afterStep(StepContext s) {
+                        changed.add(!java.util.Arrays.equals(before[0], s.parameters().get(0).value().toFloatArray()));
+                    }
+                }).build();
+        t.fit();
+        assertEquals(6, gradNorms.size());
+        assertTrue(gradNorms.stream().allMatch(n -> n > 0));
+        assertTrue(changed.stream().allMatch(c -> c));
+    }
+
+    static void assertStatesEqual(Map<String, Tensor> a, Map<String, Tensor> b) {
+        assertEquals(a.keySet(), b.keySet());
+        for (String k : a.keySet()) {
+            assertArrayEquals(a.get(k).toFloatArray(), b.get(k).toFloatArray(), 0f, k);
+        }
+    }
+}
