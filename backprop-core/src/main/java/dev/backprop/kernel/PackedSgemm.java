@@ -138,11 +138,11 @@ final class PackedSgemm {
             int bi = jr * kc;
             for (int ir = 0; ir < mcur; ir += MR) {
                 int rows = Math.min(MR, mcur - ir);
-                microKernel(ap, ir * kc, bp, bi, kc, tile);
                 int cIdx = p.cOff() + (ic + ir) * ldc + jc + jr;
-                if (cols == NR) {
-                    storeFull(tile, c, cIdx, ldc, rows, overwrite);
+                if (rows == MR && cols == NR) {
+                    microKernel(ap, ir * kc, bp, bi, kc, c, cIdx, ldc, !overwrite);
                 } else {
+                    microKernel(ap, ir * kc, bp, bi, kc, tile, 0, NR, false);
                     storeEdge(tile, c, cIdx, ldc, rows, cols, overwrite);
                 }
             }
@@ -150,10 +150,12 @@ final class PackedSgemm {
     }
 
     /**
-     * One {@code MR x NR} tile: {@code tile = Σ_p a[p][0..MR) ⊗ b[p][0..NR)} over the packed strips, sixteen
-     * accumulators kept in registers.
+     * One {@code MR x NR} tile: {@code acc = Σ_p a[p][0..MR) ⊗ b[p][0..NR)} over the packed strips, sixteen
+     * accumulators kept in registers; then {@code out[r·ld + j] = acc[r][j]}, or {@code += acc[r][j]} when
+     * {@code add}.
      */
-    private static void microKernel(float[] a, int ai, float[] b, int bi, int kc, float[] tile) {
+    private static void microKernel(float[] a, int ai, float[] b, int bi, int kc,
+                                    float[] out, int o, int ld, boolean add) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -190,35 +192,40 @@ final class PackedSgemm {
             c70 = x.fma(b0, c70);
             c71 = x.fma(b1, c71);
         }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, NR);
-        c11.intoArray(tile, NR + L);
-        c20.intoArray(tile, 2 * NR);
-        c21.intoArray(tile, 2 * NR + L);
-        c30.intoArray(tile, 3 * NR);
-        c31.intoArray(tile, 3 * NR + L);
-        c40.intoArray(tile, 4 * NR);
-        c41.intoArray(tile, 4 * NR + L);
-        c50.intoArray(tile, 5 * NR);
-        c51.intoArray(tile, 5 * NR + L);
-        c60.intoArray(tile, 6 * NR);
-        c61.intoArray(tile, 6 * NR + L);
-        c70.intoArray(tile, 7 * NR);
-        c71.intoArray(tile, 7 * NR + L);
-    }
-
-    /** {@code C[0..rows) x [0..NR) (+)= tile}, whole vectors. */
-    private static void storeFull(float[] tile, float[] c, int cIdx, int ldc, int rows, boolean overwrite) {
-        for (int r = 0; r < rows; r++, cIdx += ldc) {
-            for (int v = 0; v < NR; v += L) {
-                FloatVector t = FloatVector.fromArray(S, tile, r * NR + v);
-                if (!overwrite) {
-                    t = FloatVector.fromArray(S, c, cIdx + v).add(t);
-                }
-                t.intoArray(c, cIdx + v);
-            }
+        if (add) {
+            c00 = c00.add(FloatVector.fromArray(S, out, o));
+            c01 = c01.add(FloatVector.fromArray(S, out, o + L));
+            c10 = c10.add(FloatVector.fromArray(S, out, o + ld));
+            c11 = c11.add(FloatVector.fromArray(S, out, o + ld + L));
+            c20 = c20.add(FloatVector.fromArray(S, out, o + 2 * ld));
+            c21 = c21.add(FloatVector.fromArray(S, out, o + 2 * ld + L));
+            c30 = c30.add(FloatVector.fromArray(S, out, o + 3 * ld));
+            c31 = c31.add(FloatVector.fromArray(S, out, o + 3 * ld + L));
+            c40 = c40.add(FloatVector.fromArray(S, out, o + 4 * ld));
+            c41 = c41.add(FloatVector.fromArray(S, out, o + 4 * ld + L));
+            c50 = c50.add(FloatVector.fromArray(S, out, o + 5 * ld));
+            c51 = c51.add(FloatVector.fromArray(S, out, o + 5 * ld + L));
+            c60 = c60.add(FloatVector.fromArray(S, out, o + 6 * ld));
+            c61 = c61.add(FloatVector.fromArray(S, out, o + 6 * ld + L));
+            c70 = c70.add(FloatVector.fromArray(S, out, o + 7 * ld));
+            c71 = c71.add(FloatVector.fromArray(S, out, o + 7 * ld + L));
         }
+        c00.intoArray(out, o);
+        c01.intoArray(out, o + L);
+        c10.intoArray(out, o + ld);
+        c11.intoArray(out, o + ld + L);
+        c20.intoArray(out, o + 2 * ld);
+        c21.intoArray(out, o + 2 * ld + L);
+        c30.intoArray(out, o + 3 * ld);
+        c31.intoArray(out, o + 3 * ld + L);
+        c40.intoArray(out, o + 4 * ld);
+        c41.intoArray(out, o + 4 * ld + L);
+        c50.intoArray(out, o + 5 * ld);
+        c51.intoArray(out, o + 5 * ld + L);
+        c60.intoArray(out, o + 6 * ld);
+        c61.intoArray(out, o + 6 * ld + L);
+        c70.intoArray(out, o + 7 * ld);
+        c71.intoArray(out, o + 7 * ld + L);
     }
 
     /** {@code C[0..rows) x [0..cols) (+)= tile} at the right edge, one element at a time. */
