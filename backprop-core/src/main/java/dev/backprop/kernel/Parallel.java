@@ -1,9 +1,9 @@
 package dev.backprop.kernel;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
@@ -23,7 +23,7 @@ public final class Parallel {
     private static final ThreadLocal<Boolean> INSIDE = ThreadLocal.withInitial(() -> Boolean.FALSE);
     private static final Object LOCK = new Object();
     private static int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-    private static ExecutorService workers;
+    private static Workers workers;
 
     private Parallel() {
     }
@@ -40,7 +40,7 @@ public final class Parallel {
         }
         synchronized (LOCK) {
             if (n != threads && workers != null) {
-                workers.shutdown();
+                workers.stop();
                 workers = null;
             }
             threads = n;
@@ -67,7 +67,7 @@ public final class Parallel {
         if (tasks <= 0) {
             return;
         }
-        ExecutorService pool;
+        Workers pool;
         int helpers;
         synchronized (LOCK) {
             helpers = Math.min(threads, tasks) - 1;
@@ -78,11 +78,13 @@ public final class Parallel {
             return;
         }
         Job job = new Job(tasks, body);
-        for (int h = 0; h < helpers; h++) {
-            pool.execute(job::work);
-        }
+        pool.offer(job);
         job.work();
-        job.await();
+        try {
+            job.await();
+        } finally {
+            pool.retire(job);
+        }
     }
 
     private static void runInline(int tasks, IntConsumer body) {
@@ -99,20 +101,75 @@ public final class Parallel {
         }
     }
 
-    private static ExecutorService pool() {
+    private static Workers pool() {
         if (workers == null) {
-            AtomicInteger count = new AtomicInteger();
-            workers = Executors.newFixedThreadPool(threads - 1, r -> {
-                Thread t = new Thread(r, "backprop-worker-" + count.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
+            workers = new Workers(threads - 1);
         }
         return workers;
     }
 
+    /**
+     * The daemon worker threads. A worker that finishes a job spins briefly for the next one (kernels are
+     * usually called in quick succession, and waking a parked thread costs tens of microseconds), then parks.
+     */
+    private static final class Workers {
+        private static final long SPIN_NANOS = 100_000;
+        private final Thread[] threads;
+        private volatile Job job;
+        private volatile boolean stopped;
+
+        Workers(int count) {
+            threads = new Thread[count];
+            for (int i = 0; i < count; i++) {
+                threads[i] = new Thread(this::loop, "backprop-worker-" + (i + 1));
+                threads[i].setDaemon(true);
+                threads[i].start();
+            }
+        }
+
+        void offer(Job j) {
+            job = j;
+            for (Thread t : threads) {
+                LockSupport.unpark(t);
+            }
+        }
+
+        /** Forgets a finished job, so that its operands can be collected. */
+        void retire(Job j) {
+            if (job == j) {
+                job = null;
+            }
+        }
+
+        void stop() {
+            stopped = true;
+            for (Thread t : threads) {
+                LockSupport.unpark(t);
+            }
+        }
+
+        private void loop() {
+            long done = -1;
+            long idleSince = System.nanoTime();
+            while (!stopped) {
+                Job j = job;
+                if (j != null && j.id != done) {
+                    j.work();
+                    done = j.id;
+                    idleSince = System.nanoTime();
+                } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.park(this);
+                }
+            }
+        }
+    }
+
     /** One {@code parallelFor}: tasks are claimed from a shared counter by whoever is free. */
     private static final class Job {
+        private static final AtomicLong IDS = new AtomicLong();
+        private final long id = IDS.getAndIncrement();
         private final int tasks;
         private final IntConsumer body;
         private final AtomicInteger next = new AtomicInteger();
