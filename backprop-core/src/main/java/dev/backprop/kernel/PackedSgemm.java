@@ -45,6 +45,10 @@ final class PackedSgemm {
         float[] a = new float[0];
         float[] b = new float[0];
         final float[] tile = new float[MR * NR];
+        /** Gather offsets for packing a transposed strip of B: {@code j·ldb}. */
+        final int[] bIndex = new int[NR];
+        /** Gather offsets for packing two k steps of A: {@code i·lda} then {@code i·lda + 1}. */
+        final int[] aIndex = new int[2 * MR];
 
         float[] a(int size) {
             if (a.length < size) {
@@ -119,10 +123,10 @@ final class PackedSgemm {
             for (int pc = 0; pc < p.k(); pc += kc) {
                 int kcur = Math.min(kc, p.k() - pc);
                 boolean overwrite = pc == 0 && !p.accumulate();
-                packB(p, pc, kcur, jc, ncur, bp);
+                packB(p, pc, kcur, jc, ncur, bp, buf.bIndex);
                 for (int ic = m0; ic < m1; ic += mc) {
                     int mcur = Math.min(mc, m1 - ic);
-                    packA(p, ic, mcur, pc, kcur, ap);
+                    packA(p, ic, mcur, pc, kcur, ap, buf.aIndex);
                     macroKernel(p, ap, bp, ic, mcur, jc, ncur, kcur, overwrite, buf.tile);
                 }
             }
@@ -243,7 +247,7 @@ final class PackedSgemm {
      * Packs rows {@code [i0, i0+mc)}, columns {@code [p0, p0+kc)} of {@code op(A)} into strips of {@link #MR} rows:
      * {@code ap[s·MR·kc + p·MR + i] = op(A)[i0 + s·MR + i][p0 + p]}, zero past the last row.
      */
-    private static void packA(Problem p, int i0, int mc, int p0, int kc, float[] ap) {
+    private static void packA(Problem p, int i0, int mc, int p0, int kc, float[] ap, int[] idx) {
         float[] a = p.a();
         int lda = p.lda();
         for (int s = 0; s < mc; s += MR) {
@@ -259,6 +263,22 @@ final class PackedSgemm {
                     }
                     for (int i = rows; i < MR; i++) {
                         ap[dst + i] = 0f;
+                    }
+                }
+            } else if (rows == MR && 2 * MR == L) {
+                // op(A)[i][q] = a[i·lda + q]: one gather fetches two k steps of the MR rows.
+                for (int i = 0; i < MR; i++) {
+                    idx[i] = i * lda;
+                    idx[MR + i] = i * lda + 1;
+                }
+                int src = p.aOff() + (i0 + s) * lda + p0;
+                int q = 0;
+                for (; q + 1 < kc; q += 2) {
+                    FloatVector.fromArray(S, a, src + q, idx, 0).intoArray(ap, base + q * MR);
+                }
+                for (; q < kc; q++) {
+                    for (int i = 0; i < MR; i++) {
+                        ap[base + q * MR + i] = a[src + i * lda + q];
                     }
                 }
             } else {
@@ -283,13 +303,23 @@ final class PackedSgemm {
      * Packs rows {@code [p0, p0+kc)}, columns {@code [j0, j0+nc)} of {@code op(B)} into strips of {@link #NR}
      * columns: {@code bp[s·kc + p·NR + j] = op(B)[p0 + p][j0 + s + j]}, zero past the last column.
      */
-    private static void packB(Problem p, int p0, int kc, int j0, int nc, float[] bp) {
+    private static void packB(Problem p, int p0, int kc, int j0, int nc, float[] bp, int[] idx) {
         float[] b = p.b();
         int ldb = p.ldb();
         for (int s = 0; s < nc; s += NR) {
             int cols = Math.min(NR, nc - s);
             int base = s * kc;
-            if (p.transB()) {
+            if (p.transB() && cols == NR) {
+                // op(B)[q][j] = b[j·ldb + q]: gather the NR values of one k step from NR rows of b.
+                for (int j = 0; j < NR; j++) {
+                    idx[j] = j * ldb;
+                }
+                int src = p.bOff() + (j0 + s) * ldb + p0;
+                for (int q = 0; q < kc; q++) {
+                    FloatVector.fromArray(S, b, src + q, idx, 0).intoArray(bp, base + q * NR);
+                    FloatVector.fromArray(S, b, src + q, idx, L).intoArray(bp, base + q * NR + L);
+                }
+            } else if (p.transB()) {
                 // op(B)[q][j] = b[j·ldb + q]: each column of the strip is a contiguous row of b.
                 for (int j = 0; j < NR; j++) {
                     if (j < cols) {
