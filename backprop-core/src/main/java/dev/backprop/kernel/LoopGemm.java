@@ -28,21 +28,12 @@ final class LoopGemm {
                 }
                 if (transB) {
                     for (int j = 0; j < n; j++) {
-                        int row = bOff + j * ldb;
-                        double s = 0;
-                        for (int p = 0; p < k; p++) {
-                            s += arow[p] * b[row + p];
-                        }
-                        acc[j] = s;
+                        acc[j] = dot(arow, b, bOff + j * ldb, k);
                     }
                 } else {
                     java.util.Arrays.fill(acc, 0.0);
                     for (int p = 0; p < k; p++) {
-                        double x = arow[p];
-                        int row = bOff + p * ldb;
-                        for (int j = 0; j < n; j++) {
-                            acc[j] += x * b[row + j];
-                        }
+                        axpy(arow[p], b, bOff + p * ldb, acc, n);
                     }
                 }
                 int crow = cOff + i * ldc;
@@ -65,21 +56,12 @@ final class LoopGemm {
                 }
                 if (transB) {
                     for (int j = 0; j < n; j++) {
-                        int row = bOff + j * ldb;
-                        float s = 0;
-                        for (int p = 0; p < k; p++) {
-                            s += arow[p] * b[row + p];
-                        }
-                        acc[j] = s;
+                        acc[j] = dot(arow, b, bOff + j * ldb, k);
                     }
                 } else {
                     java.util.Arrays.fill(acc, 0f);
                     for (int p = 0; p < k; p++) {
-                        float x = arow[p];
-                        int row = bOff + p * ldb;
-                        for (int j = 0; j < n; j++) {
-                            acc[j] += x * b[row + j];
-                        }
+                        axpy(arow[p], b, bOff + p * ldb, acc, n);
                     }
                 }
                 int crow = cOff + i * ldc;
@@ -88,6 +70,56 @@ final class LoopGemm {
                 }
             }
         });
+    }
+
+    /** {@code y[0..n) += x·b[off..off+n)}; a loop the JIT vectorises. */
+    private static void axpy(double x, double[] b, int off, double[] y, int n) {
+        for (int j = 0; j < n; j++) {
+            y[j] += x * b[off + j];
+        }
+    }
+
+    private static void axpy(float x, float[] b, int off, float[] y, int n) {
+        for (int j = 0; j < n; j++) {
+            y[j] += x * b[off + j];
+        }
+    }
+
+    /** {@code Σ_p x[p]·b[off + p]} over {@code p < k}, with four partial sums (fixed order, so deterministic). */
+    private static double dot(double[] x, double[] b, int off, int k) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int p = 0;
+        for (; p + 3 < k; p += 4) {
+            s0 += x[p] * b[off + p];
+            s1 += x[p + 1] * b[off + p + 1];
+            s2 += x[p + 2] * b[off + p + 2];
+            s3 += x[p + 3] * b[off + p + 3];
+        }
+        for (; p < k; p++) {
+            s0 += x[p] * b[off + p];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    private static float dot(float[] x, float[] b, int off, int k) {
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        int p = 0;
+        for (; p + 3 < k; p += 4) {
+            s0 += x[p] * b[off + p];
+            s1 += x[p + 1] * b[off + p + 1];
+            s2 += x[p + 2] * b[off + p + 2];
+            s3 += x[p + 3] * b[off + p + 3];
+        }
+        for (; p < k; p++) {
+            s0 += x[p] * b[off + p];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     private interface RowBlock {
