@@ -5,6 +5,10 @@ import dev.backprop.tensor.Shape;
 import dev.backprop.tensor.Tensor;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Element-wise kernels: binary arithmetic with NumPy broadcasting, maps of one or two tensors, and the few
@@ -12,6 +16,8 @@ import java.util.function.DoubleUnaryOperator;
  * Every kernel returns a new contiguous tensor unless its name ends in {@code Into}.
  */
 public final class Elementwise {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+
     private Elementwise() {
     }
 
@@ -225,7 +231,10 @@ public final class Elementwise {
         return y;
     }
 
-    /** {@code relu(x) = max(x, 0)}. */
+    /**
+     * {@code relu(x) = x > 0 ? x : 0} (so NaN and -0 give 0). The F32 loop uses the Vector API: the JIT does not
+     * vectorise a select, and a scalar branch on the sign of random activations is mispredicted half the time.
+     */
     public static Tensor relu(Tensor x) {
         Tensor y = Tensor.zeros(x.dtype(), x.shape());
         int n = x.size();
@@ -233,7 +242,13 @@ public final class Elementwise {
         if (x.dtype() == DType.F32) {
             float[] xs = x.f32();
             float[] ys = y.f32();
-            for (int i = 0; i < n; i++) {
+            FloatVector zero = FloatVector.zero(F);
+            int i = 0;
+            for (int end = F.loopBound(n); i < end; i += F.length()) {
+                FloatVector v = FloatVector.fromArray(F, xs, o + i);
+                zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(ys, i);
+            }
+            for (; i < n; i++) {
                 ys[i] = xs[o + i] > 0f ? xs[o + i] : 0f;
             }
         } else {
@@ -260,7 +275,13 @@ public final class Elementwise {
             float[] gs = g.f32();
             float[] ys = y.f32();
             float[] ds = dx.f32();
-            for (int i = 0; i < n; i++) {
+            FloatVector zero = FloatVector.zero(F);
+            int i = 0;
+            for (int end = F.loopBound(n); i < end; i += F.length()) {
+                VectorMask<Float> pos = FloatVector.fromArray(F, ys, yo + i).compare(VectorOperators.GT, 0f);
+                zero.blend(FloatVector.fromArray(F, gs, go + i), pos).intoArray(ds, i);
+            }
+            for (; i < n; i++) {
                 ds[i] = ys[yo + i] > 0f ? gs[go + i] : 0f;
             }
         } else {

@@ -35,25 +35,27 @@ public final class Tensors {
         }
     }
 
-    /** True when every element is finite (no NaN, no infinity). */
+    /**
+     * True when every element is finite (no NaN, no infinity). Branch-free over the bits: an element is not finite
+     * exactly when its exponent bits are all ones, and then adding one unit of the exponent's lowest bit to them
+     * carries into the sign bit; the loop ORs those sums together (an OR reduction the JIT vectorises).
+     */
     public static boolean allFinite(Tensor t) {
         int n = t.size();
         int o = t.offset();
         if (t.dtype() == DType.F32) {
             float[] a = t.f32();
+            int flags = 0;
             for (int i = 0; i < n; i++) {
-                if (!Float.isFinite(a[o + i])) {
-                    return false;
-                }
+                flags |= (Float.floatToRawIntBits(a[o + i]) & 0x7f80_0000) + 0x0080_0000;
             }
-        } else {
-            double[] a = t.f64();
-            for (int i = 0; i < n; i++) {
-                if (!Double.isFinite(a[o + i])) {
-                    return false;
-                }
-            }
+            return flags >= 0;
         }
-        return true;
+        double[] a = t.f64();
+        long flags = 0;
+        for (int i = 0; i < n; i++) {
+            flags |= (Double.doubleToRawLongBits(a[o + i]) & 0x7ff0_0000_0000_0000L) + 0x0010_0000_0000_0000L;
+        }
+        return flags >= 0;
     }
 }

@@ -4,6 +4,7 @@ import dev.backprop.nn.Parameter;
 import dev.backprop.nn.Role;
 import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Tensor;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,12 +22,18 @@ import java.util.TreeSet;
  * Arithmetic is in double precision; state tensors are F64 whatever the parameters' dtype, so F32 parameters are
  * only rounded when written back. State is per parameter, keyed by the parameter's name ("0.weight.exp_avg"), so
  * names must be unique.
+ *
+ * <p>Speed: an optimizer may update an F32 parameter in place, reading its floats and writing them back in one pass
+ * ({@link #updateF32}), with the same double-precision equations, so the result is bit for bit that of the general
+ * path. The general path copies w and g into double buffers kept per parameter (allocated on the first step only).
  */
 public abstract class BaseOptimizer implements Optimizer {
     private final List<ParamGroup> groups;
     private final double[] initialLr;
     private final double[] lr;
     private final Map<String, Map<String, double[]>> state = new LinkedHashMap<>();
+    /** Per parameter name: reusable double copies of w (null when updated in place) and g for the general path. */
+    private final Map<String, double[][]> scratch = new HashMap<>();
 
     protected BaseOptimizer(List<ParamGroup> groups) {
         if (groups.isEmpty()) {
@@ -58,27 +65,77 @@ public abstract class BaseOptimizer implements Optimizer {
      */
     protected abstract void update(double[] w, double[] g, Map<String, double[]> st, double lr, Parameter p);
 
+    /**
+     * Updates the F32 parameter {@code w[wo .. wo+n)} in place from the F32 gradient {@code g[go .. go+n)}, computing
+     * in double exactly as {@link #update} followed by {@code reg}'s proximal step would, and rounding each weight
+     * to float once at the end. Returns false, having changed nothing, when this optimizer has no such path for
+     * {@code reg}; the general path then runs. The default has none.
+     */
+    protected boolean updateF32(float[] w, int wo, float[] g, int go, int n, Regularizer reg,
+                                Map<String, double[]> st, double lr, Parameter p) {
+        return false;
+    }
+
     @Override
     public void step() {
         for (int gi = 0; gi < groups.size(); gi++) {
             ParamGroup group = groups.get(gi);
             for (Parameter p : group.params()) {
-                if (p.grad() == null) {
+                Tensor grad = p.grad();
+                if (grad == null) {
                     continue;
                 }
                 Tensor value = p.value();
-                boolean direct = ownsWholeF64Array(value);
-                double[] w = direct ? value.f64() : value.toDoubleArray();
-                double[] g = p.grad().toDoubleArray();
-                group.regularizer().addGradient(w, g);
-                update(w, g, state.computeIfAbsent(p.name(), k -> new LinkedHashMap<>()), lr[gi], p);
-                group.regularizer().proximal(w, lr[gi]);
-                if (!direct) {
-                    for (int i = 0; i < w.length; i++) {
-                        value.setFlat(i, w[i]);
-                    }
+                Map<String, double[]> st = state.computeIfAbsent(p.name(), k -> new LinkedHashMap<>());
+                if (value.dtype() == DType.F32 && grad.dtype() == DType.F32 && updateF32(value.f32(), value.offset(),
+                        grad.f32(), grad.offset(), value.size(), group.regularizer(), st, lr[gi], p)) {
+                    continue;
                 }
+                stepGeneral(p, value, grad, group.regularizer(), st, lr[gi]);
             }
+        }
+    }
+
+    /** The double-precision path: w and g copied into this parameter's double buffers, updated, written back. */
+    private void stepGeneral(Parameter p, Tensor value, Tensor grad, Regularizer reg, Map<String, double[]> st,
+                             double groupLr) {
+        boolean direct = ownsWholeF64Array(value);
+        double[][] buf = scratch.computeIfAbsent(p.name(), k -> new double[][] {
+            direct ? null : new double[value.size()], new double[value.size()]});
+        double[] w = direct ? value.f64() : readInto(value, buf[0]);
+        double[] g = readInto(grad, buf[1]);
+        reg.addGradient(w, g);
+        update(w, g, st, groupLr, p);
+        reg.proximal(w, groupLr);
+        if (!direct) {
+            writeFrom(w, value);
+        }
+    }
+
+    /** Copies the elements of {@code t} into {@code out} (of length {@code t.size()}) and returns it. */
+    private static double[] readInto(Tensor t, double[] out) {
+        int o = t.offset();
+        if (t.dtype() == DType.F32) {
+            float[] a = t.f32();
+            for (int i = 0; i < out.length; i++) {
+                out[i] = a[o + i];
+            }
+        } else {
+            System.arraycopy(t.f64(), o, out, 0, out.length);
+        }
+        return out;
+    }
+
+    /** Writes {@code w} into the tensor {@code t}, rounding to float for F32. */
+    private static void writeFrom(double[] w, Tensor t) {
+        int o = t.offset();
+        if (t.dtype() == DType.F32) {
+            float[] a = t.f32();
+            for (int i = 0; i < w.length; i++) {
+                a[o + i] = (float) w[i];
+            }
+        } else {
+            System.arraycopy(w, 0, t.f64(), o, w.length);
         }
     }
 

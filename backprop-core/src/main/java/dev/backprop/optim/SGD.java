@@ -50,6 +50,48 @@ public final class SGD extends BaseOptimizer {
         return new SGD(ParamGroup.split(params, lr, regularizer), momentum, 0, nesterov);
     }
 
+    /**
+     * The same update in one pass over an F32 parameter, for no regularizer or {@link Regularizer.L2} (g += 2λw
+     * first); the first momentum step, which creates the buffer, takes the general path.
+     */
+    @Override
+    protected boolean updateF32(float[] w, int wo, float[] g, int go, int n, Regularizer reg,
+                                Map<String, double[]> st, double lr, Parameter p) {
+        boolean l2 = reg instanceof Regularizer.L2;
+        if (!l2 && !(reg instanceof Regularizer.None)) {
+            return false;
+        }
+        double c = l2 ? 2 * ((Regularizer.L2) reg).lambda() : 0;
+        if (momentum == 0) {
+            for (int i = 0; i < n; i++) {
+                double gi = l2 ? g[go + i] + c * (double) w[wo + i] : g[go + i];
+                w[wo + i] = (float) (w[wo + i] - lr * gi);
+            }
+            return true;
+        }
+        double[] buf = st.get("momentum_buffer");
+        if (buf == null) {
+            return false;
+        }
+        double keep = 1 - dampening;
+        if (nesterov) {
+            for (int i = 0; i < n; i++) {
+                double gi = l2 ? g[go + i] + c * (double) w[wo + i] : g[go + i];
+                double b = buf[i] * momentum + keep * gi;
+                buf[i] = b;
+                w[wo + i] = (float) (w[wo + i] - lr * (gi + momentum * b));
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                double gi = l2 ? g[go + i] + c * (double) w[wo + i] : g[go + i];
+                double b = buf[i] * momentum + keep * gi;
+                buf[i] = b;
+                w[wo + i] = (float) (w[wo + i] - lr * b);
+            }
+        }
+        return true;
+    }
+
     @Override
     protected void update(double[] w, double[] g, Map<String, double[]> st, double lr, Parameter p) {
         double[] d = g;
