@@ -52,41 +52,59 @@ public final class SGD extends BaseOptimizer {
 
     /**
      * The same update in one pass over an F32 parameter, for no regularizer or {@link Regularizer.L2} (g += 2λw
-     * first); the first momentum step, which creates the buffer, takes the general path.
+     * first); the first momentum step, which creates the buffer, takes the general path. Each case is its own
+     * plain loop: a select inside the loop would stop the JIT from vectorising it.
      */
     @Override
     protected boolean updateF32(float[] w, int wo, float[] g, int go, int n, Regularizer reg,
                                 Map<String, double[]> st, double lr, Parameter p) {
-        boolean l2 = reg instanceof Regularizer.L2;
-        if (!l2 && !(reg instanceof Regularizer.None)) {
+        double c;
+        if (reg instanceof Regularizer.L2 l2) {
+            c = 2 * l2.lambda();
+        } else if (reg instanceof Regularizer.None) {
+            c = Double.NaN; // no term
+        } else {
             return false;
         }
-        double c = l2 ? 2 * ((Regularizer.L2) reg).lambda() : 0;
-        if (momentum == 0) {
-            for (int i = 0; i < n; i++) {
-                double gi = l2 ? g[go + i] + c * (double) w[wo + i] : g[go + i];
-                w[wo + i] = (float) (w[wo + i] - lr * gi);
-            }
-            return true;
-        }
+        boolean hasL2 = !Double.isNaN(c);
         double[] buf = st.get("momentum_buffer");
-        if (buf == null) {
+        if (momentum != 0 && buf == null) {
             return false;
         }
         double keep = 1 - dampening;
-        if (nesterov) {
+        if (momentum == 0 && !hasL2) {
             for (int i = 0; i < n; i++) {
-                double gi = l2 ? g[go + i] + c * (double) w[wo + i] : g[go + i];
+                w[wo + i] = (float) (w[wo + i] - lr * g[go + i]);
+            }
+        } else if (momentum == 0) {
+            for (int i = 0; i < n; i++) {
+                w[wo + i] = (float) (w[wo + i] - lr * (g[go + i] + c * w[wo + i]));
+            }
+        } else if (!nesterov && !hasL2) {
+            for (int i = 0; i < n; i++) {
+                double b = buf[i] * momentum + keep * g[go + i];
+                buf[i] = b;
+                w[wo + i] = (float) (w[wo + i] - lr * b);
+            }
+        } else if (!nesterov) {
+            for (int i = 0; i < n; i++) {
+                double b = buf[i] * momentum + keep * (g[go + i] + c * w[wo + i]);
+                buf[i] = b;
+                w[wo + i] = (float) (w[wo + i] - lr * b);
+            }
+        } else if (!hasL2) {
+            for (int i = 0; i < n; i++) {
+                double gi = g[go + i];
                 double b = buf[i] * momentum + keep * gi;
                 buf[i] = b;
                 w[wo + i] = (float) (w[wo + i] - lr * (gi + momentum * b));
             }
         } else {
             for (int i = 0; i < n; i++) {
-                double gi = l2 ? g[go + i] + c * (double) w[wo + i] : g[go + i];
+                double gi = g[go + i] + c * w[wo + i];
                 double b = buf[i] * momentum + keep * gi;
                 buf[i] = b;
-                w[wo + i] = (float) (w[wo + i] - lr * b);
+                w[wo + i] = (float) (w[wo + i] - lr * (gi + momentum * b));
             }
         }
         return true;
