@@ -66,12 +66,12 @@ public abstract class BaseOptimizer implements Optimizer {
     protected abstract void update(double[] w, double[] g, Map<String, double[]> st, double lr, Parameter p);
 
     /**
-     * Updates the F32 parameter {@code w[wo .. wo+n)} in place from the F32 gradient {@code g[go .. go+n)}, computing
+     * Updates the F32 parameter {@code w[0 .. n)} in place from the F32 gradient {@code g[0 .. n)}, computing
      * in double exactly as {@link #update} followed by {@code reg}'s proximal step would, and rounding each weight
      * to float once at the end. Returns false, having changed nothing, when this optimizer has no such path for
      * {@code reg}; the general path then runs. The default has none.
      */
-    protected boolean updateF32(float[] w, int wo, float[] g, int go, int n, Regularizer reg,
+    protected boolean updateF32(float[] w, float[] g, int n, Regularizer reg,
                                 Map<String, double[]> st, double lr, Parameter p) {
         return false;
     }
@@ -87,8 +87,8 @@ public abstract class BaseOptimizer implements Optimizer {
                 }
                 Tensor value = p.value();
                 Map<String, double[]> st = state.computeIfAbsent(p.name(), k -> new LinkedHashMap<>());
-                if (value.dtype() == DType.F32 && grad.dtype() == DType.F32 && updateF32(value.f32(), value.offset(),
-                        grad.f32(), grad.offset(), value.size(), group.regularizer(), st, lr[gi], p)) {
+                if (startsAtZeroF32(value) && startsAtZeroF32(grad)
+                        && updateF32(value.f32(), grad.f32(), value.size(), group.regularizer(), st, lr[gi], p)) {
                     continue;
                 }
                 stepGeneral(p, value, grad, group.regularizer(), st, lr[gi]);
@@ -137,6 +137,11 @@ public abstract class BaseOptimizer implements Optimizer {
         } else {
             System.arraycopy(w, 0, t.f64(), o, w.length);
         }
+    }
+
+    /** An F32 tensor whose element 0 is element 0 of its backing array. */
+    private static boolean startsAtZeroF32(Tensor t) {
+        return t.dtype() == DType.F32 && t.offset() == 0;
     }
 
     /** An F64 tensor whose backing array is exactly its elements can be updated in place. */

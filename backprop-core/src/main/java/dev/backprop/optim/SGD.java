@@ -53,10 +53,11 @@ public final class SGD extends BaseOptimizer {
     /**
      * The same update in one pass over an F32 parameter, for no regularizer or {@link Regularizer.L2} (g += 2λw
      * first); the first momentum step, which creates the buffer, takes the general path. Each case is its own
-     * plain loop: a select inside the loop would stop the JIT from vectorising it.
+     * plain loop indexed from 0 in both arrays: a select inside the loop, or two different offsets (which could
+     * alias), would stop the JIT from vectorising it.
      */
     @Override
-    protected boolean updateF32(float[] w, int wo, float[] g, int go, int n, Regularizer reg,
+    protected boolean updateF32(float[] w, float[] g, int n, Regularizer reg,
                                 Map<String, double[]> st, double lr, Parameter p) {
         double c;
         if (reg instanceof Regularizer.L2 l2) {
@@ -74,37 +75,37 @@ public final class SGD extends BaseOptimizer {
         double keep = 1 - dampening;
         if (momentum == 0 && !hasL2) {
             for (int i = 0; i < n; i++) {
-                w[wo + i] = (float) (w[wo + i] - lr * g[go + i]);
+                w[i] = (float) (w[i] - lr * g[i]);
             }
         } else if (momentum == 0) {
             for (int i = 0; i < n; i++) {
-                w[wo + i] = (float) (w[wo + i] - lr * (g[go + i] + c * w[wo + i]));
+                w[i] = (float) (w[i] - lr * (g[i] + c * w[i]));
             }
         } else if (!nesterov && !hasL2) {
             for (int i = 0; i < n; i++) {
-                double b = buf[i] * momentum + keep * g[go + i];
+                double b = buf[i] * momentum + keep * g[i];
                 buf[i] = b;
-                w[wo + i] = (float) (w[wo + i] - lr * b);
+                w[i] = (float) (w[i] - lr * b);
             }
         } else if (!nesterov) {
             for (int i = 0; i < n; i++) {
-                double b = buf[i] * momentum + keep * (g[go + i] + c * w[wo + i]);
+                double b = buf[i] * momentum + keep * (g[i] + c * w[i]);
                 buf[i] = b;
-                w[wo + i] = (float) (w[wo + i] - lr * b);
+                w[i] = (float) (w[i] - lr * b);
             }
         } else if (!hasL2) {
             for (int i = 0; i < n; i++) {
-                double gi = g[go + i];
+                double gi = g[i];
                 double b = buf[i] * momentum + keep * gi;
                 buf[i] = b;
-                w[wo + i] = (float) (w[wo + i] - lr * (gi + momentum * b));
+                w[i] = (float) (w[i] - lr * (gi + momentum * b));
             }
         } else {
             for (int i = 0; i < n; i++) {
-                double gi = g[go + i] + c * w[wo + i];
+                double gi = g[i] + c * w[i];
                 double b = buf[i] * momentum + keep * gi;
                 buf[i] = b;
-                w[wo + i] = (float) (w[wo + i] - lr * (gi + momentum * b));
+                w[i] = (float) (w[i] - lr * (gi + momentum * b));
             }
         }
         return true;
