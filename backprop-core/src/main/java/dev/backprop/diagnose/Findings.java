@@ -1,7 +1,6 @@
 package dev.backprop.diagnose;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +20,7 @@ import java.util.function.Consumer;
 public final class Findings {
     private final Thresholds t;
     private final Map<String, Finding> reported = new LinkedHashMap<>();
-    private final Map<String, Candidate> candidates = new HashMap<>();
+    private final Map<String, Candidate> candidates = new LinkedHashMap<>();
     private final List<Consumer<Finding>> listeners = new ArrayList<>();
     private final double[] early;
     private int earlyCount;
@@ -67,7 +66,7 @@ public final class Findings {
     /** Checks one logged step for vanishing gradients, saturation, dead units and symmetry. */
     public void observe(StepStats s) {
         observations++;
-        Map<String, Finding> holding = new HashMap<>();
+        Map<String, Finding> holding = new LinkedHashMap<>();
         Finding v = vanishing(s);
         if (v != null) {
             holding.put(key(v), v);
