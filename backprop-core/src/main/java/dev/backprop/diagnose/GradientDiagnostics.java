@@ -136,18 +136,17 @@ public final class GradientDiagnostics implements TrainingListener {
             epoch = ctx.epoch();
             epochMaxGradNorm = 0;
         }
+        boolean logged = isLogged(ctx.step());
+        List<Variable> acts = logged && ctx.activations().size() == model.size() ? ctx.activations() : List.of();
+        if (!acts.isEmpty()) {
+            locateNonFinite(ctx.step(), acts); // with the trace, NaN/Inf is pinned to a layer and op
+        }
         double gradNorm = globalGradNorm(ctx.step());
         epochMaxGradNorm = Math.max(epochMaxGradNorm, gradNorm);
         int top = argMax(layerSq);
         findings.observeGradNorm(ctx.step(), gradNorm, top, top < 0 ? "" : model.get(top).describe());
-        pending = null;
-        if (isLogged(ctx.step())) {
-            List<Variable> acts = ctx.activations().size() == model.size() ? ctx.activations() : List.of();
-            if (!acts.isEmpty()) {
-                locateNonFinite(ctx.step(), acts);
-            }
-            pending = new Pending(ctx.step(), gradNorm, paramGradNorms(), snapshot(), activationStats(acts));
-        }
+        pending = logged ? new Pending(ctx.step(), gradNorm, paramGradNorms(), snapshot(), activationStats(acts))
+                : null;
     }
 
     @Override

@@ -206,6 +206,35 @@ class FindingsTest {
         assertTrue(div.get(0).message().contains("op linear"), div.get(0).message());
     }
 
+    /** Identity forward whose backward returns NaN: a stand-in for an op whose derivative overflows. */
+    private static final class NanBackward extends dev.backprop.nn.Module {
+        @Override
+        public dev.backprop.autograd.Variable forward(dev.backprop.autograd.Variable x) {
+            return dev.backprop.autograd.Variable.op("nan_backward", x.value().copy(),
+                    g -> new dev.backprop.tensor.Tensor[] {
+                        dev.backprop.tensor.Tensor.full(g.dtype(), Double.NaN, g.shape().dims())}, x);
+        }
+
+        @Override
+        public dev.backprop.nn.LayerSpec spec() {
+            return new dev.backprop.nn.Identity().spec();
+        }
+    }
+
+    @Test
+    void nonFiniteGradientIsLocatedAtTheBackwardThatProducedIt() {
+        Sequential net = new Sequential(new Linear(2, 4, true, DType.F32), new NanBackward(),
+                new Linear(4, 2, true, DType.F32));
+        ((Linear) net.get(0)).resetParameters("identity", new java.util.SplittableRandom(1));
+        ((Linear) net.get(2)).resetParameters("identity", new java.util.SplittableRandom(2));
+        GradientDiagnostics d = DiagnoseFixtures.train(net, 0.1, 1, 1);
+        List<Finding> div = of(d, Finding.Kind.DIVERGENCE);
+        assertEquals(1, div.size(), kinds(d));
+        assertEquals(1, div.get(0).layer());
+        assertTrue(div.get(0).message().contains("backward of layer 1 (NanBackward), op nan_backward"),
+                div.get(0).message());
+    }
+
     // ------------------------------------------------------------------ persistence and de-duplication
 
     private static StepStats saturatedStep(long step, double fraction) {
