@@ -8,6 +8,8 @@ Writes backprop-core/src/test/resources/golden/optim.json (plain JSON, read by t
 Optimizers: one parameter tensor p0 (shape [2, 3]) and a fixed gradient per step (STEPS steps); for each case the
 parameter after every step is saved. BatchNorm1d: a fixed input, affine parameters and output gradient; the training
 forward output, the input/parameter gradients, the running statistics after two training forwards, and the eval output.
+MLP: a Linear-BatchNorm1d-PReLU-Linear network's state_dict, its training-mode logits, cross-entropy loss and
+parameter gradients, and its eval-mode logits.
 """
 import json
 import os
@@ -81,11 +83,35 @@ def batchnorm():
     }
 
 
+def mlp():
+    """An MLP as Mlp.specs([5, 4, 3], "prelu", 0, true) builds it: state, train-mode logits, loss, gradients."""
+    torch.manual_seed(0)
+    m = torch.nn.Sequential(torch.nn.Linear(5, 4, bias=False), torch.nn.BatchNorm1d(4), torch.nn.PReLU(4),
+                            torch.nn.Linear(4, 3))
+    with torch.no_grad():
+        m[1].weight.copy_(torch.tensor([1.2, 0.8, -0.5, 1.0]))
+        m[1].bias.copy_(torch.tensor([0.1, -0.1, 0.2, 0.0]))
+        m[2].weight.copy_(torch.tensor([0.25, 0.1, -0.2, 0.5]))
+    state = {k: v.tolist() for k, v in m.state_dict().items()}
+    x = torch.tensor([[0.1 * ((3 * i + 5 * j) % 7) - 0.3 for j in range(5)] for i in range(6)])
+    labels = [0, 2, 1, 1, 0, 2]
+    m.train()
+    logits = m(x)
+    loss = torch.nn.functional.cross_entropy(logits, torch.tensor(labels))
+    loss.backward()
+    grads = {k: p.grad.tolist() for k, p in m.named_parameters()}
+    m.eval()
+    return {"state": state, "x": x.tolist(), "labels": labels, "logits_train": logits.detach().tolist(),
+            "loss": loss.item(), "grads": grads, "running_mean": m[1].running_mean.tolist(),
+            "running_var": m[1].running_var.tolist(), "logits_eval": m(x).detach().tolist()}
+
+
 def main():
     golden = {
         "torch_version": torch.__version__, "p0": P0, "grads": GRADS,
         "cases": [{"name": n, "optimizer": c, "kwargs": kw, "params": run_case(c, kw)} for n, c, kw in CASES],
         "batchnorm1d": batchnorm(),
+        "mlp": mlp(),
     }
     path = os.path.join("backprop-core", "src", "test", "resources", "golden", "optim.json")
     with open(path, "w") as fh:

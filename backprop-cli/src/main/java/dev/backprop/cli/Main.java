@@ -1,12 +1,25 @@
 package dev.backprop.cli;
 
+import dev.backprop.train.DivergenceException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of the {@code backprop} command line. */
+/**
+ * Entry point of the {@code backprop} command line.
+ *
+ * <p>Exit codes: 0 success; 1 failure while running (including divergence to NaN, a malformed file); 2 usage error
+ * (unknown option or value, sizes that do not fit). Errors print one message, with a Java stack trace only under
+ * {@code --verbose}.
+ */
 @Command(name = "backprop", mixinStandardHelpOptions = true, version = "backprop 0.1.0",
         description = "Train feed-forward neural networks and see why training fails.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, CommandLine.HelpCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() {
@@ -14,6 +27,57 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(run(System.out, System.err, args));
+    }
+
+    /** Runs the command line with the given streams and returns the exit code (used by tests in-process). */
+    public static int run(PrintStream out, PrintStream err, String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+        cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+        boolean verbose = Arrays.asList(args).contains("--verbose");
+        cl.setParameterExceptionHandler((ex, a) -> {
+            PrintWriter e = ex.getCommandLine().getErr();
+            e.println("backprop: " + ex.getMessage());
+            CommandLine c = ex.getCommandLine();
+            e.print(c.getHelp().synopsis(0).replaceFirst("^", "Usage: ").replaceFirst("Usage: Usage: ", "Usage: "));
+            e.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+            e.flush();
+            return 2;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            PrintWriter e = c.getErr();
+            if (ex instanceof UsageError) {
+                e.println("backprop: " + ex.getMessage());
+                e.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+                e.flush();
+                return 2;
+            }
+            e.println("backprop: error: " + message(ex));
+            if (verbose) {
+                ex.printStackTrace(e);
+            }
+            e.flush();
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    /** A one-line description of a failure that a user can act on. */
+    static String message(Throwable ex) {
+        if (ex instanceof NoSuchFileException n) {
+            return (n.getReason() != null ? n.getReason() + ": " : "no such file: ") + n.getFile();
+        }
+        if (ex instanceof AccessDeniedException a) {
+            return "permission denied: " + a.getFile();
+        }
+        if (ex instanceof DivergenceException) {
+            return ex.getMessage();
+        }
+        if (ex instanceof java.io.UncheckedIOException u && u.getCause() != null) {
+            return message(u.getCause());
+        }
+        String m = ex.getMessage();
+        return m == null || m.isBlank() ? ex.getClass().getSimpleName() : m;
     }
 }

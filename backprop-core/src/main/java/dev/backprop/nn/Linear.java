@@ -10,7 +10,9 @@ import java.util.SplittableRandom;
 
 /**
  * A fully connected layer: y = x·Wᵀ + b for x of shape [N, in], with W of shape [out, in] (PyTorch's layout) and
- * b of shape [out]. Parameters are allocated as zeros; {@link #resetParameters} or {@link #reset} fills them.
+ * b of shape [out]. A new layer is initialized as {@code resetParameters("identity", new SplittableRandom(0))}
+ * (Xavier-uniform weights, zero bias), never all zeros; call {@link #resetParameters} or {@link #reset} with the
+ * run's generator for seeded, activation-aware initialization ({@link Sequential#fromSpecs} does).
  */
 public final class Linear extends Module {
     private final int in;
@@ -26,6 +28,7 @@ public final class Linear extends Module {
         this.out = out;
         this.weight = Parameter.of("weight", Role.WEIGHT, dev.backprop.tensor.Tensor.zeros(dtype, out, in));
         this.bias = bias ? Parameter.of("bias", Role.BIAS, dev.backprop.tensor.Tensor.zeros(dtype, out)) : null;
+        resetParameters("identity", new SplittableRandom(0));
     }
 
     /** Fills the weight with {@code weightInit} (fanIn = in, fanOut = out) and the bias with {@code biasInit}. */

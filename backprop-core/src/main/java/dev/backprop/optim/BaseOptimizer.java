@@ -66,17 +66,25 @@ public abstract class BaseOptimizer implements Optimizer {
                 if (p.grad() == null) {
                     continue;
                 }
-                double[] w = p.value().toDoubleArray();
+                Tensor value = p.value();
+                boolean direct = ownsWholeF64Array(value);
+                double[] w = direct ? value.f64() : value.toDoubleArray();
                 double[] g = p.grad().toDoubleArray();
                 group.regularizer().addGradient(w, g);
                 update(w, g, state.computeIfAbsent(p.name(), k -> new LinkedHashMap<>()), lr[gi], p);
                 group.regularizer().proximal(w, lr[gi]);
-                Tensor value = p.value();
-                for (int i = 0; i < w.length; i++) {
-                    value.setFlat(i, w[i]);
+                if (!direct) {
+                    for (int i = 0; i < w.length; i++) {
+                        value.setFlat(i, w[i]);
+                    }
                 }
             }
         }
+    }
+
+    /** An F64 tensor whose backing array is exactly its elements can be updated in place. */
+    private static boolean ownsWholeF64Array(Tensor t) {
+        return t.dtype() == DType.F64 && t.offset() == 0 && t.f64().length == t.size();
     }
 
     @Override

@@ -1,5 +1,8 @@
 package dev.backprop.nn;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.backprop.autograd.GradCheck;
 import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Tensor;
 import java.util.SplittableRandom;
@@ -48,5 +51,17 @@ class GradCheckTest {
                 new LayerSpec.Linear(5, 4, false), new LayerSpec.BatchNorm1d(4, 1e-5, 0.1), new LayerSpec.PReLU(4),
                 new LayerSpec.Linear(4, 2, true), new LayerSpec.Activation("sigmoid", 0)), DType.F64, 12);
         FiniteDifferences.check(net, input(6, 4, 9), TOL);
+    }
+
+    @Test
+    void inputGradientsAgreeWithAutogradGradCheck() {
+        BatchNorm1d bn = new BatchNorm1d(3, DType.F64);
+        bn.weight().value().copyFrom(Tensor.of(new double[] {0.7, -1.2, 2.0}, 3));
+        Sequential net = Sequential.fromSpecs(java.util.List.of(new LayerSpec.Linear(3, 4, true), new LayerSpec.PReLU(4),
+                new LayerSpec.Linear(4, 3, true), new LayerSpec.Activation("gelu", 0)), DType.F64, 21);
+        for (Module m : java.util.List.of(bn, net, new PReLU(DType.F64))) {
+            GradCheck.Report r = GradCheck.check(v -> m.forward(v.get(0)), input(5, 3, 13));
+            assertTrue(r.maxRelError() < 1e-6, m.describe() + ": " + r);
+        }
     }
 }

@@ -1,0 +1,106 @@
+package dev.backprop.cli;
+
+import dev.backprop.data.CsvReader;
+import dev.backprop.data.Dataset;
+import dev.backprop.data.FashionMnist;
+import dev.backprop.data.Normalizer;
+import dev.backprop.data.Synthetic;
+import dev.backprop.data.TrainTest;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The data of a run, resolved from {@code --data}: a training set, an optional evaluation set (the test set, or the
+ * validation hold-out with {@code --val-split}), and the input normalisation fitted on the training data.
+ *
+ * @param name short name of the data ("spirals", "fashion-mnist", the CSV file's name)
+ * @param train training set, normalised
+ * @param eval evaluation set, normalised, or null
+ * @param normalizer the normalisation applied to both (to be applied to new data too)
+ */
+record PreparedData(String name, Dataset train, Dataset eval, Normalizer normalizer) {
+
+    static final String SYNTHETIC = "spirals|circles|moons|xor|blobs";
+    static final String CHOICES = "fashion-mnist|" + SYNTHETIC + "|FILE.csv";
+
+    /** Loads and prepares the data a configuration names. */
+    static PreparedData load(RunConfig c) throws IOException {
+        String data = c.data == null ? "spirals" : c.data;
+        String key = data.toLowerCase(Locale.ROOT);
+        TrainTest tt;
+        String name;
+        String defaultNorm = "none";
+        if (key.equals("fashion-mnist") || key.equals("fashion_mnist")) {
+            Path dir = c.dataDir == null ? FashionMnist.DEFAULT_DIR : Path.of(c.dataDir);
+            tt = FashionMnist.load(dir);
+            name = "fashion-mnist";
+        } else if (key.matches(SYNTHETIC)) {
+            int n = c.samples == null ? 1000 : c.samples;
+            if (n < 2) {
+                throw new UsageError("--samples must be at least 2, got " + n);
+            }
+            int nTest = Math.max(1, n / 2);
+            double noise = c.noise == null ? defaultNoise(key) : c.noise;
+            tt = switch (key) {
+                case "spirals" -> Synthetic.spirals(n, nTest, noise, c.seed);
+                case "circles" -> Synthetic.circles(n, nTest, noise, c.seed);
+                case "moons" -> Synthetic.moons(n, nTest, noise, c.seed);
+                case "xor" -> Synthetic.xor(n, nTest, noise, c.seed);
+                default -> Synthetic.blobs(n, nTest, 3, 2, noise, c.seed);
+            };
+            name = key;
+        } else if (key.endsWith(".csv")) {
+            CsvReader.Column col = column(c.labelColumn);
+            Dataset train = CsvReader.readClassification(Path.of(data), col);
+            Dataset test = c.test == null ? null
+                    : CsvReader.readClassification(Path.of(c.test), col, train.classNames());
+            tt = test == null ? null : new TrainTest(train, test);
+            name = Path.of(data).getFileName().toString().replaceFirst("(?i)\\.csv$", "");
+            if (tt == null) {
+                return finish(name, train, null, c, defaultNorm);
+            }
+        } else {
+            throw new UsageError("unknown data set '" + data + "'; valid: " + CHOICES);
+        }
+        return finish(name, tt.train(), tt.test(), c, defaultNorm);
+    }
+
+    private static PreparedData finish(String name, Dataset train, Dataset test, RunConfig c, String defaultNorm) {
+        Dataset eval = test;
+        if (c.valSplit > 0) {
+            if (c.valSplit >= 1) {
+                throw new UsageError("--val-split must be in [0, 1), got " + c.valSplit);
+            }
+            TrainTest split = train.split(c.valSplit, c.seed);
+            train = split.train();
+            eval = split.test();
+        }
+        String kind = c.normalize == null ? defaultNorm : c.normalize.toLowerCase(Locale.ROOT);
+        if (!List.of("none", "standard", "minmax").contains(kind)) {
+            throw new UsageError("unknown --normalize '" + c.normalize + "'; valid: none|standard|minmax");
+        }
+        Normalizer norm = kind.equals("none") ? Normalizer.none() : Normalizer.fit(kind, train);
+        return new PreparedData(name, norm.apply(train), eval == null ? null : norm.apply(eval), norm);
+    }
+
+    private static double defaultNoise(String set) {
+        return switch (set) {
+            case "spirals" -> 0.05;
+            case "blobs" -> 0.8;
+            default -> 0.1;
+        };
+    }
+
+    static CsvReader.Column column(String spec) {
+        if (spec == null) {
+            return CsvReader.Column.at(-1);
+        }
+        try {
+            return CsvReader.Column.at(Integer.parseInt(spec.trim()));
+        } catch (NumberFormatException e) {
+            return CsvReader.Column.named(spec);
+        }
+    }
+}

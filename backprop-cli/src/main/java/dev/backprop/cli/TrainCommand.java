@@ -1,0 +1,193 @@
+package dev.backprop.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.backprop.data.DataLoader;
+import dev.backprop.io.AtomicFiles;
+import dev.backprop.io.ModelFile;
+import dev.backprop.nn.Parameter;
+import dev.backprop.nn.Role;
+import dev.backprop.nn.Sequential;
+import dev.backprop.nn.loss.Loss;
+import dev.backprop.optim.Optimizer;
+import dev.backprop.tensor.DType;
+import dev.backprop.tensor.Tensor;
+import dev.backprop.train.EpochMetrics;
+import dev.backprop.train.Trainer;
+import dev.backprop.train.TrainingResult;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code backprop train}: trains a network and leaves a run folder behind. */
+@Command(name = "train", sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Train a feed-forward network. With no flags: a small ReLU network on the built-in two-spirals set.",
+                "The run folder gets config.json, model.json + model.safetensors, metrics.jsonl and checkpoint/."},
+        footer = {"", "Examples:", "  backprop train",
+                "  backprop train --data fashion-mnist --layers 784-256-128-10 --epochs 20 --lr 0.1",
+                "  backprop train --data iris.csv --label-column species --normalize standard --json"})
+final class TrainCommand implements Callable<Integer> {
+    static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    TrainOptions options = new TrainOptions();
+    @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default runs/DATA-TIMESTAMP).")
+    Path out;
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its last checkpoint (flags such as --epochs override its config).")
+    Path resume;
+    @Option(names = "--json", description = "Print one JSON object with the results on stdout; progress goes to stderr.")
+    boolean json;
+    @Option(names = "--verbose", description = "Show Java stack traces on errors.")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter msg = json ? spec.commandLine().getErr() : stdout;
+        RunConfig c;
+        Path dir;
+        if (resume != null) {
+            Path cfg = resume.resolve("config.json");
+            if (!Files.isRegularFile(cfg)) {
+                throw new UsageError("--resume " + resume + ": not a run folder (no config.json)");
+            }
+            c = options.over(RunConfig.load(cfg));
+            dir = resume;
+        } else {
+            c = options.toConfig();
+            dir = out;
+        }
+        Setup.threads(c);
+        DType dtype = Setup.dtype(c);
+        if (c.batch < 1) {
+            throw new UsageError("--batch must be at least 1, got " + c.batch);
+        }
+        if (c.epochs < 1) {
+            throw new UsageError("--epochs must be at least 1, got " + c.epochs);
+        }
+        PreparedData data = PreparedData.load(c);
+        Sequential model = Setup.model(c, data.train());
+        Loss loss = Setup.loss(c);
+        Optimizer opt = Setup.optimizer(c, model.parameters());
+        DataLoader loader = new DataLoader(data.train(), c.batch,
+                c.shuffle ? new DataLoader.Order.Shuffled(c.seed) : new DataLoader.Order.Sequential(), dtype, false);
+        if (dir == null) {
+            dir = newRunDir(data.name());
+        }
+        Files.createDirectories(dir);
+        AtomicFiles.write(dir.resolve("config.json"), c.toJson());
+
+        Progress progress = new Progress(msg, Progress.interactive(), loader.batchCount(), c.batch, c.epochs);
+        try (MetricsLog metrics = new MetricsLog(dir.resolve("metrics.jsonl"), c.logEvery, null)) {
+            Trainer.Builder b = Trainer.builder(model, loss, opt, loader)
+                    .epochs(c.epochs).schedule(Setup.schedule(c, c.epochs * loader.batchCount()))
+                    .clipNorm(c.clipNorm).clipValue(c.clipValue).earlyStopping(c.earlyStop)
+                    .checkpointTo(dir.resolve("checkpoint")).listener(progress).listener(metrics);
+            if (data.eval() != null) {
+                b.evaluateOn(data.eval());
+            }
+            Trainer trainer = b.build();
+            if (resume != null) {
+                trainer.resume(dir.resolve("checkpoint"));
+                msg.println("resuming " + dir + " after epoch " + trainer.history().size());
+            } else {
+                msg.println(model.summary(data.train().featureCount()));
+                msg.printf("training on %s: %d samples%s, %d epochs, batch %d%n", data.name(), data.train().size(),
+                        data.eval() == null ? "" : " (" + data.eval().size() + " for evaluation)", c.epochs, c.batch);
+            }
+            msg.flush();
+            TrainingResult result = trainer.history().size() >= c.epochs
+                    ? new TrainingResult(trainer.history(), false, 0) : trainer.fit();
+            ModelFile.save(dir, model, new ModelFile.Info(data.train().featureCount(),
+                    data.train().isClassification() ? data.train().classNames() : List.of(), loss.name(),
+                    data.normalizer(), dtype));
+            Map<String, Object> summary = summary(dir, model, result);
+            if (json) {
+                stdout.println(PRETTY.writeValueAsString(summary));
+            } else {
+                EpochMetrics last = result.last();
+                stdout.printf("done: %d epochs%s; final train loss %.4f%s%n", result.epochs().size(),
+                        result.stoppedEarly() ? " (stopped early)" : "", last.trainLoss(),
+                        last.hasTest() && !Double.isNaN(last.testAccuracy())
+                                ? String.format(java.util.Locale.ROOT, ", test accuracy %.4f", last.testAccuracy()) : "");
+                stdout.println("run folder: " + dir + "  (model: " + dir.resolve(ModelFile.WEIGHTS) + ")");
+                stdout.println("next: backprop eval --model " + dir + " --data " + c.data
+                        + "   |   backprop inspect " + dir);
+            }
+            stdout.flush();
+        }
+        return 0;
+    }
+
+    static Path newRunDir(String name) {
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path base = Path.of("runs", name + "-" + stamp);
+        Path p = base;
+        for (int i = 2; Files.exists(p); i++) {
+            p = Path.of(base + "-" + i);
+        }
+        return p;
+    }
+
+    static Map<String, Object> summary(Path dir, Sequential model, TrainingResult r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        EpochMetrics last = r.last();
+        m.put("run", dir.toString());
+        m.put("train_loss", last.trainLoss());
+        m.put("test_loss", last.hasTest() ? last.testLoss() : null);
+        m.put("test_accuracy", Double.isNaN(last.testAccuracy()) ? null : last.testAccuracy());
+        List<Map<String, Object>> epochs = new ArrayList<>();
+        double secs = 0;
+        long samples = 0;
+        for (EpochMetrics e : r.epochs()) {
+            Map<String, Object> em = new LinkedHashMap<>();
+            em.put("epoch", e.epoch());
+            em.put("seconds", e.seconds());
+            em.put("train_loss", e.trainLoss());
+            em.put("penalty", e.penalty());
+            em.put("test_loss", e.hasTest() ? e.testLoss() : null);
+            em.put("test_accuracy", Double.isNaN(e.testAccuracy()) ? null : e.testAccuracy());
+            epochs.add(em);
+            secs += e.seconds();
+            samples += Math.round(e.samplesPerSecond() * e.seconds());
+        }
+        m.put("epochs", epochs);
+        m.put("stopped_early", r.stoppedEarly());
+        m.put("samples_per_second", secs > 0 ? samples / secs : 0);
+        m.put("parameters", model.parameterCount());
+        m.put("zero_weight_fraction", zeroWeightFraction(model));
+        return m;
+    }
+
+    /** Fraction of weights (role WEIGHT) that are exactly zero. */
+    static double zeroWeightFraction(Sequential model) {
+        long zeros = 0;
+        long total = 0;
+        for (Parameter p : model.parameters()) {
+            if (p.role() == Role.WEIGHT) {
+                Tensor t = p.value();
+                for (int i = 0; i < t.size(); i++) {
+                    if (t.getFlat(i) == 0.0) {
+                        zeros++;
+                    }
+                }
+                total += t.size();
+            }
+        }
+        return total == 0 ? 0 : (double) zeros / total;
+    }
+}

@@ -1,0 +1,159 @@
+package dev.backprop.io;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.backprop.data.Normalizer;
+import dev.backprop.nn.LayerSpec;
+import dev.backprop.nn.Sequential;
+import dev.backprop.tensor.DType;
+import dev.backprop.tensor.Tensor;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A saved model: its architecture as JSON ({@value #ARCHITECTURE}) and its weights as safetensors
+ * ({@value #WEIGHTS}), side by side in one folder.
+ *
+ * <p>The weights use PyTorch's {@code nn.Sequential} names ({@code 0.weight}, {@code 0.bias}, {@code 2.running_mean}),
+ * so {@code model.load_state_dict(...)} of a PyTorch Sequential of the same layers reads them, and a PyTorch state dict
+ * saved as safetensors loads here. model.json also records what is needed to use the model on new data: the input
+ * feature count, the class names and the input normalisation fitted on the training data.
+ *
+ * <p>Reading is strict: an unknown layer type, a missing or unexpected tensor, or a tensor of the wrong shape is
+ * rejected with a message naming the file and the tensor. Both files are written atomically. Never Java
+ * serialization.
+ */
+public final class ModelFile {
+    public static final String ARCHITECTURE = "model.json";
+    public static final String WEIGHTS = "model.safetensors";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ModelFile() {
+    }
+
+    /**
+     * What a model needs besides its layers to be used on new data.
+     *
+     * @param inputFeatures number of input features
+     * @param classNames class names in output order (empty for regression)
+     * @param loss the loss it was trained with ("cross_entropy", "mse", "bce_with_logits")
+     * @param normalizer the input normalisation fitted on the training data
+     * @param dtype element type of the weights
+     */
+    public record Info(int inputFeatures, List<String> classNames, String loss, Normalizer normalizer, DType dtype) {
+        public Info {
+            classNames = List.copyOf(classNames);
+        }
+
+        /** True for a classifier. */
+        public boolean isClassification() {
+            return !classNames.isEmpty();
+        }
+    }
+
+    /** A loaded model and its information. */
+    public record Loaded(Sequential model, Info info) {
+    }
+
+    /** Writes model.json and model.safetensors into {@code dir} (created if needed). */
+    public static void save(Path dir, Sequential model, Info info) throws IOException {
+        Files.createDirectories(dir);
+        ObjectNode root = JSON.createObjectNode();
+        root.put("format", "backprop-model");
+        root.put("version", 1);
+        root.put("dtype", info.dtype().label());
+        root.put("input_features", info.inputFeatures());
+        root.put("loss", info.loss());
+        ArrayNode classes = root.putArray("classes");
+        info.classNames().forEach(classes::add);
+        ObjectNode norm = root.putObject("normalizer");
+        norm.put("kind", info.normalizer().kind());
+        norm.set("parameters", JSON.valueToTree(info.normalizer().parameters()));
+        root.set("layers", JSON.readTree(LayerSpec.toJson(model.specs())));
+        Safetensors.write(dir.resolve(WEIGHTS), model.stateDict(), Map.of("format", "pt"));
+        AtomicFiles.write(dir.resolve(ARCHITECTURE), JSON.writeValueAsBytes(root));
+    }
+
+    /**
+     * Reads a model folder (or the path of its model.json).
+     *
+     * @throws NoSuchFileException naming the missing file
+     * @throws IOException naming the file and what is wrong with it
+     */
+    public static Loaded load(Path dirOrJson) throws IOException {
+        Path dir = Files.isDirectory(dirOrJson) ? dirOrJson : dirOrJson.toAbsolutePath().getParent();
+        Path arch = dir.resolve(ARCHITECTURE);
+        Path weights = dir.resolve(WEIGHTS);
+        if (!Files.isRegularFile(arch)) {
+            throw new NoSuchFileException(arch.toString(), null, "no model here: expected " + ARCHITECTURE
+                    + " and " + WEIGHTS + " (a run folder written by 'backprop train')");
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(Files.readString(arch, StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            throw new IOException(arch + ": invalid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !"backprop-model".equals(root.path("format").asText())) {
+            throw new IOException(arch + ": not a Backprop model file (missing \"format\": \"backprop-model\")");
+        }
+        DType dtype;
+        List<LayerSpec> specs;
+        Normalizer normalizer;
+        try {
+            dtype = DType.parse(require(root, "dtype", arch).asText());
+            specs = LayerSpec.listFromJson(require(root, "layers", arch).toString());
+            JsonNode n = root.path("normalizer");
+            normalizer = n.isMissingNode() ? Normalizer.none()
+                    : Normalizer.of(n.path("kind").asText("none"), JSON.treeToValue(n.path("parameters"), double[][].class));
+        } catch (IllegalArgumentException | JsonProcessingException e) {
+            throw new IOException(arch + ": " + e.getMessage(), e);
+        }
+        List<String> classes = new ArrayList<>();
+        root.path("classes").forEach(c -> classes.add(c.asText()));
+        Info info = new Info(require(root, "input_features", arch).asInt(), classes,
+                root.path("loss").asText("cross_entropy"), normalizer, dtype);
+        Sequential model = Sequential.fromSpecs(specs, dtype, 0);
+        Map<String, Tensor> state = Safetensors.read(weights);
+        try {
+            model.loadStateDict(convert(state, dtype));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(weights + ": " + e.getMessage(), e);
+        }
+        return new Loaded(model, info);
+    }
+
+    /** Loads weights from a safetensors file into {@code model} (strict names and shapes; any float dtype). */
+    public static void loadWeights(Sequential model, Path safetensors) throws IOException {
+        DType dtype = model.parameters().isEmpty() ? DType.F32 : model.parameters().get(0).value().dtype();
+        try {
+            model.loadStateDict(convert(Safetensors.read(safetensors), dtype));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(safetensors + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, Tensor> convert(Map<String, Tensor> state, DType dtype) {
+        Map<String, Tensor> out = new java.util.LinkedHashMap<>();
+        state.forEach((k, v) -> out.put(k, v.to(dtype)));
+        return out;
+    }
+
+    private static JsonNode require(JsonNode root, String field, Path file) throws IOException {
+        JsonNode n = root.get(field);
+        if (n == null || n.isNull()) {
+            throw new IOException(file + ": missing field \"" + field + "\"");
+        }
+        return n;
+    }
+}

@@ -1,0 +1,356 @@
+package dev.backprop.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The fast F32 GEMM: {@code C (+)= op(A)·op(B)} with the Vector API, blocked for the caches and packed.
+ *
+ * <p>Layout (the classic Goto/BLIS scheme): K is cut into blocks of at most {@link #KC} (equal sizes, fixed by K
+ * alone); for each K block a {@code kc x nc} panel of {@code op(B)} is packed into strips {@link #NR} columns wide,
+ * then an {@code mc x kc} block of {@code op(A)} into strips {@link #MR} rows tall, and the micro-kernel computes
+ * one {@code MR x NR} tile of C in registers ({@code MR·NR/L} vector accumulators, one fused multiply-add each per
+ * step of k). Packing pads strips with zeros, so every tile runs the same full-size kernel; only the final store
+ * looks at the true edge.
+ *
+ * <p>Determinism: every element {@code c[i][j]} is computed the same way wherever its tile lies: for each K block
+ * in order, {@code acc = fma(a[i][p], b[p][j], acc)} for p ascending from {@code acc = 0}, then
+ * {@code c = acc} (first block, not accumulating) or {@code c += acc}. Work is split over M or N only, so the result
+ * does not depend on the thread count or on which thread computes which part.
+ */
+final class PackedSgemm {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Floats per vector (16 with AVX-512). */
+    static final int L = S.length();
+    /** Rows of a micro-tile. */
+    static final int MR = 8;
+    /** Columns of a micro-tile: two vectors. */
+    static final int NR = 2 * L;
+    /** Largest K block; a {@code KC x NR} strip of B stays in the L1 cache. */
+    static final int KC = 256;
+    /** Largest M block; a packed {@code MC x KC} block of A stays in the L2 cache. */
+    static final int MC = 128;
+    /** Largest N block. */
+    static final int NC = 1024;
+    /** Below this many multiply-adds the work is not split over threads. */
+    static final long PARALLEL_MIN_MACS = 1L << 20;
+
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+    private PackedSgemm() {
+    }
+
+    /** Per-thread packing buffers, grown once and then reused: no allocation per call in steady state. */
+    private static final class Buffers {
+        float[] a = new float[0];
+        float[] b = new float[0];
+        final float[] tile = new float[MR * NR];
+        /** Gather offsets for packing a transposed strip of B: {@code j·ldb}. */
+        final int[] bIndex = new int[NR];
+        /** Gather offsets for packing two k steps of A: {@code i·lda} then {@code i·lda + 1}. */
+        final int[] aIndex = new int[2 * MR];
+
+        float[] a(int size) {
+            if (a.length < size) {
+                a = new float[size];
+            }
+            return a;
+        }
+
+        float[] b(int size) {
+            if (b.length < size) {
+                b = new float[size];
+            }
+            return b;
+        }
+    }
+
+    /** Operands and result of one call; a task computes the sub-rectangle {@code [m0,m1) x [n0,n1)} of C. */
+    record Problem(boolean transA, boolean transB, int m, int n, int k,
+                   float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                   float[] c, int cOff, int ldc, boolean accumulate) {
+    }
+
+    static void sgemm(Problem p) {
+        if (p.k() == 0) {
+            if (!p.accumulate()) {
+                for (int i = 0; i < p.m(); i++) {
+                    int row = p.cOff() + i * p.ldc();
+                    java.util.Arrays.fill(p.c(), row, row + p.n(), 0f);
+                }
+            }
+            return;
+        }
+        long macs = (long) p.m() * p.n() * p.k();
+        int threads = Parallel.threads();
+        if (threads == 1 || macs < PARALLEL_MIN_MACS || Parallel.inTask()) {
+            block(p, 0, p.m(), 0, p.n());
+            return;
+        }
+        // Split the dimension whose operand is larger, so each task re-packs only the smaller one.
+        boolean splitN = (long) p.m() <= p.n();
+        int unit = splitN ? NR : MR;
+        int extent = splitN ? p.n() : p.m();
+        int units = (extent + unit - 1) / unit;
+        int tasks = Math.min(units, threads);
+        Parallel.parallelFor(tasks, t -> {
+            int from = (int) ((long) units * t / tasks) * unit;
+            int to = Math.min(extent, (int) ((long) units * (t + 1) / tasks) * unit);
+            if (splitN) {
+                block(p, 0, p.m(), from, to);
+            } else {
+                block(p, from, to, 0, p.n());
+            }
+        });
+    }
+
+    /** Number of equal blocks of at most {@code max} that {@code extent} is cut into, and their size. */
+    private static int blockSize(int extent, int max, int align) {
+        int blocks = (extent + max - 1) / max;
+        int size = (extent + blocks - 1) / blocks;
+        return (size + align - 1) / align * align;
+    }
+
+    private static void block(Problem p, int m0, int m1, int n0, int n1) {
+        Buffers buf = BUFFERS.get();
+        int kc = blockSize(p.k(), KC, 1);
+        int mc = blockSize(m1 - m0, MC, MR);
+        int nc = Math.min(NC, (n1 - n0 + NR - 1) / NR * NR);
+        float[] bp = buf.b(kc * nc);
+        float[] ap = buf.a(mc * kc);
+        for (int jc = n0; jc < n1; jc += nc) {
+            int ncur = Math.min(nc, n1 - jc);
+            for (int pc = 0; pc < p.k(); pc += kc) {
+                int kcur = Math.min(kc, p.k() - pc);
+                boolean overwrite = pc == 0 && !p.accumulate();
+                packB(p, pc, kcur, jc, ncur, bp, buf.bIndex);
+                for (int ic = m0; ic < m1; ic += mc) {
+                    int mcur = Math.min(mc, m1 - ic);
+                    packA(p, ic, mcur, pc, kcur, ap, buf.aIndex);
+                    macroKernel(p, ap, bp, ic, mcur, jc, ncur, kcur, overwrite, buf.tile);
+                }
+            }
+        }
+    }
+
+    private static void macroKernel(Problem p, float[] ap, float[] bp, int ic, int mcur, int jc, int ncur,
+                                    int kc, boolean overwrite, float[] tile) {
+        float[] c = p.c();
+        int ldc = p.ldc();
+        for (int jr = 0; jr < ncur; jr += NR) {
+            int cols = Math.min(NR, ncur - jr);
+            int bi = jr * kc;
+            for (int ir = 0; ir < mcur; ir += MR) {
+                int rows = Math.min(MR, mcur - ir);
+                int cIdx = p.cOff() + (ic + ir) * ldc + jc + jr;
+                if (rows == MR && cols == NR) {
+                    microKernel(ap, ir * kc, bp, bi, kc, c, cIdx, ldc, !overwrite);
+                } else {
+                    microKernel(ap, ir * kc, bp, bi, kc, tile, 0, NR, false);
+                    storeEdge(tile, c, cIdx, ldc, rows, cols, overwrite);
+                }
+            }
+        }
+    }
+
+    /**
+     * One {@code MR x NR} tile: {@code acc = Σ_p a[p][0..MR) ⊗ b[p][0..NR)} over the packed strips, sixteen
+     * accumulators kept in registers; then {@code out[r·ld + j] = acc[r][j]}, or {@code += acc[r][j]} when
+     * {@code add}.
+     */
+    private static void microKernel(float[] a, int ai, float[] b, int bi, int kc,
+                                    float[] out, int o, int ld, boolean add) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, a[ai + 6]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, a[ai + 7]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+        }
+        if (add) {
+            c00 = c00.add(FloatVector.fromArray(S, out, o));
+            c01 = c01.add(FloatVector.fromArray(S, out, o + L));
+            c10 = c10.add(FloatVector.fromArray(S, out, o + ld));
+            c11 = c11.add(FloatVector.fromArray(S, out, o + ld + L));
+            c20 = c20.add(FloatVector.fromArray(S, out, o + 2 * ld));
+            c21 = c21.add(FloatVector.fromArray(S, out, o + 2 * ld + L));
+            c30 = c30.add(FloatVector.fromArray(S, out, o + 3 * ld));
+            c31 = c31.add(FloatVector.fromArray(S, out, o + 3 * ld + L));
+            c40 = c40.add(FloatVector.fromArray(S, out, o + 4 * ld));
+            c41 = c41.add(FloatVector.fromArray(S, out, o + 4 * ld + L));
+            c50 = c50.add(FloatVector.fromArray(S, out, o + 5 * ld));
+            c51 = c51.add(FloatVector.fromArray(S, out, o + 5 * ld + L));
+            c60 = c60.add(FloatVector.fromArray(S, out, o + 6 * ld));
+            c61 = c61.add(FloatVector.fromArray(S, out, o + 6 * ld + L));
+            c70 = c70.add(FloatVector.fromArray(S, out, o + 7 * ld));
+            c71 = c71.add(FloatVector.fromArray(S, out, o + 7 * ld + L));
+        }
+        c00.intoArray(out, o);
+        c01.intoArray(out, o + L);
+        c10.intoArray(out, o + ld);
+        c11.intoArray(out, o + ld + L);
+        c20.intoArray(out, o + 2 * ld);
+        c21.intoArray(out, o + 2 * ld + L);
+        c30.intoArray(out, o + 3 * ld);
+        c31.intoArray(out, o + 3 * ld + L);
+        c40.intoArray(out, o + 4 * ld);
+        c41.intoArray(out, o + 4 * ld + L);
+        c50.intoArray(out, o + 5 * ld);
+        c51.intoArray(out, o + 5 * ld + L);
+        c60.intoArray(out, o + 6 * ld);
+        c61.intoArray(out, o + 6 * ld + L);
+        c70.intoArray(out, o + 7 * ld);
+        c71.intoArray(out, o + 7 * ld + L);
+    }
+
+    /** {@code C[0..rows) x [0..cols) (+)= tile} at the right edge, one element at a time. */
+    private static void storeEdge(float[] tile, float[] c, int cIdx, int ldc, int rows, int cols,
+                                  boolean overwrite) {
+        for (int r = 0; r < rows; r++, cIdx += ldc) {
+            for (int j = 0; j < cols; j++) {
+                float t = tile[r * NR + j];
+                c[cIdx + j] = overwrite ? t : c[cIdx + j] + t;
+            }
+        }
+    }
+
+    /**
+     * Packs rows {@code [i0, i0+mc)}, columns {@code [p0, p0+kc)} of {@code op(A)} into strips of {@link #MR} rows:
+     * {@code ap[s·MR·kc + p·MR + i] = op(A)[i0 + s·MR + i][p0 + p]}, zero past the last row.
+     */
+    private static void packA(Problem p, int i0, int mc, int p0, int kc, float[] ap, int[] idx) {
+        float[] a = p.a();
+        int lda = p.lda();
+        for (int s = 0; s < mc; s += MR) {
+            int rows = Math.min(MR, mc - s);
+            int base = s * kc;
+            if (p.transA()) {
+                // op(A)[i][q] = a[q·lda + i]: each k step reads MR consecutive floats.
+                for (int q = 0; q < kc; q++) {
+                    int src = p.aOff() + (p0 + q) * lda + i0 + s;
+                    int dst = base + q * MR;
+                    for (int i = 0; i < rows; i++) {
+                        ap[dst + i] = a[src + i];
+                    }
+                    for (int i = rows; i < MR; i++) {
+                        ap[dst + i] = 0f;
+                    }
+                }
+            } else if (rows == MR && 2 * MR == L) {
+                // op(A)[i][q] = a[i·lda + q]: one gather fetches two k steps of the MR rows.
+                for (int i = 0; i < MR; i++) {
+                    idx[i] = i * lda;
+                    idx[MR + i] = i * lda + 1;
+                }
+                int src = p.aOff() + (i0 + s) * lda + p0;
+                int q = 0;
+                for (; q + 1 < kc; q += 2) {
+                    FloatVector.fromArray(S, a, src + q, idx, 0).intoArray(ap, base + q * MR);
+                }
+                for (; q < kc; q++) {
+                    for (int i = 0; i < MR; i++) {
+                        ap[base + q * MR + i] = a[src + i * lda + q];
+                    }
+                }
+            } else {
+                // op(A)[i][q] = a[i·lda + q]: each row is read contiguously and scattered with stride MR.
+                for (int i = 0; i < MR; i++) {
+                    if (i < rows) {
+                        int src = p.aOff() + (i0 + s + i) * lda + p0;
+                        for (int q = 0; q < kc; q++) {
+                            ap[base + q * MR + i] = a[src + q];
+                        }
+                    } else {
+                        for (int q = 0; q < kc; q++) {
+                            ap[base + q * MR + i] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs rows {@code [p0, p0+kc)}, columns {@code [j0, j0+nc)} of {@code op(B)} into strips of {@link #NR}
+     * columns: {@code bp[s·kc + p·NR + j] = op(B)[p0 + p][j0 + s + j]}, zero past the last column.
+     */
+    private static void packB(Problem p, int p0, int kc, int j0, int nc, float[] bp, int[] idx) {
+        float[] b = p.b();
+        int ldb = p.ldb();
+        for (int s = 0; s < nc; s += NR) {
+            int cols = Math.min(NR, nc - s);
+            int base = s * kc;
+            if (p.transB() && cols == NR) {
+                // op(B)[q][j] = b[j·ldb + q]: gather the NR values of one k step from NR rows of b.
+                for (int j = 0; j < NR; j++) {
+                    idx[j] = j * ldb;
+                }
+                int src = p.bOff() + (j0 + s) * ldb + p0;
+                for (int q = 0; q < kc; q++) {
+                    FloatVector.fromArray(S, b, src + q, idx, 0).intoArray(bp, base + q * NR);
+                    FloatVector.fromArray(S, b, src + q, idx, L).intoArray(bp, base + q * NR + L);
+                }
+            } else if (p.transB()) {
+                // op(B)[q][j] = b[j·ldb + q]: each column of the strip is a contiguous row of b.
+                for (int j = 0; j < NR; j++) {
+                    if (j < cols) {
+                        int src = p.bOff() + (j0 + s + j) * ldb + p0;
+                        for (int q = 0; q < kc; q++) {
+                            bp[base + q * NR + j] = b[src + q];
+                        }
+                    } else {
+                        for (int q = 0; q < kc; q++) {
+                            bp[base + q * NR + j] = 0f;
+                        }
+                    }
+                }
+            } else if (cols == NR) {
+                for (int q = 0; q < kc; q++) {
+                    int src = p.bOff() + (p0 + q) * ldb + j0 + s;
+                    FloatVector.fromArray(S, b, src).intoArray(bp, base + q * NR);
+                    FloatVector.fromArray(S, b, src + L).intoArray(bp, base + q * NR + L);
+                }
+            } else {
+                for (int q = 0; q < kc; q++) {
+                    int src = p.bOff() + (p0 + q) * ldb + j0 + s;
+                    int dst = base + q * NR;
+                    for (int j = 0; j < cols; j++) {
+                        bp[dst + j] = b[src + j];
+                    }
+                    for (int j = cols; j < NR; j++) {
+                        bp[dst + j] = 0f;
+                    }
+                }
+            }
+        }
+    }
+}

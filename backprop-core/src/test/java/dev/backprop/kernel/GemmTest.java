@@ -1,0 +1,221 @@
+package dev.backprop.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.backprop.tensor.DType;
+import dev.backprop.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Checks {@link Gemm} against the double-accumulating {@link GemmReference} on awkward shapes, every transpose form,
+ * with and without accumulation, with offsets and padded leading dimensions, and checks that 1 and 2 threads give
+ * identical bits.
+ */
+class GemmTest {
+    /** m, n, k triples: sizes 1, 3, 17, 129, 785 and tile-edge cases, at most a few million multiply-adds each. */
+    private static final int[][] SHAPES = {
+            {1, 1, 1}, {1, 3, 17}, {3, 1, 129}, {17, 17, 1}, {3, 17, 3}, {17, 3, 785}, {129, 17, 3},
+            {17, 129, 17}, {1, 785, 17}, {785, 1, 3}, {129, 129, 129}, {785, 17, 129}, {129, 785, 17},
+            {8, 32, 256}, {9, 33, 257}, {7, 31, 513}, {40, 100, 600}, {3, 785, 129}};
+    private static final int[] THREADS = {1, 2};
+
+    @AfterEach
+    void restoreThreads() {
+        Parallel.setThreads(Runtime.getRuntime().availableProcessors());
+    }
+
+    /** One random problem: stored operands with offsets and padding, and the initial C. */
+    private record Case(boolean ta, boolean tb, int m, int n, int k, int aOff, int lda, int bOff, int ldb,
+                        int cOff, int ldc, double[] a, double[] b, double[] c0) {
+        static Case random(SplittableRandom rnd, boolean ta, boolean tb, int m, int n, int k) {
+            int lda = (ta ? m : k) + rnd.nextInt(3);
+            int ldb = (tb ? k : n) + rnd.nextInt(3);
+            int ldc = n + rnd.nextInt(3);
+            int aOff = rnd.nextInt(4);
+            int bOff = rnd.nextInt(4);
+            int cOff = rnd.nextInt(4);
+            double[] a = fill(rnd, aOff + (ta ? k : m) * lda + 3);
+            double[] b = fill(rnd, bOff + (tb ? n : k) * ldb + 3);
+            double[] c = fill(rnd, cOff + m * ldc + 3);
+            return new Case(ta, tb, m, n, k, aOff, lda, bOff, ldb, cOff, ldc, a, b, c);
+        }
+
+        private static double[] fill(SplittableRandom rnd, int size) {
+            double[] x = new double[size];
+            for (int i = 0; i < size; i++) {
+                x[i] = (float) (rnd.nextDouble() * 2 - 1);
+            }
+            return x;
+        }
+
+        String name(boolean acc) {
+            return (ta ? "T" : "N") + (tb ? "T" : "N") + " m=" + m + " n=" + n + " k=" + k + " acc=" + acc;
+        }
+    }
+
+    private static List<Case> cases() {
+        SplittableRandom rnd = new SplittableRandom(42);
+        List<Case> out = new ArrayList<>();
+        for (int[] s : SHAPES) {
+            for (int form = 0; form < 4; form++) {
+                out.add(Case.random(rnd, (form & 2) != 0, (form & 1) != 0, s[0], s[1], s[2]));
+            }
+        }
+        return out;
+    }
+
+    private static float[] f32(double[] x) {
+        float[] y = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = (float) x[i];
+        }
+        return y;
+    }
+
+    private static double[] abs(double[] x) {
+        double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = Math.abs(x[i]);
+        }
+        return y;
+    }
+
+    /** {@code bound[i][j] = Σ_p |a_ip||b_pj| + |c0_ij|}, the scale the rounding error is measured against. */
+    private static double[] scale(Case t, boolean acc) {
+        double[] s = acc ? abs(t.c0()) : new double[t.c0().length];
+        GemmReference.dgemm(t.ta(), t.tb(), t.m(), t.n(), t.k(), abs(t.a()), t.aOff(), t.lda(), abs(t.b()),
+                t.bOff(), t.ldb(), s, t.cOff(), t.ldc(), true);
+        return s;
+    }
+
+    private static double[] reference(Case t, boolean acc) {
+        double[] c = t.c0().clone();
+        GemmReference.dgemm(t.ta(), t.tb(), t.m(), t.n(), t.k(), t.a(), t.aOff(), t.lda(), t.b(), t.bOff(),
+                t.ldb(), c, t.cOff(), t.ldc(), acc);
+        return c;
+    }
+
+    private static void assertClose(Case t, boolean acc, double[] expected, double[] scale, double rel,
+                                    double[] actual) {
+        for (int i = 0; i < expected.length; i++) {
+            int r = i - t.cOff();
+            boolean inside = r >= 0 && r / t.ldc() < t.m() && r % t.ldc() < t.n();
+            if (!inside) {
+                if (actual[i] != t.c0()[i]) {
+                    fail(t.name(acc) + ": element " + i + " outside C was written");
+                }
+                continue;
+            }
+            double err = Math.abs(actual[i] - expected[i]);
+            if (!(err <= rel * scale[i] + 1e-30)) {
+                fail(t.name(acc) + ": C[" + r / t.ldc() + "][" + r % t.ldc() + "] = " + actual[i] + ", expected "
+                        + expected[i] + " (error " + err + ", allowed " + rel * scale[i] + ")");
+            }
+        }
+    }
+
+    private interface F32Gemm {
+        void run(boolean ta, boolean tb, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff,
+                 int ldb, float[] c, int cOff, int ldc, boolean accumulate);
+    }
+
+    private static void checkF32(F32Gemm gemm) {
+        for (Case t : cases()) {
+            float[] a = f32(t.a());
+            float[] b = f32(t.b());
+            for (boolean acc : new boolean[] {false, true}) {
+                double[] expected = reference(t, acc);
+                double[] scale = scale(t, acc);
+                float[] first = null;
+                for (int threads : THREADS) {
+                    Parallel.setThreads(threads);
+                    float[] c = f32(t.c0());
+                    gemm.run(t.ta(), t.tb(), t.m(), t.n(), t.k(), a, t.aOff(), t.lda(), b, t.bOff(), t.ldb(), c,
+                            t.cOff(), t.ldc(), acc);
+                    double[] cd = new double[c.length];
+                    for (int i = 0; i < c.length; i++) {
+                        cd[i] = c[i];
+                    }
+                    assertClose(t, acc, expected, scale, 1e-5, cd);
+                    if (first == null) {
+                        first = c;
+                    } else {
+                        assertArrayEquals(first, c, t.name(acc) + ": 1 and " + threads + " threads differ");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void sgemmMatchesReferenceInEveryFormAndIsIndependentOfThreads() {
+        checkF32(Gemm::sgemm);
+    }
+
+    @Test
+    void plainLoopSgemmFallbackMatchesReference() {
+        checkF32(LoopGemm::sgemm);
+    }
+
+    @Test
+    void dgemmMatchesReferenceInEveryFormAndIsIndependentOfThreads() {
+        for (Case t : cases()) {
+            for (boolean acc : new boolean[] {false, true}) {
+                double[] expected = reference(t, acc);
+                double[] scale = scale(t, acc);
+                double[] first = null;
+                for (int threads : THREADS) {
+                    Parallel.setThreads(threads);
+                    double[] c = t.c0().clone();
+                    Gemm.dgemm(t.ta(), t.tb(), t.m(), t.n(), t.k(), t.a(), t.aOff(), t.lda(), t.b(), t.bOff(),
+                            t.ldb(), c, t.cOff(), t.ldc(), acc);
+                    assertClose(t, acc, expected, scale, 1e-13, c);
+                    if (first == null) {
+                        first = c;
+                    } else {
+                        assertArrayEquals(first, c, t.name(acc) + ": 1 and " + threads + " threads differ");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void emptyInnerDimensionGivesZerosOrLeavesCUnchanged() {
+        float[] c = {5f, 6f, 7f, 8f};
+        Gemm.sgemm(false, false, 2, 2, 0, new float[0], 0, 0, new float[0], 0, 2, c, 0, 2, true);
+        assertArrayEquals(new float[] {5f, 6f, 7f, 8f}, c);
+        Gemm.sgemm(false, false, 2, 2, 0, new float[0], 0, 0, new float[0], 0, 2, c, 0, 2, false);
+        assertArrayEquals(new float[4], c);
+    }
+
+    @Test
+    void matmulOfTensorsMatchesReference() {
+        Tensor x = Tensor.randn(DType.F32, 1, 0, 1, 5, 7);
+        Tensor w = Tensor.randn(DType.F32, 2, 0, 1, 3, 7);
+        Tensor y = Gemm.matmul(x, w, false, true);
+        float[] expected = new float[15];
+        GemmReference.sgemm(false, true, 5, 3, 7, x.f32(), 0, 7, w.f32(), 0, 7, expected, 0, 3, false);
+        for (int i = 0; i < 15; i++) {
+            assertTrue(Math.abs(expected[i] - y.f32()[i]) < 1e-5, "element " + i);
+        }
+    }
+
+    @Test
+    void badArgumentsAreRejectedWithTheShapes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.sgemm(false, false, 2, 2, 3, new float[5], 0, 3, new float[6], 0, 2, new float[4], 0, 2,
+                        false));
+        assertTrue(e.getMessage().contains("A [2, 3]"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> Gemm.dgemm(false, false, -1, 2, 3, new double[6], 0, 3, new double[6], 0, 2, new double[4], 0,
+                        2, false));
+    }
+}
