@@ -119,6 +119,22 @@ public final class GradientDiagnostics implements TrainingListener {
         return List.copyOf(steps);
     }
 
+    /**
+     * The diagnostic fields of step {@code step} ("grad_norm", "first_to_last_grad_ratio", "layers"), or an empty
+     * map when that step was not logged: for a metrics writer that builds its own step line (register this listener
+     * before the writer, so the step is complete when the writer's afterStep runs).
+     */
+    public Map<String, Object> stepFields(long step) {
+        if (steps.isEmpty() || steps.getLast().step() != step) {
+            return Map.of();
+        }
+        Map<String, Object> m = new java.util.LinkedHashMap<>(steps.getLast().toMap());
+        for (String k : List.of("type", "step", "epoch", "loss", "lr")) {
+            m.remove(k);
+        }
+        return m;
+    }
+
     /** The summary of every epoch so far. */
     public List<EpochSummary> epochs() {
         return List.copyOf(epochs);

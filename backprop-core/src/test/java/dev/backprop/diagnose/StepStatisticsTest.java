@@ -169,6 +169,10 @@ class StepStatisticsTest {
             assertTrue(layer0.containsKey(k), k);
         }
         assertEquals("epoch_diagnostics", d.epochs().get(0).toMap().get("type"));
+        long last = d.steps().getLast().step();
+        assertEquals(List.of("grad_norm", "first_to_last_grad_ratio", "layers"),
+                List.copyOf(d.stepFields(last).keySet()));
+        assertEquals(Map.of(), d.stepFields(last + 1));
         assertAllJsonValues(m);
     }
 
