@@ -45,7 +45,7 @@ final class EvalCommand implements Callable<Integer> {
         if (batch < 1) {
             throw new UsageError("--batch must be at least 1, got " + batch);
         }
-        ModelFile.Loaded loaded = ModelFile.load(model);
+        ModelFile.Loaded loaded = EvalData.loadModel(model);
         EvalData.Resolved data = dataOptions.load(model, loaded.info());
         Loss loss = Loss.parse(loaded.info().loss());
         Evaluation e = Evaluation.of(loaded.model(), loss, data.data(), batch, loaded.info().dtype());

@@ -39,6 +39,15 @@ final class EvalData {
     record Resolved(String name, Dataset data) {
     }
 
+    /** Loads the model of a run folder; a folder that does not exist is named as such. */
+    static ModelFile.Loaded loadModel(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            throw new java.nio.file.NoSuchFileException(dir.toString(), null, "no such run folder (expected "
+                    + ModelFile.ARCHITECTURE + " and " + ModelFile.WEIGHTS + " written by 'backprop train')");
+        }
+        return ModelFile.load(dir);
+    }
+
     /** The run's configuration when {@code modelDir} holds a config.json, else the defaults; then these flags. */
     RunConfig config(Path modelDir) throws IOException {
         Path cfg = modelDir.resolve("config.json");

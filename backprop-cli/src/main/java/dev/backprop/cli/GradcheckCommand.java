@@ -80,6 +80,8 @@ final class GradcheckCommand implements Callable<Integer> {
         PreparedData data = PreparedData.load(c);
         Sequential model = Setup.model(c, data.train());
         Loss loss = Setup.loss(c);
+        Setup.optimizer(c, model.parameters()); // not used: validates the flags as 'train' would
+        Setup.schedule(c, 1);
         Dataset batch = randomBatch(data.train(), c.batch, c.seed);
         model.train(true);
         boolean dropout = disableDropout(model);

@@ -55,7 +55,7 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ModelFile.Loaded loaded = ModelFile.load(model);
+        ModelFile.Loaded loaded = EvalData.loadModel(model);
         ModelFile.Info info = loaded.info();
         CsvReader.Features rows;
         try {
