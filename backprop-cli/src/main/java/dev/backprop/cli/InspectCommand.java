@@ -151,7 +151,7 @@ final class InspectCommand implements Callable<Integer> {
             m.put("classes", loaded.info().classNames());
             m.put("loss", loaded.info().loss());
             m.put("normalizer", loaded.info().normalizer().kind());
-            m.put("layers", layers(loaded));
+            m.put("layers", layers(loaded, stats));
         }
         m.put("tensors", stats.stream().map(TensorStats::toJson).toList());
         long params = stats.stream().filter(TensorStats::trainable).mapToLong(TensorStats::elements).sum();
@@ -160,8 +160,12 @@ final class InspectCommand implements Callable<Integer> {
         return m;
     }
 
-    /** One entry per layer: index, description, output width, trainable parameters. */
-    static List<Map<String, Object>> layers(ModelFile.Loaded loaded) {
+    /**
+     * One entry per layer: index, description, output width, trainable parameters, and the fraction of its weights
+     * (role WEIGHT) that are exactly zero (null for a layer without weights).
+     */
+    static List<Map<String, Object>> layers(ModelFile.Loaded loaded, List<TensorStats> stats) {
+        Map<String, TensorStats> byName = stats.stream().collect(Collectors.toMap(TensorStats::name, s -> s));
         Sequential model = loaded.model();
         List<Map<String, Object>> out = new ArrayList<>();
         int f = loaded.info().inputFeatures();
@@ -173,6 +177,16 @@ final class InspectCommand implements Callable<Integer> {
             m.put("layer", layer.describe());
             m.put("output", f);
             m.put("parameters", layer.parameterCount());
+            double zeros = 0;
+            long total = 0;
+            for (Parameter p : layer.parameters()) {
+                TensorStats t = byName.get(i + "." + p.name());
+                if (p.role() == Role.WEIGHT && t != null) {
+                    zeros += t.zeroFraction() * t.elements();
+                    total += t.elements();
+                }
+            }
+            m.put("weight_zero_fraction", total == 0 ? null : Math.round(zeros) / (double) total);
             out.add(m);
         }
         return out;

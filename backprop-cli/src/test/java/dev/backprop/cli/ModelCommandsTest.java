@@ -161,6 +161,8 @@ class ModelCommandsTest {
         assertEquals(3, j.get("layers").size());
         assertEquals(16, j.get("layers").get(0).get("output").asInt());
         assertEquals(2 * 16 + 16, j.get("layers").get(0).get("parameters").asInt());
+        assertEquals(0.0, j.get("layers").get(0).get("weight_zero_fraction").asDouble());
+        assertTrue(j.get("layers").get(1).get("weight_zero_fraction").isNull(), "ReLU has no weights");
         List<String> names = new ArrayList<>();
         j.get("tensors").forEach(t -> names.add(t.get("name").asText()));
         assertEquals(List.of("0.weight", "0.bias", "2.weight", "2.bias"), names);
