@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "backprop", mixinStandardHelpOptions = true, version = "backprop 0.1.0",
         description = "Train feed-forward neural networks and see why training fails.",
-        subcommands = {TrainCommand.class, CommandLine.HelpCommand.class, BenchCommand.class})
+        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, InspectCommand.class,
+                GradcheckCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() {
@@ -39,18 +40,14 @@ public final class Main implements Runnable {
         cl.setParameterExceptionHandler((ex, a) -> {
             PrintWriter e = ex.getCommandLine().getErr();
             e.println("backprop: " + ex.getMessage());
-            CommandLine c = ex.getCommandLine();
-            e.print(c.getHelp().synopsis(0).replaceFirst("^", "Usage: ").replaceFirst("Usage: Usage: ", "Usage: "));
-            e.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
-            e.flush();
+            usage(e, ex.getCommandLine());
             return 2;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
             PrintWriter e = c.getErr();
             if (ex instanceof UsageError) {
                 e.println("backprop: " + ex.getMessage());
-                e.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
-                e.flush();
+                usage(e, c);
                 return 2;
             }
             e.println("backprop: error: " + message(ex));
@@ -61,6 +58,13 @@ public final class Main implements Runnable {
             return 1;
         });
         return cl.execute(args);
+    }
+
+    /** The command's usage line and where to read more, after a usage error. */
+    private static void usage(PrintWriter e, CommandLine c) {
+        e.print(c.getHelp().synopsis(0).replaceFirst("^", "Usage: ").replaceFirst("Usage: Usage: ", "Usage: "));
+        e.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+        e.flush();
     }
 
     /** A one-line description of a failure that a user can act on. */

@@ -3,6 +3,7 @@ package dev.backprop.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.backprop.data.DataLoader;
+import dev.backprop.diagnose.GradientDiagnostics;
 import dev.backprop.io.AtomicFiles;
 import dev.backprop.io.ModelFile;
 import dev.backprop.nn.Parameter;
@@ -92,11 +93,23 @@ final class TrainCommand implements Callable<Integer> {
         AtomicFiles.write(dir.resolve("config.json"), c.toJson());
 
         Progress progress = new Progress(msg, Progress.interactive(), loader.batchCount(), c.batch, c.epochs);
-        try (MetricsLog metrics = new MetricsLog(dir.resolve("metrics.jsonl"), c.logEvery, null)) {
+        boolean diagnose = c.logEvery > 0;
+        try (MetricsLog metrics = new MetricsLog(dir.resolve("metrics.jsonl"))) {
+            GradientDiagnostics diag = diagnose ? new GradientDiagnostics(c.logEvery)
+                    .onFinding(f -> {
+                        msg.println("finding: " + f.message());
+                        msg.flush();
+                    })
+                    .onStep(st -> metrics.write(st.toMap()))
+                    .onEpoch(e -> metrics.write(e.toMap())) : null;
             Trainer.Builder b = Trainer.builder(model, loss, opt, loader)
                     .epochs(c.epochs).schedule(Setup.schedule(c, c.epochs * loader.batchCount()))
                     .clipNorm(c.clipNorm).clipValue(c.clipValue).earlyStopping(c.earlyStop)
-                    .checkpointTo(dir.resolve("checkpoint")).listener(progress).listener(metrics);
+                    .checkpointTo(dir.resolve("checkpoint"));
+            if (diag != null) {
+                b.listener(diag);
+            }
+            b.listener(progress).listener(metrics);
             if (data.eval() != null) {
                 b.evaluateOn(data.eval());
             }
@@ -110,12 +123,20 @@ final class TrainCommand implements Callable<Integer> {
                         data.eval() == null ? "" : " (" + data.eval().size() + " for evaluation)", c.epochs, c.batch);
             }
             msg.flush();
-            TrainingResult result = trainer.history().size() >= c.epochs
-                    ? new TrainingResult(trainer.history(), false, 0) : trainer.fit();
+            TrainingResult result;
+            try {
+                result = trainer.history().size() >= c.epochs
+                        ? new TrainingResult(trainer.history(), false, 0) : trainer.fit();
+            } finally {
+                if (diag != null) {
+                    writeFindings(dir, diag.findingMaps());
+                }
+            }
             ModelFile.save(dir, model, new ModelFile.Info(data.train().featureCount(),
                     data.train().isClassification() ? data.train().classNames() : List.of(), loss.name(),
                     data.normalizer(), dtype));
             Map<String, Object> summary = summary(dir, model, result);
+            summary.put("findings", diag == null ? List.of() : diag.findingMaps());
             if (json) {
                 stdout.println(PRETTY.writeValueAsString(summary));
             } else {
@@ -124,6 +145,11 @@ final class TrainCommand implements Callable<Integer> {
                         result.stoppedEarly() ? " (stopped early)" : "", last.trainLoss(),
                         last.hasTest() && !Double.isNaN(last.testAccuracy())
                                 ? String.format(java.util.Locale.ROOT, ", test accuracy %.4f", last.testAccuracy()) : "");
+                if (diag != null) {
+                    stdout.println(diag.findings().isEmpty() ? "diagnostics: no problems found"
+                            : "diagnostics: " + diag.findings().size() + " finding(s):");
+                    diag.findings().forEach(f -> stdout.println("  - " + f.message()));
+                }
                 stdout.println("run folder: " + dir + "  (model: " + dir.resolve(ModelFile.WEIGHTS) + ")");
                 stdout.println("next: backprop eval --model " + dir + " --data " + c.data
                         + "   |   backprop inspect " + dir);
@@ -131,6 +157,11 @@ final class TrainCommand implements Callable<Integer> {
             stdout.flush();
         }
         return 0;
+    }
+
+    /** Writes the findings to the run folder's findings.json (atomically). */
+    static void writeFindings(Path dir, List<Map<String, Object>> findings) throws java.io.IOException {
+        AtomicFiles.write(dir.resolve("findings.json"), PRETTY.writeValueAsBytes(findings));
     }
 
     static Path newRunDir(String name) {

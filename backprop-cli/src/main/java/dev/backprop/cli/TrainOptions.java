@@ -77,7 +77,7 @@ final class TrainOptions {
     Boolean noShuffle;
     @Option(names = "--init-from", paramLabel = "FILE.safetensors", description = "Start from these weights instead of an initializer.")
     String initFrom;
-    @Option(names = "--log-every", paramLabel = "STEPS", description = "Log diagnostics every STEPS steps (default 50).")
+    @Option(names = "--log-every", paramLabel = "STEPS", description = "Gradient-flow diagnostics every STEPS steps into metrics.jsonl (default 50; 0 turns them off).")
     Integer logEvery;
     @Option(names = "--config", paramLabel = "FILE", description = "JSON or YAML file with the same keys; flags override it.")
     Path config;

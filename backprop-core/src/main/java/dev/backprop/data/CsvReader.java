@@ -98,6 +98,46 @@ public final class CsvReader {
         return Dataset.regression(x, t.featureCount(), y, 1);
     }
 
+    /**
+     * Numeric features of unlabelled rows, e.g. the input of a prediction.
+     *
+     * @param names the feature columns' header names, in file order
+     * @param values row-major {@code [rows, names.size()]}
+     * @param lines the file line on which each row starts (1-based), to name a row in messages
+     */
+    public record Features(List<String> names, float[] values, long[] lines) {
+        public Features {
+            names = List.copyOf(names);
+        }
+
+        /** Number of rows. */
+        public int rows() {
+            return lines.length;
+        }
+
+        /** Number of features per row. */
+        public int featureCount() {
+            return names.size();
+        }
+    }
+
+    /**
+     * Reads every column as a numeric feature, except {@code ignore} (a label column to skip) when it is not null.
+     * A file with a header and no rows gives zero rows. Bad values are rejected as by the other readers, naming
+     * the file, the line and the column.
+     */
+    public static Features readFeatures(Path file, Column ignore) throws IOException {
+        Table t = Table.read(file, ignore);
+        List<String> names = new ArrayList<>();
+        for (int col = 0; col < t.header.size(); col++) {
+            if (col != t.labelColumn) {
+                names.add(t.header.get(col));
+            }
+        }
+        long[] lines = t.lines.stream().mapToLong(Long::longValue).toArray();
+        return new Features(names, t.features(), lines);
+    }
+
     /** Integer labels 0..max as "0".."max"; otherwise the sorted distinct strings. */
     private static List<String> inferClassNames(String[] raw) {
         int max = -1;
@@ -129,7 +169,10 @@ public final class CsvReader {
         return s.length() > 1 && s.charAt(0) == '0' ? -1 : Integer.parseInt(s);
     }
 
-    /** The parsed file: header, data rows with their line numbers, and which column is the label. */
+    /**
+     * The parsed file: header, data rows with their line numbers, and which column is the label (-1 when the file
+     * is read without one).
+     */
     private record Table(Path file, List<String> header, List<String[]> rows, List<Long> lines, int labelColumn) {
 
         static Table read(Path file, Column label) throws IOException {
@@ -157,11 +200,13 @@ public final class CsvReader {
             if (header == null) {
                 throw new IllegalArgumentException(file + ": empty file, expected a header row");
             }
-            if (header.size() < 2) {
+            int minColumns = label == null ? 1 : 2;
+            if (header.size() < minColumns) {
                 throw new IllegalArgumentException(file + ": header " + header + " has " + header.size()
-                        + " column(s); need a label or target column and at least one feature");
+                        + " column(s); need " + (label == null ? "at least one feature"
+                        : "a label or target column and at least one feature"));
             }
-            return new Table(file, header, rows, lines, resolve(file, header, label));
+            return new Table(file, header, rows, lines, label == null ? -1 : resolve(file, header, label));
         }
 
         private static int resolve(Path file, List<String> header, Column c) {
@@ -184,7 +229,7 @@ public final class CsvReader {
         }
 
         int featureCount() {
-            return header.size() - 1;
+            return labelColumn < 0 ? header.size() : header.size() - 1;
         }
 
         /** The feature columns as row-major floats. */

@@ -154,7 +154,7 @@ public final class Trainer {
             Variable l = loss.compute(out, batch.labels(), targetsFor(loss, batch, out.value()));
             double lv = l.value().item();
             if (!Double.isFinite(lv)) {
-                throw diverged(batch, lv);
+                throw notifyDivergence(diverged(batch, lv));
             }
             l.backward();
             StepContext ctx = new StepContext(step, epoch, batchIndex, lv, model, model.parameters(),
@@ -201,6 +201,12 @@ public final class Trainer {
         return false;
     }
 
+    /** Tells the listeners about {@code e} and returns it for throwing. */
+    private DivergenceException notifyDivergence(DivergenceException e) {
+        listeners.forEach(l -> l.onDivergence(e));
+        return e;
+    }
+
     /** Finds the first layer whose output is not finite on this batch and builds the error. */
     private DivergenceException diverged(Batch batch, double lossValue) {
         String where = "loss";
@@ -224,9 +230,9 @@ public final class Trainer {
         for (int i = ps.size() - 1; i >= 0; i--) {
             Parameter p = ps.get(i);
             if (p.grad() != null && !Tensors.allFinite(p.grad())) {
-                throw new DivergenceException(step, p.name(), "training diverged at step " + step
+                throw notifyDivergence(new DivergenceException(step, p.name(), "training diverged at step " + step
                         + ": the gradient of " + p.name() + " is not finite — lower the learning rate or clip"
-                        + " gradients (--clip-norm)");
+                        + " gradients (--clip-norm)"));
             }
         }
     }

@@ -26,6 +26,13 @@ public interface TrainingListener {
     default void onEnd(TrainingResult result) {
     }
 
+    /**
+     * Training diverged: called with the exception just before the trainer throws it (so diagnostics can record it
+     * as a finding).
+     */
+    default void onDivergence(DivergenceException error) {
+    }
+
     /** True when the trainer should trace activations for this step (costs memory; listeners ask sparingly). */
     default boolean wantsActivations(long step) {
         return false;

@@ -135,4 +135,19 @@ class CsvReaderTest {
         assertTrue(e2.getMessage().contains("no data rows"), e2.getMessage());
         assertEquals(0, CsvReader.readClassification(headerOnly, Column.at(1), List.of("a", "b")).size());
     }
+
+    @Test
+    void featuresOnlyReadsEveryColumnOrSkipsTheIgnoredOne() throws IOException {
+        Path p = csv("f.csv", "a,b,label\n1,2,x\n3,4.5,y\n");
+        CsvReader.Features all = CsvReader.readFeatures(csv("one.csv", "a\n7\n-1\n"), null);
+        assertEquals(List.of("a"), all.names());
+        assertArrayEquals(new float[] {7f, -1f}, all.values());
+        CsvReader.Features f = CsvReader.readFeatures(p, Column.named("label"));
+        assertEquals(List.of("a", "b"), f.names());
+        assertEquals(2, f.rows());
+        assertArrayEquals(new float[] {1f, 2f, 3f, 4.5f}, f.values());
+        assertArrayEquals(new long[] {2, 3}, f.lines());
+        var e = assertThrows(IllegalArgumentException.class, () -> CsvReader.readFeatures(p, null));
+        assertTrue(e.getMessage().contains("f.csv line 2, column 3 ('label'): 'x' is not a number"), e.getMessage());
+    }
 }

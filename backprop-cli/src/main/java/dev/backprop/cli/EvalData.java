@@ -1,0 +1,114 @@
+package dev.backprop.cli;
+
+import dev.backprop.data.CsvReader;
+import dev.backprop.data.Dataset;
+import dev.backprop.data.FashionMnist;
+import dev.backprop.data.Synthetic;
+import dev.backprop.data.TrainTest;
+import dev.backprop.io.ModelFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+
+/**
+ * The data flags of {@code eval}: which set to score a saved model on. Flags not given are taken from the model's
+ * run folder (its config.json, when there is one), so {@code backprop eval --model RUN} scores the run's own test
+ * set; the synthetic sets are regenerated from the same {@code --samples}, {@code --noise} and {@code --seed}.
+ *
+ * <p>Unlike training, nothing is fitted here: the features are rescaled with the normaliser saved in the model.
+ */
+final class EvalData {
+    @Option(names = "--data", paramLabel = "DATA", description = "fashion-mnist|spirals|circles|moons|xor|blobs|FILE.csv (default: the run's data). Synthetic sets and fashion-mnist: their test split.")
+    String data;
+    @Option(names = "--label-column", paramLabel = "NAME|INDEX", description = "CSV label column (default: the run's, else the last).")
+    String labelColumn;
+    @Option(names = "--test", paramLabel = "FILE.csv", description = "CSV file to evaluate instead of --data.")
+    String test;
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Fashion-MNIST folder (default /usr/share/datasets/fashion-mnist).")
+    String dataDir;
+    @Option(names = "--samples", paramLabel = "N", description = "Training samples of a synthetic set (its test split has N/2; default: the run's, else 1000).")
+    Integer samples;
+    @Option(names = "--noise", paramLabel = "X", description = "Noise of a synthetic set (default: the run's).")
+    Double noise;
+    @Option(names = "--seed", paramLabel = "S", description = "Seed of a synthetic set (default: the run's, else 42).")
+    Long seed;
+
+    /** A data set ready for the model: normalised with the model's normaliser. */
+    record Resolved(String name, Dataset data) {
+    }
+
+    /** Loads the model of a run folder; a folder that does not exist is named as such. */
+    static ModelFile.Loaded loadModel(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            throw new java.nio.file.NoSuchFileException(dir.toString(), null, "no such run folder (expected "
+                    + ModelFile.ARCHITECTURE + " and " + ModelFile.WEIGHTS + " written by 'backprop train')");
+        }
+        return ModelFile.load(dir);
+    }
+
+    /** The run's configuration when {@code modelDir} holds a config.json, else the defaults; then these flags. */
+    RunConfig config(Path modelDir) throws IOException {
+        Path cfg = modelDir.resolve("config.json");
+        RunConfig c = Files.isRegularFile(cfg) ? RunConfig.load(cfg) : new RunConfig();
+        String evalFile = test != null ? test : data != null ? null : c.test;
+        if (data != null) {
+            c.data = data;
+        }
+        c.test = evalFile;
+        if (labelColumn != null) c.labelColumn = labelColumn;
+        if (dataDir != null) c.dataDir = dataDir;
+        if (samples != null) c.samples = samples;
+        if (noise != null) c.noise = noise;
+        if (seed != null) c.seed = seed;
+        return c;
+    }
+
+    /** Reads the evaluation set the flags name and checks it against the model. */
+    Resolved load(Path modelDir, ModelFile.Info info) throws IOException {
+        RunConfig c = config(modelDir);
+        String key = c.data.toLowerCase(Locale.ROOT);
+        Dataset raw;
+        String name;
+        if (key.equals("fashion-mnist") || key.equals("fashion_mnist")) {
+            TrainTest tt = FashionMnist.load(c.dataDir == null ? FashionMnist.DEFAULT_DIR : Path.of(c.dataDir));
+            raw = tt.test();
+            name = "fashion-mnist (test split)";
+        } else if (key.matches(PreparedData.SYNTHETIC)) {
+            raw = PreparedData.load(synthetic(c)).eval();
+            name = key + " (test split)";
+        } else if (key.endsWith(".csv") || c.test != null) {
+            String file = c.test != null ? c.test : c.data;
+            if (!info.isClassification()) {
+                throw new UsageError("the model in " + modelDir + " has no classes (a regression model); eval scores"
+                        + " classifiers");
+            }
+            raw = CsvReader.readClassification(Path.of(file), PreparedData.column(c.labelColumn), info.classNames());
+            name = file;
+        } else {
+            throw new UsageError("unknown data set '" + c.data + "'; valid: " + PreparedData.CHOICES);
+        }
+        check(raw, info, name);
+        return new Resolved(name, info.normalizer().apply(raw));
+    }
+
+    /** The config with no normalisation and no hold-out, so that {@link PreparedData} returns the raw test split. */
+    private static RunConfig synthetic(RunConfig c) {
+        c.normalize = "none";
+        c.valSplit = 0;
+        return c;
+    }
+
+    /** The feature count and the class count must be the model's. */
+    static void check(Dataset d, ModelFile.Info info, String name) {
+        if (d.featureCount() != info.inputFeatures()) {
+            throw new UsageError("the model takes " + info.inputFeatures() + " input features, but " + name + " has "
+                    + d.featureCount());
+        }
+        if (info.isClassification() && d.classCount() != info.classNames().size()) {
+            throw new UsageError("the model has " + info.classNames().size() + " classes " + info.classNames()
+                    + ", but " + name + " has " + d.classCount());
+        }
+    }
+}

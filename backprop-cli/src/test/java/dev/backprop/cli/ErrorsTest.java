@@ -1,0 +1,89 @@
+package dev.backprop.cli;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each error of the command line: its exit code, its message, and no stack trace without --verbose. */
+class ErrorsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void unknownOptionPrintsTheUsageLine() {
+        Cli.Result r = Cli.run("train", "--bogus").expect(2).noStackTrace();
+        assertTrue(r.err().contains("Unknown option: '--bogus'"), r.err());
+        assertTrue(r.err().contains("Usage: backprop train"), r.err());
+        Cli.Result cmd = Cli.run("frobnicate").expect(2);
+        assertTrue(cmd.err().contains("Usage: backprop"), cmd.err());
+    }
+
+    @Test
+    void unknownValueListsTheValidChoices() {
+        Cli.Result r = Cli.run("train", "--activation", "swish").expect(2).noStackTrace();
+        assertTrue(r.err().contains("relu|leaky-relu|prelu|elu|gelu|silu|sigmoid|tanh|linear"), r.err());
+        assertTrue(r.err().contains("Usage: backprop train"), r.err());
+        Cli.Result data = Cli.run("train", "--data", "mnist-digits").expect(2);
+        assertTrue(data.err().contains("fashion-mnist|spirals|circles|moons|xor|blobs|FILE.csv"), data.err());
+        Cli.Result opt = Cli.run("gradcheck", "--optimizer", "lbfgs").expect(2);
+        assertTrue(opt.err().contains("sgd|adam|adamw|rmsprop"), opt.err());
+        Cli.Result number = Cli.run("train", "--epochs", "many").expect(2);
+        assertTrue(number.err().contains("--epochs") && number.err().contains("many"), number.err());
+    }
+
+    @Test
+    void missingFashionMnistSaysHowToGetIt() throws IOException {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        Cli.Result r = Cli.run("train", "--data", "fashion-mnist", "--data-dir", empty.toString(), "--out",
+                tmp.resolve("run").toString()).expect(1).noStackTrace();
+        assertTrue(r.err().contains("apt-get install dataset-fashion-mnist"), r.err());
+        assertTrue(r.err().contains("--data-dir"), r.err());
+    }
+
+    @Test
+    void malformedCsvNamesFileAndLine() throws IOException {
+        Path csv = Files.writeString(tmp.resolve("broken.csv"), "x,y,label\n1,2,a\n3,oops,b\n");
+        Cli.Result r = Cli.run("train", "--data", csv.toString(), "--epochs", "1", "--out",
+                tmp.resolve("run").toString()).expect(1).noStackTrace();
+        assertTrue(r.err().contains(csv + " line 3, column 2 ('y')"), r.err());
+    }
+
+    @Test
+    void sizesThatDoNotFitNameTheLayerAndSizes() {
+        Cli.Result r = Cli.run("train", "--layers", "10-5-3", "--samples", "200").expect(2).noStackTrace();
+        assertTrue(r.err().contains("layer 1 (Linear 10->5) takes 10 inputs, but the data has 2 features"), r.err());
+        Cli.Result out = Cli.run("train", "--layers", "2-5-3", "--samples", "200").expect(2);
+        assertTrue(out.err().contains("has 3 outputs, but the data has 2 classes"), out.err());
+    }
+
+    @Test
+    void divergenceExitsOneNamingStepAndLayer() {
+        Cli.Result r = Cli.run("train", "--samples", "200", "--epochs", "2", "--lr", "1e30", "--out",
+                tmp.resolve("nan").toString()).expect(1).noStackTrace();
+        assertTrue(r.err().matches("(?s).*diverged at step \\d+.*layer \\d+ \\(.*"), r.err());
+    }
+
+    @Test
+    void verboseShowsTheStackTrace() throws IOException {
+        Path csv = Files.writeString(tmp.resolve("broken.csv"), "x,label\nnope,a\n");
+        Cli.Result r = Cli.run("train", "--data", csv.toString(), "--verbose", "--out",
+                tmp.resolve("run").toString()).expect(1);
+        assertTrue(r.err().contains("\tat dev.backprop."), r.err());
+    }
+
+    @Test
+    void modelCommandsNameAMissingModel() {
+        Path none = tmp.resolve("no-run");
+        for (String[] args : new String[][] {{"eval", "--model", none.toString()},
+                {"predict", "--model", none.toString(), "--input", "x.csv"}}) {
+            Cli.Result r = Cli.run(args).expect(1).noStackTrace();
+            assertTrue(r.err().contains(none.toString()) && r.err().contains("model.json"), r.err());
+        }
+        Cli.Result r = Cli.run("eval").expect(2);
+        assertTrue(r.err().contains("Missing required option: '--model=DIR'"), r.err());
+    }
+}

@@ -1,0 +1,118 @@
+package dev.backprop.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.backprop.io.ModelFile;
+import dev.backprop.io.Safetensors;
+import dev.backprop.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code backprop train} in-process on tiny synthetic sets: output, run folder, config files, resume. */
+class TrainCommandTest {
+    static final String[] SMALL = {"--samples", "200", "--epochs", "2", "--layers", "2-8-2"};
+
+    @TempDir
+    Path tmp;
+
+    /** {@code train} with {@link #SMALL} and {@code more}. */
+    static String[] small(String... more) {
+        String[] all = new String[1 + SMALL.length + more.length];
+        all[0] = "train";
+        System.arraycopy(SMALL, 0, all, 1, SMALL.length);
+        System.arraycopy(more, 0, all, 1 + SMALL.length, more.length);
+        return all;
+    }
+
+    @Test
+    void defaultsTrainAndSayWhereTheRunFolderIs() throws IOException {
+        Path run = tmp.resolve("run");
+        Cli.Result r = Cli.run("train", "--samples", "200", "--epochs", "2", "--out", run.toString()).expect(0);
+        assertTrue(r.out().contains("run folder: " + run), r.out());
+        assertTrue(r.out().contains("epoch   2"), r.out());
+        for (String f : List.of("config.json", "metrics.jsonl", ModelFile.ARCHITECTURE, ModelFile.WEIGHTS)) {
+            assertTrue(Files.isRegularFile(run.resolve(f)), f);
+        }
+        assertTrue(Files.readAllLines(run.resolve("metrics.jsonl")).stream()
+                .filter(l -> l.contains("\"epoch\"")).count() >= 2, "one metrics line per epoch at least");
+    }
+
+    @Test
+    void jsonHasEveryKeyOfTheIssue() {
+        Path run = tmp.resolve("json");
+        Cli.Result r = Cli.run(small("--out", run.toString(), "--json")).expect(0);
+        JsonNode j = r.json();
+        assertTrue(Cli.fields(j).containsAll(List.of("run", "train_loss", "test_loss", "test_accuracy", "epochs",
+                "samples_per_second", "parameters", "zero_weight_fraction")), j.toString());
+        assertEquals(run.toString(), j.get("run").asText());
+        assertEquals(2 * 8 + 8 + 8 * 2 + 2, j.get("parameters").asInt());
+        assertTrue(j.get("test_accuracy").asDouble() >= 0 && j.get("test_accuracy").asDouble() <= 1);
+        assertEquals(2, j.get("epochs").size());
+        for (int e = 0; e < 2; e++) {
+            JsonNode ep = j.get("epochs").get(e);
+            assertTrue(Cli.fields(ep).containsAll(List.of("epoch", "seconds", "train_loss", "test_loss",
+                    "test_accuracy")), ep.toString());
+            assertEquals(e + 1, ep.get("epoch").asInt());
+        }
+        assertEquals(j.get("train_loss").asDouble(), j.get("epochs").get(1).get("train_loss").asDouble());
+        assertTrue(r.err().contains("training on spirals"), "messages go to stderr with --json: " + r.err());
+    }
+
+    @Test
+    void rerunFromConfigJsonReproducesTheWeights() throws IOException {
+        Path a = tmp.resolve("a");
+        Path b = tmp.resolve("b");
+        Cli.run(small("--out", a.toString(), "--batch-norm", "--dropout", "0.2")).expect(0);
+        Cli.run("train", "--config", a.resolve("config.json").toString(), "--out", b.toString()).expect(0);
+        assertSameWeights(Safetensors.read(a.resolve(ModelFile.WEIGHTS)), Safetensors.read(b.resolve(ModelFile.WEIGHTS)));
+    }
+
+    @Test
+    void resumeContinuesFromTheCheckpoint() {
+        Path run = tmp.resolve("resume");
+        Cli.run("train", "--samples", "200", "--epochs", "1", "--layers", "2-8-2", "--out", run.toString()).expect(0);
+        Cli.Result r = Cli.run("train", "--resume", run.toString(), "--epochs", "3", "--json").expect(0);
+        assertTrue(r.err().contains("resuming " + run + " after epoch 1"), r.err());
+        JsonNode epochs = r.json().get("epochs");
+        assertEquals(3, epochs.size());
+        assertEquals(3, epochs.get(2).get("epoch").asInt());
+    }
+
+    @Test
+    void yamlConfigWithFlagsOverridingIt() throws IOException {
+        Path yaml = Files.writeString(tmp.resolve("run.yaml"),
+                "layers: 2-8-2\nepochs: 1\nsamples: 200\nactivation: tanh\nbatch-norm: true\n");
+        JsonNode fromFile = Cli.run("train", "--config", yaml.toString(), "--out", tmp.resolve("y1").toString(),
+                "--json").expect(0).json();
+        // No bias in a Linear followed by batch norm (its shift makes it redundant); batch norm has 2 x 8.
+        assertEquals(2 * 8 + 2 * 8 + 8 * 2 + 2, fromFile.get("parameters").asInt());
+        assertEquals(1, fromFile.get("epochs").size());
+        Path y2 = tmp.resolve("y2");
+        JsonNode overridden = Cli.run("train", "--config", yaml.toString(), "--layers", "2-4-2", "--epochs", "2",
+                "--out", y2.toString(), "--json").expect(0).json();
+        assertEquals(2 * 4 + 2 * 4 + 4 * 2 + 2, overridden.get("parameters").asInt());
+        assertEquals(2, overridden.get("epochs").size());
+        JsonNode saved = Cli.JSON.readTree(y2.resolve("config.json").toFile());
+        assertEquals("2-4-2", saved.get("layers").asText());
+        assertEquals("tanh", saved.get("activation").asText());
+    }
+
+    static void assertSameWeights(Map<String, Tensor> a, Map<String, Tensor> b) {
+        assertEquals(a.keySet(), b.keySet());
+        for (String k : a.keySet()) {
+            Tensor x = a.get(k);
+            Tensor y = b.get(k);
+            assertEquals(x.shape(), y.shape(), k);
+            for (int i = 0; i < x.size(); i++) {
+                assertEquals(x.getFlat(i), y.getFlat(i), 0.0, k + "[" + i + "]");
+            }
+        }
+    }
+}

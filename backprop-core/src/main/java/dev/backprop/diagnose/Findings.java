@@ -1,0 +1,238 @@
+package dev.backprop.diagnose;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Turns measurements into {@link Finding}s by the rules of {@link Thresholds}. Each kind of finding is reported
+ * once per layer, with the first step at which it was seen (for persistent conditions, the first step of the run of
+ * logged steps that made it persistent). Findings go to the {@link #onFinding listener} as they arise and are kept
+ * in {@link #all()}.
+ *
+ * <p>Feed it with {@link #observe} for every logged {@link StepStats}, {@link #observeGradNorm} for every step's
+ * global gradient norm, {@link #divergence} for a NaN or infinity, and call {@link #finish} at the end of the run.
+ */
+public final class Findings {
+    private final Thresholds t;
+    private final Map<String, Finding> reported = new LinkedHashMap<>();
+    private final Map<String, Candidate> candidates = new LinkedHashMap<>();
+    private final List<Consumer<Finding>> listeners = new ArrayList<>();
+    private final double[] early;
+    private int earlyCount;
+    private double earlyMedian = Double.NaN;
+    private int observations;
+
+    /** A condition that has held on {@code count} consecutive logged steps, first seen as {@code first}. */
+    private record Candidate(Finding first, int count) {
+    }
+
+    public Findings(Thresholds thresholds) {
+        this.t = Objects.requireNonNull(thresholds, "thresholds");
+        this.early = new double[thresholds.earlySteps()];
+    }
+
+    /** Findings with {@link Thresholds#defaults()}. */
+    public Findings() {
+        this(Thresholds.defaults());
+    }
+
+    /** Analyses a finished list of logged steps (for example read back for a report) and returns the findings. */
+    public static List<Finding> analyze(List<StepStats> steps, Thresholds thresholds) {
+        Findings f = new Findings(thresholds);
+        for (StepStats s : steps) {
+            f.observeGradNorm(s.step(), s.gradNorm(), -1, "");
+            f.observe(s);
+        }
+        f.finish();
+        return f.all();
+    }
+
+    /** Calls {@code listener} with every new finding as soon as it is reported. */
+    public Findings onFinding(Consumer<Finding> listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /** Every finding so far, in the order reported. */
+    public List<Finding> all() {
+        return List.copyOf(reported.values());
+    }
+
+    /** Checks one logged step for vanishing gradients, saturation, dead units and symmetry. */
+    public void observe(StepStats s) {
+        observations++;
+        Map<String, Finding> holding = new LinkedHashMap<>();
+        Finding v = vanishing(s);
+        if (v != null) {
+            holding.put(key(v), v);
+        }
+        for (LayerStats l : s.layers()) {
+            if (!Double.isNaN(l.saturatedFraction()) && l.saturatedFraction() > t.saturated()) {
+                Finding f = saturation(s.step(), l);
+                holding.put(key(f), f);
+            }
+            if (l.type().equals("relu") && !Double.isNaN(l.deadFraction()) && l.deadFraction() > t.dead()) {
+                Finding f = deadUnits(s.step(), l);
+                holding.put(key(f), f);
+            }
+            if (l.type().equals("linear") && l.units() > 1 && !l.identicalGroups().isEmpty()) {
+                report(symmetry(s.step(), l));
+            }
+        }
+        candidates.keySet().removeIf(k -> !holding.containsKey(k));
+        for (Map.Entry<String, Finding> e : holding.entrySet()) {
+            Candidate c = candidates.merge(e.getKey(), new Candidate(e.getValue(), 1),
+                    (old, now) -> new Candidate(old.first(), old.count() + 1));
+            if (c.count() >= t.persistence()) {
+                report(c.first());
+            }
+        }
+    }
+
+    /**
+     * Checks one step's global gradient norm against the exploding-gradient bounds; {@code layer} names the layer
+     * with the largest gradient (or -1).
+     */
+    public void observeGradNorm(long step, double norm, int layer, String layerName) {
+        if (!Double.isFinite(norm)) {
+            return;
+        }
+        if (earlyCount < early.length) {
+            early[earlyCount++] = norm;
+            if (earlyCount == early.length) {
+                earlyMedian = Stats.median(early);
+            }
+        }
+        boolean relative = !Double.isNaN(earlyMedian) && earlyMedian > 0 && norm > t.explodingFactor() * earlyMedian;
+        if (norm > t.explodingAbsolute() || relative) {
+            String against = relative ? " (" + fmt(norm / earlyMedian) + "× its early median " + fmt(earlyMedian) + ")"
+                    : " (above " + fmt(t.explodingAbsolute()) + ")";
+            String where = layer >= 0 ? ", largest in " + at(layer, layerName) : "";
+            report(new Finding(Finding.Kind.EXPLODING_GRADIENT, -1, "", step, "exploding gradient at step " + step
+                    + ": global gradient norm " + fmt(norm) + against + where
+                    + " — lower the learning rate, clip with --clip-norm, or use a smaller initialization"));
+        }
+    }
+
+    /** Reports a NaN or infinity (only the first one of the run is kept). */
+    public void divergence(long step, int layer, String layerName, String message) {
+        report(new Finding(Finding.Kind.DIVERGENCE, layer, layerName == null ? "" : layerName, step, message));
+    }
+
+    /** At the end of a run: conditions that held on every logged step of a run shorter than the persistence. */
+    public void finish() {
+        for (Candidate c : candidates.values()) {
+            if (c.count() == observations) {
+                report(c.first());
+            }
+        }
+    }
+
+    private void report(Finding f) {
+        String k = f.kind() == Finding.Kind.DIVERGENCE || f.kind() == Finding.Kind.EXPLODING_GRADIENT
+                ? f.kind().label() : key(f);
+        if (reported.putIfAbsent(k, f) == null) {
+            listeners.forEach(l -> l.accept(f));
+        }
+    }
+
+    private static String key(Finding f) {
+        return f.kind().label() + "@" + f.layer();
+    }
+
+    private Finding vanishing(StepStats s) {
+        double r = s.firstToLastRatio();
+        if (!(r > 0) || r >= t.vanishingRatio()) {
+            return null; // exactly 0 means no gradient at all: symmetry or dead units, reported as such
+        }
+        int first = -1;
+        int last = -1;
+        for (LayerStats l : s.layers()) {
+            if (l.type().equals("linear")) {
+                first = first < 0 ? l.index() : first;
+                last = l.index();
+            }
+        }
+        LayerStats f = s.layers().get(first);
+        String msg = "vanishing gradient: " + at(first, f.layer()) + "'s weight-gradient norm is " + fmt(r)
+                + " of " + at(last, s.layers().get(last).layer()) + "'s" + activationNote(s, first)
+                + " — try ReLU or PReLU with He initialization, or batch normalization";
+        return new Finding(Finding.Kind.VANISHING_GRADIENT, first, f.layer(), s.step(), msg);
+    }
+
+    /** What the activation after layer {@code linear} contributes to a vanishing gradient. */
+    private static String activationNote(StepStats s, int linear) {
+        for (int i = linear + 1; i < s.layers().size(); i++) {
+            LayerStats a = s.layers().get(i);
+            switch (a.type()) {
+                case "sigmoid", "tanh" -> {
+                    if (a.saturatedFraction() >= 0.01) {
+                        return "; " + pct(a.saturatedFraction()) + " of its " + a.type() + " units are saturated";
+                    }
+                    return "; each " + a.type() + " layer multiplies the gradient by its derivative (at most "
+                            + (a.type().equals("sigmoid") ? "0.25" : "1") + ")";
+                }
+                case "batchnorm1d", "dropout" -> { }
+                default -> {
+                    return "";
+                }
+            }
+        }
+        return "";
+    }
+
+    private Finding saturation(long step, LayerStats l) {
+        double thr = l.type().equals("sigmoid") ? Stats.SIGMOID_SATURATION : Stats.TANH_SATURATION;
+        String msg = "saturation: " + pct(l.saturatedFraction()) + " of " + at(l.index(), l.layer()) + "'s units are saturated (|pre-activation| > " + String.format(Locale.ROOT, "%.2f", thr)
+                + ", where the derivative is below 1% of its maximum), so almost no gradient passes them"
+                + " — use a smaller (Xavier) initialization, normalize the inputs, add batch normalization,"
+                + " or switch to ReLU/PReLU";
+        return new Finding(Finding.Kind.SATURATION, l.index(), l.layer(), step, msg);
+    }
+
+    private Finding deadUnits(long step, LayerStats l) {
+        String msg = "dead units: " + pct(l.deadFraction()) + " of " + at(l.index(), l.layer()) + "'s units output 0 for every sample of the batch, so they get no gradient and cannot recover"
+                + " — lower the learning rate, check for large negative biases, or use leaky ReLU or PReLU"
+                + " with He initialization";
+        return new Finding(Finding.Kind.DEAD_UNITS, l.index(), l.layer(), step, msg);
+    }
+
+    private static Finding symmetry(long step, LayerStats l) {
+        int same = l.identicalNeurons();
+        String what;
+        if (l.identicalGroups().size() == 1 && same == l.units()) {
+            what = "all " + l.units() + " neurons are identical";
+        } else {
+            what = same + " of its " + l.units() + " neurons fall into " + l.identicalGroups().size()
+                    + " group(s) of identical neurons";
+        }
+        String msg = "symmetry: " + at(l.index(), l.layer()) + ": " + what
+                + " (same incoming weights and bias), so they compute the same function and receive the same"
+                + " update — the weights were probably initialised with a constant; use a random initializer"
+                + " (he-normal, xavier-uniform)";
+        return new Finding(Finding.Kind.SYMMETRY, l.index(), l.layer(), step, msg);
+    }
+
+    /** "layer 3 (Sigmoid)". */
+    static String at(int index, String description) {
+        return "layer " + index + " (" + description + ")";
+    }
+
+    static String pct(double fraction) {
+        return Math.round(100 * fraction) + "%";
+    }
+
+    /** Numbers for messages: 3 significant digits in plain notation when moderate, else scientific (3.1e-07). */
+    static String fmt(double v) {
+        double a = Math.abs(v);
+        if (a != 0 && (a < 0.01 || a >= 1e4)) {
+            return String.format(Locale.ROOT, "%.1e", v);
+        }
+        return String.format(Locale.ROOT, "%.3g", v);
+    }
+}

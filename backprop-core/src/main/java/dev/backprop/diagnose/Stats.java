@@ -1,0 +1,217 @@
+package dev.backprop.diagnose;
+
+import dev.backprop.tensor.DType;
+import dev.backprop.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The statistics behind the diagnostics, as plain functions of tensors (each a single pass, no allocation beyond
+ * its result), so that each can be checked against a closed form.
+ *
+ * <p>Saturation thresholds: a sigmoid or tanh unit is <em>saturated</em> when its derivative at the pre-activation v
+ * is below {@link #SATURATION_DERIVATIVE_FRACTION} (1%) of the derivative's maximum. For tanh, 1 − tanh²(v) &lt; 0.01
+ * gives |v| &gt; atanh(√0.99) ≈ 2.993; for the sigmoid, σ'(v) = ¼(1 − tanh²(v/2)) &lt; 0.01·¼ gives |v| &gt;
+ * 2·atanh(√0.99) ≈ 5.987 (the often-quoted 4.6 is where σ'(v) &lt; 0.01 in absolute terms, 4% of its maximum).
+ */
+public final class Stats {
+    /** A unit is saturated where φ'(v) &lt; this fraction of max φ' (lecture §2.1, Figure 1.3c–d). */
+    public static final double SATURATION_DERIVATIVE_FRACTION = 0.01;
+    /** |v| beyond which tanh'(v) &lt; 1% of tanh'(0) = 1: atanh(√(1 − 0.01)) ≈ 2.993. */
+    public static final double TANH_SATURATION = atanh(Math.sqrt(1 - SATURATION_DERIVATIVE_FRACTION));
+    /** |v| beyond which σ'(v) &lt; 1% of σ'(0) = ¼: twice {@link #TANH_SATURATION}, ≈ 5.987. */
+    public static final double SIGMOID_SATURATION = 2 * TANH_SATURATION;
+
+    private Stats() {
+    }
+
+    private static double atanh(double x) {
+        return 0.5 * Math.log((1 + x) / (1 - x));
+    }
+
+    /** Σ tᵢ² (accumulated in double). */
+    public static double sumSquares(Tensor t) {
+        double s = 0;
+        int n = t.size();
+        int o = t.offset();
+        if (t.dtype() == DType.F32) {
+            float[] a = t.f32();
+            for (int i = 0; i < n; i++) {
+                double v = a[o + i];
+                s += v * v;
+            }
+        } else {
+            double[] a = t.f64();
+            for (int i = 0; i < n; i++) {
+                s += a[o + i] * a[o + i];
+            }
+        }
+        return s;
+    }
+
+    /** The L2 (Frobenius) norm ‖t‖ = √Σ tᵢ²; NaN for a null tensor. */
+    public static double norm(Tensor t) {
+        return t == null ? Double.NaN : Math.sqrt(sumSquares(t));
+    }
+
+    /** ‖a − b‖ for tensors of the same size (the update Δw when a is the new and b the old value). */
+    public static double distance(Tensor a, Tensor b) {
+        double s = 0;
+        for (int i = 0; i < a.size(); i++) {
+            double d = a.getFlat(i) - b.getFlat(i);
+            s += d * d;
+        }
+        return Math.sqrt(s);
+    }
+
+    /** The update-to-parameter ratio ‖w_new − w_old‖ / ‖w_old‖ (NaN when ‖w_old‖ = 0 and nothing moved). */
+    public static double updateRatio(Tensor before, Tensor after) {
+        double d = distance(after, before);
+        double n = norm(before);
+        return n == 0 ? (d == 0 ? Double.NaN : Double.POSITIVE_INFINITY) : d / n;
+    }
+
+    /** {mean, population standard deviation} of all elements: μ = Σx/n, σ = √(Σ(x − μ)²/n). */
+    public static double[] meanStd(Tensor t) {
+        int n = t.size();
+        if (n == 0) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += t.getFlat(i);
+        }
+        double mean = sum / n;
+        double ss = 0;
+        for (int i = 0; i < n; i++) {
+            double d = t.getFlat(i) - mean;
+            ss += d * d;
+        }
+        return new double[] {mean, Math.sqrt(ss / n)};
+    }
+
+    /** Fraction of elements with |v| &gt; threshold (the saturated share of a batch's pre-activations). */
+    public static double fractionAbove(Tensor preActivation, double threshold) {
+        int n = preActivation.size();
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            if (Math.abs(preActivation.getFlat(i)) > threshold) {
+                count++;
+            }
+        }
+        return n == 0 ? Double.NaN : (double) count / n;
+    }
+
+    /**
+     * Fraction of units (columns of a [N, units] batch) whose value is ≤ {@code limit} for every one of the N samples:
+     * with a ReLU's output and limit 0, the dead units (zero output and zero gradient on the whole batch).
+     */
+    public static double deadFraction(Tensor batch, double limit) {
+        if (batch.rank() != 2) {
+            throw new IllegalArgumentException("dead-unit fraction needs a [N, units] batch, got shape " + batch.shape());
+        }
+        int rows = batch.dim(0);
+        int cols = batch.dim(1);
+        if (cols == 0 || rows == 0) {
+            return Double.NaN;
+        }
+        boolean[] alive = new boolean[cols];
+        for (int r = 0; r < rows; r++) {
+            int base = r * cols;
+            for (int c = 0; c < cols; c++) {
+                if (!(batch.getFlat(base + c) <= limit)) {
+                    alive[c] = true;
+                }
+            }
+        }
+        int dead = 0;
+        for (boolean a : alive) {
+            if (!a) {
+                dead++;
+            }
+        }
+        return (double) dead / cols;
+    }
+
+    /** Fraction of elements exactly equal to zero (the sparsity that an L1 penalty produces, lecture eq. 2.8). */
+    public static double zeroFraction(Tensor t) {
+        int n = t.size();
+        int zeros = 0;
+        for (int i = 0; i < n; i++) {
+            if (t.getFlat(i) == 0) {
+                zeros++;
+            }
+        }
+        return n == 0 ? Double.NaN : (double) zeros / n;
+    }
+
+    /** True when every element is finite. */
+    public static boolean allFinite(Tensor t) {
+        for (int i = 0; i < t.size(); i++) {
+            if (!Double.isFinite(t.getFlat(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Groups of neurons of a Linear layer whose incoming weight rows and biases are bit-for-bit identical (lecture §3:
+     * neurons that start equal get equal gradients and stay equal). Rows are hashed, then compared exactly within a
+     * hash bucket; only groups of two or more are returned, each as the sorted neuron indices, ordered by first index.
+     *
+     * @param weight [out, in]
+     * @param bias [out] or null
+     */
+    public static List<int[]> identicalRows(Tensor weight, Tensor bias) {
+        int out = weight.dim(0);
+        int in = weight.dim(1);
+        double[][] rows = new double[out][in + 1];
+        Map<Integer, List<Integer>> buckets = new HashMap<>();
+        for (int r = 0; r < out; r++) {
+            for (int c = 0; c < in; c++) {
+                rows[r][c] = weight.getFlat(r * in + c);
+            }
+            rows[r][in] = bias == null ? 0 : bias.getFlat(r);
+            buckets.computeIfAbsent(Arrays.hashCode(rows[r]), k -> new ArrayList<>()).add(r);
+        }
+        List<int[]> groups = new ArrayList<>();
+        for (List<Integer> bucket : buckets.values()) {
+            if (bucket.size() < 2) {
+                continue;
+            }
+            boolean[] taken = new boolean[bucket.size()];
+            for (int i = 0; i < bucket.size(); i++) {
+                if (taken[i]) {
+                    continue;
+                }
+                List<Integer> group = new ArrayList<>(List.of(bucket.get(i)));
+                for (int j = i + 1; j < bucket.size(); j++) {
+                    if (!taken[j] && Arrays.equals(rows[bucket.get(i)], rows[bucket.get(j)])) {
+                        taken[j] = true;
+                        group.add(bucket.get(j));
+                    }
+                }
+                if (group.size() > 1) {
+                    groups.add(group.stream().mapToInt(Integer::intValue).sorted().toArray());
+                }
+            }
+        }
+        groups.sort((a, b) -> Integer.compare(a[0], b[0]));
+        return groups;
+    }
+
+    /** The median of the values (NaN for none). */
+    public static double median(double[] values) {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        double[] s = values.clone();
+        Arrays.sort(s);
+        int m = s.length / 2;
+        return s.length % 2 == 1 ? s[m] : 0.5 * (s[m - 1] + s[m]);
+    }
+}

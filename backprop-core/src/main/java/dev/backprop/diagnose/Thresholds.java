@@ -1,0 +1,38 @@
+package dev.backprop.diagnose;
+
+/**
+ * When a measurement becomes a {@link Finding}. The defaults, and why:
+ * <ul>
+ * <li>{@code vanishingRatio} 1e-4: ‖∂L/∂W‖ of the first Linear below 1e-4 of the last Linear's. A healthy ReLU/He
+ *     network keeps the ratio within a few orders of 1; eight sigmoid layers with U(±1/√n) weights shrink it by about
+ *     0.25·√(1/3) ≈ 0.14 per layer, to ~1e-7.</li>
+ * <li>{@code explodingFactor} 1e3 and {@code explodingAbsolute} 1e5: the global gradient norm exceeds 1000 times its
+ *     median over the first {@code earlySteps} steps, or 1e5 outright (mean-reduced losses give norms of order 0.1–10;
+ *     the absolute bound catches networks that explode from the first step, such as a huge initialization).</li>
+ * <li>{@code saturated} 0.5: more than half of a sigmoid/tanh layer's pre-activations are saturated (derivative below
+ *     1% of its maximum, see {@link Stats}).</li>
+ * <li>{@code dead} 0.5: more than half of a ReLU layer's units are zero for every sample of the batch.</li>
+ * <li>{@code persistence} 3: vanishing, saturation and dead units must hold on this many consecutive logged steps (or
+ *     on every logged step of a run shorter than that), so a transient dip is not reported.</li>
+ * </ul>
+ * Symmetry (any group of ≥ 2 identical neurons in a Linear layer with more than one neuron, after an update) and
+ * divergence (any NaN or infinity) are reported the first time they are seen.
+ */
+public record Thresholds(double vanishingRatio, double explodingFactor, double explodingAbsolute, int earlySteps,
+                         double saturated, double dead, int persistence) {
+
+    public Thresholds {
+        if (!(vanishingRatio > 0) || !(explodingFactor > 1) || !(explodingAbsolute > 0) || earlySteps < 1
+                || !(saturated > 0 && saturated <= 1) || !(dead > 0 && dead <= 1) || persistence < 1) {
+            throw new IllegalArgumentException("invalid diagnostic thresholds: vanishingRatio=" + vanishingRatio
+                    + " (> 0), explodingFactor=" + explodingFactor + " (> 1), explodingAbsolute=" + explodingAbsolute
+                    + " (> 0), earlySteps=" + earlySteps + " (>= 1), saturated=" + saturated + " and dead=" + dead
+                    + " (in (0, 1]), persistence=" + persistence + " (>= 1)");
+        }
+    }
+
+    /** The documented defaults. */
+    public static Thresholds defaults() {
+        return new Thresholds(1e-4, 1e3, 1e5, 10, 0.5, 0.5, 3);
+    }
+}

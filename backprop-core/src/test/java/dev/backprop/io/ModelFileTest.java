@@ -1,0 +1,109 @@
+package dev.backprop.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.backprop.autograd.NoGrad;
+import dev.backprop.autograd.Variable;
+import dev.backprop.data.Normalizer;
+import dev.backprop.nn.Mlp;
+import dev.backprop.nn.Sequential;
+import dev.backprop.tensor.DType;
+import dev.backprop.tensor.Tensor;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelFileTest {
+    private static final ModelFile.Info INFO = new ModelFile.Info(4, List.of("a", "b", "c"), "cross_entropy",
+            Normalizer.of("standard", new double[][] {{1, 2, 3, 4}, {1, 1, 2, 2}}), DType.F32);
+
+    private static Sequential model() {
+        return Mlp.build(new int[] {4, 6, 3}, "prelu", 0, true, DType.F32, null, 3);
+    }
+
+    private static Tensor predict(Sequential m, Tensor x) {
+        m.train(false);
+        try (NoGrad ignored = NoGrad.enter()) {
+            return m.forward(Variable.constant(x)).value();
+        }
+    }
+
+    @Test
+    void roundTripKeepsArchitectureWeightsAndInfo(@TempDir Path dir) throws IOException {
+        Sequential m = model();
+        ModelFile.save(dir, m, INFO);
+        ModelFile.Loaded loaded = ModelFile.load(dir);
+        assertEquals(m.specs(), loaded.model().specs());
+        assertEquals(INFO.classNames(), loaded.info().classNames());
+        assertEquals(4, loaded.info().inputFeatures());
+        assertEquals("standard", loaded.info().normalizer().kind());
+        assertArrayEquals(INFO.normalizer().parameters()[1], loaded.info().normalizer().parameters()[1]);
+        Tensor x = Tensor.randn(DType.F32, 1, 0, 1, 5, 4);
+        assertArrayEquals(predict(m, x).toFloatArray(), predict(loaded.model(), x).toFloatArray(), 0f);
+        // the model.json path works as well as the folder
+        assertEquals(m.specs(), ModelFile.load(dir.resolve(ModelFile.ARCHITECTURE)).model().specs());
+    }
+
+    @Test
+    void weightsUsePyTorchSequentialNames(@TempDir Path dir) throws IOException {
+        ModelFile.save(dir, model(), INFO);
+        Map<String, Tensor> w = Safetensors.read(dir.resolve(ModelFile.WEIGHTS));
+        assertTrue(w.containsKey("0.weight"), w.keySet().toString());
+        assertTrue(w.containsKey("1.running_mean"), w.keySet().toString());
+        assertTrue(w.containsKey("2.weight"), "PReLU alpha: " + w.keySet());
+        assertArrayEquals(new int[] {6, 4}, w.get("0.weight").shape().dims());
+    }
+
+    @Test
+    void missingFolderSaysWhatIsExpected(@TempDir Path dir) {
+        NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> ModelFile.load(dir));
+        assertTrue(e.getMessage().contains("model.json"), e.getMessage());
+    }
+
+    @Test
+    void unknownLayerTypeNamesTheFile(@TempDir Path dir) throws IOException {
+        ModelFile.save(dir, model(), INFO);
+        Path arch = dir.resolve(ModelFile.ARCHITECTURE);
+        Files.writeString(arch, Files.readString(arch).replace("\"linear\"", "\"conv2d\""));
+        IOException e = assertThrows(IOException.class, () -> ModelFile.load(dir));
+        assertTrue(e.getMessage().contains(arch.toString()) && e.getMessage().contains("conv2d"), e.getMessage());
+    }
+
+    @Test
+    void wrongShapeNamesTheFileAndTheTensor(@TempDir Path dir) throws IOException {
+        ModelFile.save(dir, model(), INFO);
+        Path weights = dir.resolve(ModelFile.WEIGHTS);
+        Map<String, Tensor> w = new LinkedHashMap<>(Safetensors.read(weights));
+        w.put("0.weight", Tensor.zeros(DType.F32, 6, 5));
+        Safetensors.write(weights, w);
+        IOException e = assertThrows(IOException.class, () -> ModelFile.load(dir));
+        assertTrue(e.getMessage().contains(weights.toString()) && e.getMessage().contains("0.weight"), e.getMessage());
+    }
+
+    @Test
+    void truncatedWeightsAreRejected(@TempDir Path dir) throws IOException {
+        ModelFile.save(dir, model(), INFO);
+        Path weights = dir.resolve(ModelFile.WEIGHTS);
+        byte[] b = Files.readAllBytes(weights);
+        Files.write(weights, java.util.Arrays.copyOf(b, b.length - 10));
+        IOException e = assertThrows(IOException.class, () -> ModelFile.load(dir));
+        assertTrue(e.getMessage().contains(weights.toString()), e.getMessage());
+    }
+
+    @Test
+    void notAModelFileIsRejected(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve(ModelFile.ARCHITECTURE), "{\"layers\": []}", StandardCharsets.UTF_8);
+        IOException e = assertThrows(IOException.class, () -> ModelFile.load(dir));
+        assertTrue(e.getMessage().contains("not a Backprop model file"), e.getMessage());
+    }
+}
