@@ -7,6 +7,11 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The statistics behind the diagnostics, as plain functions of tensors (each a single pass, no allocation beyond
@@ -25,6 +30,11 @@ public final class Stats {
     /** |v| beyond which σ'(v) &lt; 1% of σ'(0) = ¼: twice {@link #TANH_SATURATION}, ≈ 5.987. */
     public static final double SIGMOID_SATURATION = 2 * TANH_SATURATION;
 
+    /** Doubles per vector, and floats in half that width (so that one float vector widens to one double vector). */
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+
     private Stats() {
     }
 
@@ -38,16 +48,32 @@ public final class Stats {
         int n = t.size();
         int o = t.offset();
         if (t.dtype() == DType.F32) {
-            float[] a = t.f32();
-            for (int i = 0; i < n; i++) {
-                double v = a[o + i];
-                s += v * v;
-            }
+            return sumSquaresF32(t.f32(), o, n);
         } else {
             double[] a = t.f64();
             for (int i = 0; i < n; i++) {
                 s += a[o + i] * a[o + i];
             }
+        }
+        return s;
+    }
+
+    /**
+     * Σ aᵢ² over {@code a[o .. o+n)} in double: lanes of floats widened to doubles and accumulated lane-wise with the
+     * Vector API (the gradient norm runs on every step, and a single running sum is bound by the latency of one
+     * addition per element), then the lanes and the tail added.
+     */
+    private static double sumSquaresF32(float[] a, int o, int n) {
+        DoubleVector acc = DoubleVector.zero(D);
+        int i = 0;
+        for (int end = F.loopBound(n); i < end; i += F.length()) {
+            DoubleVector d = (DoubleVector) FloatVector.fromArray(F, a, o + i).convertShape(VectorOperators.F2D, D, 0);
+            acc = d.fma(d, acc);
+        }
+        double s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            double v = a[o + i];
+            s += v * v;
         }
         return s;
     }
