@@ -2,7 +2,8 @@
 
 speed RESULTS: RESULTS has lines "SIDE THREADS ROUND RSS_MB [epoch seconds...]"; prints, per side and thread count,
   the median over rounds of each run's median epoch time (all epochs, as pytorch_mlp.py's epoch_median_s; and
-  epochs 2.. only), the spread over rounds, the peak RSS, then the ratios ours/PyTorch for the faster of each side.
+  epochs 2.. only), the spread over rounds, the peak RSS, then the ratios ours/PyTorch for the faster of each side,
+  overall and round by round.
 accuracy JSON TARGET: the per-epoch test accuracy of a `backprop train --json` run and the first epoch >= TARGET.
 """
 import json
@@ -12,9 +13,11 @@ import sys
 
 def speed(path):
     runs = {}
+    by_round = {}
     for line in open(path):
-        side, threads, _round, rss, secs = line.split(" ", 4)
+        side, threads, rnd, rss, secs = line.split(" ", 4)
         runs.setdefault((side, int(threads)), []).append((float(rss), json.loads(secs)))
+        by_round.setdefault(int(rnd), []).append((side, int(threads), statistics.median(json.loads(secs))))
     rows = {}
     print()
     print("| side | threads | epoch median s (all epochs) | epoch median s (epochs 2..) | min..max over rounds "
@@ -36,6 +39,11 @@ def speed(path):
             (ours, ot), (theirs, tt) = best("backprop", k), best("pytorch", k)
             print(f"time ratio ours/PyTorch, {label}: {ours:.3f} s ({ot} threads) / {theirs:.3f} s ({tt} threads)"
                   f" = {ours / theirs:.2f}")
+        print("per round (the two sides ran back to back, so a round shares its load):")
+        for rnd, rs in sorted(by_round.items()):
+            (ours, ot), (theirs, tt) = [min((m, t) for s, t, m in rs if s == side) for side in ("backprop", "pytorch")]
+            print(f"  round {rnd}: ours {ours:.3f} s ({ot} threads), PyTorch {theirs:.3f} s ({tt} threads), "
+                  f"ratio {ours / theirs:.2f}")
         ours_rss = max(v[2] for (s, _), v in rows.items() if s == "backprop")
         theirs_rss = min(v[2] for (s, _), v in rows.items() if s == "pytorch")
         print(f"memory ratio ours/PyTorch, largest of ours over smallest of theirs: {ours_rss:.0f} MB / "
