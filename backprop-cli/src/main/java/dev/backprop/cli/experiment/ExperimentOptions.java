@@ -21,6 +21,11 @@ public record ExperimentOptions(long seed, String data, Path dataDir, int sample
         return samples > 0 ? samples : fallback;
     }
 
+    /** Test samples: 2000, or half the training samples (at least 500) when fewer are asked for. */
+    public int testSamples() {
+        return samples > 0 ? Math.min(2000, Math.max(500, samples / 2)) : 2000;
+    }
+
     /** {@code epochs} when set, else {@code fallback}. */
     public int epochsOr(int fallback) {
         return epochs > 0 ? epochs : fallback;

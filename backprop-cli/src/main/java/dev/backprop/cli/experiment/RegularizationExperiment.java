@@ -97,7 +97,7 @@ public final class RegularizationExperiment {
     }
 
     public static ExperimentResult run(ExperimentOptions o) throws IOException {
-        ExperimentData data = ExperimentData.load(o.data(), o.dataDir(), o.samplesOr(4000), 2000, o.seed());
+        ExperimentData data = ExperimentData.load(o.data(), o.dataDir(), o.samplesOr(4000), o.testSamples(), o.seed());
         int epochs = o.epochsOr(6);
         o.say("regularization: ReLU network %d-%d-%d on %s, %d epochs of plain SGD (lr %s)", data.features(), HIDDEN,
                 data.classes(), data.description(), epochs, LR);

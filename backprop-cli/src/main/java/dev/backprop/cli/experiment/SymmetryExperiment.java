@@ -67,7 +67,7 @@ public final class SymmetryExperiment {
     }
 
     public static ExperimentResult run(ExperimentOptions o) throws IOException {
-        ExperimentData data = ExperimentData.load(o.data(), o.dataDir(), o.samplesOr(4000), 2000, o.seed());
+        ExperimentData data = ExperimentData.load(o.data(), o.dataDir(), o.samplesOr(4000), o.testSamples(), o.seed());
         int epochs = o.epochsOr(5);
         o.say("symmetry: %s network %d-%d-%d-%d on %s, %d epochs", ACTIVATION, data.features(), HIDDEN[0], HIDDEN[1],
                 data.classes(), data.description(), epochs);

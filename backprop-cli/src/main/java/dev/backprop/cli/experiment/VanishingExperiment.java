@@ -59,7 +59,7 @@ public final class VanishingExperiment {
             new Variant("sigmoid-batchnorm", "sigmoid", true, true, "sigmoid + batch norm, U(±1/√n)"));
 
     public static ExperimentResult run(ExperimentOptions o) throws IOException {
-        ExperimentData data = ExperimentData.load(o.data(), o.dataDir(), o.samplesOr(4000), 2000, o.seed());
+        ExperimentData data = ExperimentData.load(o.data(), o.dataDir(), o.samplesOr(4000), o.testSamples(), o.seed());
         int epochs = o.epochsOr(8);
         o.say("vanishing: %d hidden layers of %d on %s, %d epochs of SGD (lr %s, momentum %s)", DEPTH, WIDTH,
                 data.description(), epochs, LR, MOMENTUM);
