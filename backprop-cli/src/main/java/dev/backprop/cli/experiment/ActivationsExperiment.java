@@ -138,8 +138,8 @@ public final class ActivationsExperiment {
                 hi = c.x()[i];
             }
         }
-        String l = lo <= -X_MAX ? "−∞" : Training.num(lo);
-        String h = hi >= X_MAX ? "∞" : Training.num(hi);
+        String l = lo <= -X_MAX ? "−∞" : String.format(java.util.Locale.ROOT, "%.2f", lo);
+        String h = hi >= X_MAX ? "∞" : String.format(java.util.Locale.ROOT, "%.2f", hi);
         return "[" + l + ", " + h + "]";
     }
 }

@@ -18,11 +18,11 @@ import java.util.Map;
 public final class ExperimentReport {
     static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final String STYLE = """
-            body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
+            body{font-family:system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}
             h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.6em}
             table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em}
             td{text-align:right;font-variant-numeric:tabular-nums}td:first-child{text-align:left}
-            th{background:#f3f3f3}figure{margin:1.5em 0}figcaption{color:#555;font-size:.9em;max-width:900px}
+            th{background:#f3f3f3}.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(480px,1fr));gap:1em}figure{margin:0}figcaption{color:#555;font-size:.9em;max-width:900px}
             figure svg{max-width:100%;height:auto}pre{background:#f6f6f6;padding:.8em;overflow:auto}
             """;
 
@@ -38,7 +38,7 @@ public final class ExperimentReport {
         Files.createDirectories(dir);
         List<String> files = new ArrayList<>();
         for (Figure f : r.figures()) {
-            AtomicFiles.write(dir.resolve(f.file()), f.svg().getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(dir.resolve(f.file()), f.document().getBytes(StandardCharsets.UTF_8));
             files.add(f.file());
         }
         AtomicFiles.write(dir.resolve("table.txt"), tablesText(r).getBytes(StandardCharsets.UTF_8));
@@ -81,12 +81,15 @@ public final class ExperimentReport {
             sb.append("</ul>\n");
         }
         if (!r.figures().isEmpty()) {
-            sb.append("<h2>Figures</h2>\n");
+            sb.append("<h2>Figures</h2>\n<div class=\"figures\">\n");
         }
         for (Figure f : r.figures()) {
             sb.append("<figure id=\"").append(Html.escape(f.file().replace(".svg", ""))).append("\">\n");
             sb.append(stripProlog(f.svg())).append('\n');
             sb.append("<figcaption>").append(Html.escape(f.caption())).append("</figcaption>\n</figure>\n");
+        }
+        if (!r.figures().isEmpty()) {
+            sb.append("</div>\n");
         }
         sb.append("<p><small>Written by <code>backprop experiment ").append(Html.escape(r.name()))
                 .append("</code>; the numbers are in result.json.</small></p>\n</body></html>\n");
