@@ -91,9 +91,11 @@ final class Training {
 
     /**
      * ‖∂L/∂W‖ of every Linear layer's weight for the mean cross-entropy on {@code probe} (one batch, the model in its
-     * current mode); gradients are cleared afterwards.
+     * current mode); gradients are cleared and buffers (batch-norm running statistics) restored afterwards.
      */
     static double[] linearGradNorms(Sequential model, Dataset probe) {
+        java.util.Map<String, Tensor> saved = new java.util.LinkedHashMap<>();
+        model.buffers().forEach((k, t) -> saved.put(k, t.copy()));
         DType dtype = model.parameters().get(0).value().dtype();
         DataLoader all = new DataLoader(probe, probe.size(), new DataLoader.Order.Sequential(), dtype, false);
         Batch b = all.epoch(0).iterator().next();
@@ -107,6 +109,7 @@ final class Training {
         for (Parameter p : model.parameters()) {
             p.variable().zeroGrad();
         }
+        model.buffers().forEach((k, t) -> t.copyFrom(saved.get(k)));
         return norms;
     }
 

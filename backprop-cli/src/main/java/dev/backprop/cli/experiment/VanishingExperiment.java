@@ -71,7 +71,7 @@ public final class VanishingExperiment {
             Outcome r = runVariant(v, data, epochs, o.seed());
             outcomes.add(r);
             o.say("  %-18s first/last %s at init, %s trained; test accuracy %s", v.name(), Training.num(r.ratioInit()),
-                    Training.num(r.ratioTrained()), Training.num(r.run().testAccuracy()));
+                    Training.num(r.ratioTrained()), Training.pct(r.run().testAccuracy()));
             table.row(v.label(), Training.num(r.ratioInit()), Training.num(r.ratioTrained()),
                     Training.num(r.init()[0]), Training.num(r.init()[r.init().length - 1]),
                     Training.pct(r.run().testAccuracy()), kinds(r.findings()));
@@ -166,12 +166,27 @@ public final class VanishingExperiment {
     }
 
     private static List<String> notes(List<Outcome> outs) {
+        Map<String, Outcome> by = new LinkedHashMap<>();
+        outs.forEach(o -> by.put(o.variant().name(), o));
         List<String> notes = new ArrayList<>();
-        for (Outcome r : outs) {
-            notes.add(String.format(java.util.Locale.ROOT, "%s: at initialization layer 1's gradient is %s of the"
-                    + " output layer's; test accuracy after training %s.", r.variant().label(),
-                    Training.num(r.ratioInit()), Training.pct(r.run().testAccuracy())));
+        Outcome sig = by.get("sigmoid");
+        notes.add("Sigmoid with U(±1/√n): layer 1's weight gradient is " + Training.num(sig.ratioInit())
+                + " of the output layer's at initialization (" + Training.num(sig.ratioTrained()) + " after training):"
+                + " every sigmoid layer multiplies the backward signal by its derivative (at most 0.25), so the early"
+                + " layers barely move; test accuracy " + Training.pct(sig.run().testAccuracy()) + ".");
+        Outcome tanh = by.get("tanh");
+        notes.add("Tanh with the same initialization keeps first/last at " + Training.num(tanh.ratioInit())
+                + ", but all its gradients are small (the output layer's is " + Training.num(tanh.init()[tanh.init().length - 1])
+                + ") because the activations shrink from layer to layer; test accuracy "
+                + Training.pct(tanh.run().testAccuracy()) + ".");
+        List<String> healthy = new ArrayList<>();
+        for (String n : List.of("relu-he", "prelu-he", "sigmoid-batchnorm")) {
+            Outcome o = by.get(n);
+            healthy.add(o.variant().label() + " " + Training.num(o.ratioInit()) + " (accuracy "
+                    + Training.pct(o.run().testAccuracy()) + ")");
         }
+        notes.add("ReLU and PReLU with He initialization, and batch normalization, keep the gradient flowing to"
+                + " layer 1 — first/last at initialization: " + String.join("; ", healthy) + ".");
         return notes;
     }
 }
