@@ -34,27 +34,55 @@ final class RegularizationFigures {
                         byPenalty(outs, o -> o.run().testAccuracy()))));
         RegularizationExperiment.Outcome l2 = outs.get(RegularizationExperiment.LAMBDAS.length);
         RegularizationExperiment.Outcome l1 = outs.get(2 * RegularizationExperiment.LAMBDAS.length);
-        figs.add(Figure.of("weights-compare.svg", "All weights after training without a penalty, with " + l2.label()
-                + " and with " + l1.label() + ": L2 narrows the distribution; L1 piles weights up at exactly 0.",
-                Charts.histogram("Weight histograms", "w", List.of(new Charts.Values("none", outs.get(0).weights()),
-                        new Charts.Values(l2.label(), l2.weights()), new Charts.Values(l1.label(), l1.weights())),
-                        BINS)));
+        double limit = quantileAbs(outs.get(0).weights(), 0.995);
+        figs.add(Figure.of("weights-compare.svg", "Weights after training without a penalty, with " + l2.label()
+                + " and with " + l1.label() + ", within ±" + Training.num(limit) + " (99.5% of the unpenalized"
+                + " network's weights): L2 narrows the distribution; L1 piles weights up at exactly 0.",
+                Charts.histogram("Weight histograms", "w", List.of(
+                        new Charts.Values("none", within(outs.get(0).weights(), limit)),
+                        new Charts.Values(l2.label(), within(l2.weights(), limit)),
+                        new Charts.Values(l1.label(), within(l1.weights(), limit))), BINS)));
         for (RegularizationExperiment.Outcome o : outs) {
             figs.add(Figure.of("weights-" + o.name() + ".svg", "Histogram of all weights after training, "
                     + o.label() + ".", Charts.histogram("Weights, " + o.label(), "w",
                     List.of(new Charts.Values(o.label(), o.weights())), BINS)));
         }
-        double[] steps = new double[decay.observed().length];
-        for (int t = 0; t < steps.length; t++) {
+        figs.add(decayFigure(decay));
+        return figs;
+    }
+
+    /** Observed w_t as a line, the closed form as about 20 markers on it (so both stay visible where they agree). */
+    private static Figure decayFigure(RegularizationExperiment.Decay decay) {
+        int n = decay.observed().length;
+        double[] steps = new double[n];
+        for (int t = 0; t < n; t++) {
             steps[t] = t;
         }
-        figs.add(Figure.of("decay.svg", "A weight whose data gradient is 0 (attached to an input that is always 0)"
-                + " under L2 with plain SGD, against the closed form (1 − 2ηλ)^t·w_0 of eq. 2.7; maximum relative"
-                + " error " + Training.num(decay.maxRelativeError()) + ".",
+        int every = Math.max(1, (n - 1) / 20);
+        int m = (n - 1) / every + 1;
+        double[] ts = new double[m];
+        double[] closed = new double[m];
+        for (int i = 0; i < m; i++) {
+            ts[i] = i * every;
+            closed[i] = decay.closedForm()[i * every];
+        }
+        return Figure.of("decay.svg", "A weight whose data gradient is 0 (attached to an input that is always 0)"
+                + " under L2 with plain SGD (line), against the closed form (1 − 2ηλ)^t·w_0 of eq. 2.7 (markers);"
+                + " maximum relative error " + Training.num(decay.maxRelativeError()) + ".",
                 Charts.line("Eq. 2.7: weight decay with zero data gradient", "step t", "w_t", List.of(
                         new Charts.Series("observed w_t", steps, decay.observed()),
-                        new Charts.Series("(1 − 2ηλ)^t·w_0", steps, decay.closedForm())), false)));
-        return figs;
+                        new Charts.Series("(1 − 2ηλ)^t·w_0", ts, closed)), false));
+    }
+
+    /** The q-quantile of |w|. */
+    static double quantileAbs(double[] w, double q) {
+        double[] a = java.util.Arrays.stream(w).map(Math::abs).sorted().toArray();
+        return a.length == 0 ? 1 : a[Math.min(a.length - 1, (int) Math.floor(q * a.length))];
+    }
+
+    /** The values with |w| ≤ limit. */
+    static double[] within(double[] w, double limit) {
+        return java.util.Arrays.stream(w).filter(v -> Math.abs(v) <= limit).toArray();
     }
 
     private static List<Charts.Values> byPenalty(List<RegularizationExperiment.Outcome> outs,
