@@ -26,13 +26,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code backprop experiment NAME}: one of the lecture's experiments, with a table, figures and report.html. */
-@Command(name = "experiment", sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Run one of the lecture's experiments: print a table and write figures (SVG) and a"
+@Command(name = "experiment", sortOptions = false, usageHelpAutoWidth = true, mixinStandardHelpOptions = true,
+        description = {"Run one of the lecture's experiments: print a table, write figures (SVG) and a"
                 + " self-contained report.html.",
-                "  vanishing       deep sigmoid/tanh/ReLU/PReLU/batch-norm networks: per-layer gradient norms (§2, §2.1)",
-                "  symmetry        constant against random initialization: neurons stay identical (§3)",
-                "  regularization  no penalty, L2 and L1 over a range of λ; the (1−2ηλ)^t decay of eq. 2.7 (ch. 2)",
-                "  activations     sigmoid, tanh, ReLU, PReLU and their derivatives; the L2 and L1 penalties"},
+                "  vanishing       per-layer gradient norms of deep networks (§2, §2.1)",
+                "  symmetry        constant against random initialization (§3)",
+                "  regularization  L2 and L1 over a range of λ; the eq. 2.7 decay (ch. 2)",
+                "  activations     activations, penalties, derivatives (Fig. 1.3, 2.2)"},
         footer = {"", "Uses the first samples of Fashion-MNIST when its files exist, else a synthetic set (--data).",
                 "", "Examples:", "  backprop experiment vanishing", "  backprop experiment regularization --json",
                 "  backprop experiment activations --out figures/"})

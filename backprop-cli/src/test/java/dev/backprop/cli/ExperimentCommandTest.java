@@ -173,5 +173,6 @@ class ExperimentCommandTest {
         Cli.Result bad = Cli.run("experiment", "nonsense").expect(2).noStackTrace();
         assertTrue(bad.err().contains("valid: vanishing|symmetry|regularization|activations"), bad.err());
         Cli.run("experiment", "symmetry", "--data", "mnist").expect(2).noStackTrace();
+        assertTrue(Cli.run("experiment", "--help").expect(0).out().contains("regularization"));
     }
 }
