@@ -89,8 +89,12 @@ final class PackedSgemm {
             block(p, 0, p.m(), 0, p.n());
             return;
         }
-        // Split the dimension whose operand is larger, so each task re-packs only the smaller one.
-        boolean splitN = (long) p.m() <= p.n();
+        // Each task re-packs the whole operand of the dimension that is not split: split so that this is the
+        // cheaper one. Packing A untransposed or B transposed gathers across rows, about four times the cost of
+        // the contiguous copies of the other layouts.
+        long repackA = (long) p.m() * (p.transA() ? 1 : 4);
+        long repackB = (long) p.n() * (p.transB() ? 4 : 1);
+        boolean splitN = repackA <= repackB;
         int unit = splitN ? NR : MR;
         int extent = splitN ? p.n() : p.m();
         int units = (extent + unit - 1) / unit;
