@@ -69,6 +69,20 @@ class ExperimentCommandTest {
         assertFalse(hasFinding(v.get("relu-he"), "vanishing-gradient"));
     }
 
+    @Test
+    void vanishingOnFashionMnistWhenItsFilesArePresent() {
+        Path dir = dev.backprop.data.FashionMnist.DEFAULT_DIR;
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(dir.resolve("train-images-idx3-ubyte.gz")),
+                "Fashion-MNIST not installed in " + dir);
+        JsonNode j = Cli.run("experiment", "vanishing", "--json", "--data", "fashion-mnist", "--samples", "300",
+                "--epochs", "1", "--threads", "2", "--out", tmp.resolve("fm").toString()).expect(0).json();
+        assertTrue(j.get("data").asText().startsWith("Fashion-MNIST"), j.get("data").asText());
+        Map<String, JsonNode> v = byName(j.get("variants"));
+        double sigmoid = v.get("sigmoid").get("first_to_last_ratio").asDouble();
+        double relu = v.get("relu-he").get("first_to_last_ratio").asDouble();
+        assertTrue(sigmoid < 1e-4 && relu > 1000 * sigmoid, "sigmoid " + sigmoid + " against ReLU-He " + relu);
+    }
+
     private static boolean hasFinding(JsonNode variant, String kind) {
         for (JsonNode f : variant.get("findings")) {
             if (f.get("kind").asText().equals(kind)) {
