@@ -47,6 +47,8 @@ final class ExperimentCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--json", description = "Print one JSON object with the results on stdout; progress goes to stderr.")
     boolean json;
+    @Option(names = "--png", description = "Also write every figure as a PNG image.")
+    boolean png;
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")
     long seed;
     @Option(names = "--threads", paramLabel = "N", description = "Compute threads (default: all cores).")
@@ -104,7 +106,7 @@ final class ExperimentCommand implements Callable<Integer> {
         result.put("seed", seed);
         result.put("seconds", seconds);
         result.putAll(r.json());
-        List<String> files = ExperimentReport.write(dir, r, result);
+        List<String> files = ExperimentReport.write(dir, r, result, png);
         result.put("files", files);
         if (json) {
             stdout.println(TrainCommand.PRETTY.writeValueAsString(result));

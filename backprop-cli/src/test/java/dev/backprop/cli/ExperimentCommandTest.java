@@ -147,7 +147,7 @@ class ExperimentCommandTest {
 
     @Test
     void activationDerivativesFromAutogradMatchClosedForms() throws IOException {
-        JsonNode j = run("activations");
+        JsonNode j = run("activations", "--png");
         Map<String, DoubleUnaryOperator> expect = Map.of(
                 "sigmoid", x -> sigmoid(x) * (1 - sigmoid(x)),
                 "tanh", x -> 1 - Math.tanh(x) * Math.tanh(x),
@@ -172,6 +172,7 @@ class ExperimentCommandTest {
         for (JsonNode file : j.get("files")) {
             assertTrue(Files.size(tmp.resolve("activations").resolve(file.asText())) > 0, file.asText());
         }
+        assertTrue(Files.size(tmp.resolve("activations").resolve("activation-derivatives.png")) > 1000, "--png");
         String html = Files.readString(tmp.resolve("activations").resolve("report.html"));
         assertTrue(html.contains("<table>") && !html.contains("<script"), "self-contained report with tables");
     }

@@ -2,6 +2,7 @@ package dev.backprop.cli.experiment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.backprop.cli.report.Charts;
 import dev.backprop.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes an {@link ExperimentResult} to a folder: every figure as its own SVG file, result.json, table.txt and a
- * self-contained report.html (the figures inlined as SVG, no scripts, no network).
+ * Writes an {@link ExperimentResult} to a folder: every figure as its own SVG file (and PNG on request), result.json,
+ * table.txt and a self-contained report.html (the figures inlined as SVG, no scripts, no network).
  */
 public final class ExperimentReport {
     static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -33,13 +34,20 @@ public final class ExperimentReport {
      * Writes the files and returns the names of those written (relative to {@code dir}).
      *
      * @param json the complete JSON object of the run (also written as result.json)
+     * @param png also write every figure that has a chart as a PNG image next to its SVG file
      */
-    public static List<String> write(Path dir, ExperimentResult r, Map<String, Object> json) throws IOException {
+    public static List<String> write(Path dir, ExperimentResult r, Map<String, Object> json, boolean png)
+            throws IOException {
         Files.createDirectories(dir);
         List<String> files = new ArrayList<>();
         for (Figure f : r.figures()) {
             AtomicFiles.write(dir.resolve(f.file()), f.document().getBytes(StandardCharsets.UTF_8));
             files.add(f.file());
+            if (png && f.chart() != null) {
+                String name = f.file().replaceFirst("\\.svg$", ".png");
+                Charts.png(f.chart(), dir.resolve(name));
+                files.add(name);
+            }
         }
         AtomicFiles.write(dir.resolve("table.txt"), tablesText(r).getBytes(StandardCharsets.UTF_8));
         files.add("table.txt");

@@ -9,8 +9,9 @@ import org.jfree.chart.JFreeChart;
  * @param file the file name it is written to in the output folder ("grad-norms-init.svg")
  * @param caption one sentence saying what the chart shows and what to look for
  * @param svg the {@code <svg>} element (as {@link Charts#svg} draws it: scalable, no XML declaration)
+ * @param chart the chart it was drawn from, for PNG output (null when there is none)
  */
-public record Figure(String file, String caption, String svg) {
+public record Figure(String file, String caption, String svg, JFreeChart chart) {
     public Figure {
         if (!file.endsWith(".svg")) {
             throw new IllegalArgumentException("figure file must end in .svg, got " + file);
@@ -19,7 +20,7 @@ public record Figure(String file, String caption, String svg) {
 
     /** The chart drawn as SVG by {@link Charts#svg}. */
     static Figure of(String file, String caption, JFreeChart chart) {
-        return new Figure(file, caption, Charts.svg(chart));
+        return new Figure(file, caption, Charts.svg(chart), chart);
     }
 
     /** A standalone SVG file's content: the XML declaration and the element. */
