@@ -30,6 +30,7 @@ import org.jfree.chart.renderer.xy.XYBarRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.LegendTitle;
 import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.data.RangeType;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.statistics.HistogramDataset;
 import org.jfree.data.xy.XYSeries;
@@ -50,8 +51,8 @@ import org.jfree.svg.ViewBox;
  */
 public final class Charts {
     /** Default size of a rendered chart in (SVG user units or PNG) pixels. */
-    public static final int WIDTH = 720;
-    public static final int HEIGHT = 360;
+    public static final int WIDTH = 640;
+    public static final int HEIGHT = 380;
 
     /** Colours of successive series (a colour-blind-friendly qualitative palette). */
     static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
@@ -115,6 +116,10 @@ public final class Charts {
         }
         NumberAxis xAxis = new NumberAxis(xLabel);
         xAxis.setAutoRangeIncludesZero(false);
+        if (series.stream().allMatch(s -> Arrays.stream(s.x()).allMatch(x -> x == Math.rint(x)))) {
+            xAxis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+            xAxis.setAutoRangeMinimumSize(1);
+        }
         ValueAxis yAxis = logY ? logAxis(yLabel) : linearAxis(yLabel);
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
         for (int i = 0; i < series.size(); i++) {
@@ -193,12 +198,31 @@ public final class Charts {
         if (categories.size() > 8) {
             xAxis.setCategoryLabelPositions(CategoryLabelPositions.UP_45);
         }
-        CategoryPlot plot = new CategoryPlot(data, xAxis, linearAxis(valueLabel), r);
+        NumberAxis yAxis = linearAxis(valueLabel);
+        yAxis.setAutoRangeIncludesZero(true);
+        CategoryPlot plot = new CategoryPlot(data, xAxis, yAxis, r);
         plot.setOrientation(PlotOrientation.VERTICAL);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setOutlineVisible(false);
         return chart(title, plot, series.size() > 1);
+    }
+
+    /**
+     * Makes the linear y axis of {@code chart} span at least {@code minSize}, and with {@code fromZero} start at 0
+     * and show no negative values (for fractions and counts): a fraction that stays at 0 is then drawn on
+     * 0..minSize rather than on a range of 1e-9 around it. Returns the chart; a log axis is left as it is.
+     */
+    public static JFreeChart yRange(JFreeChart chart, double minSize, boolean fromZero) {
+        ValueAxis a = chart.getPlot() instanceof XYPlot p ? p.getRangeAxis() : chart.getCategoryPlot().getRangeAxis();
+        if (a instanceof NumberAxis n) {
+            n.setAutoRangeMinimumSize(minSize);
+            if (fromZero) {
+                n.setAutoRangeIncludesZero(true);
+                n.setRangeType(RangeType.POSITIVE);
+            }
+        }
+        return chart;
     }
 
     /** The chart as an {@code <svg>} element of {@link #WIDTH} by {@link #HEIGHT} user units. */
@@ -214,9 +238,20 @@ public final class Charts {
     public static String svg(JFreeChart chart, int width, int height) {
         SVGGraphics2D g = new SVGGraphics2D(width, height);
         g.setDefsKeyPrefix("c" + IDS.incrementAndGet() + "_");
+        g.setGeomDoubleConverter(Charts::twoDecimals);
+        g.setTransformDoubleConverter(Charts::twoDecimals);
         chart.draw(g, new Rectangle2D.Double(0, 0, width, height));
         return g.getSVGElement(null, false, new ViewBox(0, 0, width, height), PreserveAspectRatio.XMID_YMID,
                 MeetOrSlice.MEET);
+    }
+
+    /** A coordinate with at most two decimals (a hundredth of a pixel), which keeps the SVG small. */
+    static String twoDecimals(double d) {
+        if (!Double.isFinite(d)) {
+            return "0";
+        }
+        double r = Math.rint(d * 100) / 100;
+        return r == Math.rint(r) && Math.abs(r) < 1e15 ? Long.toString((long) r) : Double.toString(r);
     }
 
     /** Writes the chart to {@code file} as a PNG image of {@code width} by {@code height} pixels (atomically). */
@@ -261,7 +296,7 @@ public final class Charts {
         c.setTextAntiAlias(true);
         if (legend) {
             LegendTitle l = c.getLegend();
-            l.setPosition(RectangleEdge.RIGHT);
+            l.setPosition(RectangleEdge.BOTTOM);
             l.setFrame(org.jfree.chart.block.BlockBorder.NONE);
         }
         return c;
