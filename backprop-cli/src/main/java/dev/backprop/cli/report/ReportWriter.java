@@ -18,12 +18,13 @@ import org.jfree.chart.JFreeChart;
  * Writes a run folder's report.html: one self-contained page (inline CSS and inline SVG charts, no scripts, no
  * external resources, so it opens offline) that shows how the training went and why it may have failed.
  *
- * <p>Sections, each with an {@code id}: {@code summary}, {@code config} (config.json as a table), {@code epochs}
+ * <p>Sections, each with an {@code id}: {@code summary}, {@code config} (config.json as a table), {@code findings}
+ * (each finding's kind, layer, step and message, or "No problems found."), {@code epochs}
  * (loss and accuracy per epoch), {@code gradients} (per-layer weight-gradient norms and the gradient flowing into
  * each layer, over the logged steps, log scale), {@code updates} (update-to-weight ratios ‖Δw‖/‖w‖, log scale),
  * {@code activations} (fraction of saturated sigmoid/tanh units and of dead ReLU-family units over steps),
  * {@code weights} (a histogram per weight matrix at the start and the end), {@code sparsity} (fraction of weights
- * exactly zero, and weight norms, per layer) and {@code findings}. Every chart is a
+ * exactly zero, and weight norms, per layer). Every chart is a
  * {@code <figure class="chart">} holding one {@code <svg>}; a section without data says so in words instead.
  */
 public final class ReportWriter {
@@ -55,15 +56,17 @@ public final class ReportWriter {
     static String html(RunFolder run) {
         Html h = new Html();
         h.open("Training report: " + run.dir().toAbsolutePath().normalize().getFileName());
+        h.raw("<div class=\"top\">\n");
         summary(h, run);
         config(h, run);
+        h.endRow();
+        findings(h, run);
         epochs(h, run);
         gradients(h, run);
         updates(h, run);
         activations(h, run);
         weights(h, run);
         sparsity(h, run);
-        findings(h, run);
         return h.close();
     }
 
@@ -86,12 +89,24 @@ public final class ReportWriter {
         h.end();
     }
 
+    /** config.json's settings as a two-column list of name, value pairs (first half left, second half right). */
     private static void config(Html h, RunFolder run) {
         h.section("config", "Configuration");
+        List<String> cells = new ArrayList<>();
+        run.config().properties().forEach(e -> {
+            cells.add(e.getKey());
+            cells.add(e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString());
+        });
         List<List<String>> rows = new ArrayList<>();
-        run.config().properties().forEach(e -> rows.add(List.of(e.getKey(),
-                e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString())));
-        h.table(List.of("setting", "value"), rows, true);
+        int half = (cells.size() / 2 + 1) / 2 * 2;
+        for (int i = 0; i < half; i += 2) {
+            List<String> row = new ArrayList<>(cells.subList(i, i + 2));
+            if (half + i < cells.size()) {
+                row.addAll(cells.subList(half + i, half + i + 2));
+            }
+            rows.add(row);
+        }
+        h.table(List.of(), rows, true);
         h.end();
     }
 
@@ -172,12 +187,14 @@ public final class ReportWriter {
         }
         h.row();
         if (!sat.isEmpty()) {
-            h.chart(Charts.yRange(Charts.line("Saturated units (sigmoid, tanh)", "step", "fraction", sat, false), 0.05, true),
+            JFreeChart c = Charts.line("Saturated units (sigmoid, tanh)", "step", "fraction", sat, false);
+            h.chart(Charts.yRange(c, 0.05, true),
                     "Fraction of units whose pre-activation lies where the derivative is below 1% of its maximum: "
                             + "they pass almost no gradient back.");
         }
         if (!dead.isEmpty()) {
-            h.chart(Charts.yRange(Charts.line("Dead units (ReLU family)", "step", "fraction", dead, false), 0.05, true),
+            JFreeChart c = Charts.line("Dead units (ReLU family)", "step", "fraction", dead, false);
+            h.chart(Charts.yRange(c, 0.05, true),
                     "Fraction of units that output zero for every sample of the batch, so they pass no gradient.");
         }
         h.endRow();
@@ -231,7 +248,8 @@ public final class ReportWriter {
                     .toArray()));
         }
         h.row();
-        h.chart(Charts.yRange(Charts.bars("Weights exactly zero", "layer", "fraction of weights", labels, zero), 0.05, true),
+        JFreeChart c = Charts.bars("Weights exactly zero", "layer", "fraction of weights", labels, zero);
+        h.chart(Charts.yRange(c, 0.05, true),
                 "Fraction of each weight matrix's entries that are exactly 0 (L1 regularization drives weights "
                         + "to exactly zero; L2 only shrinks them).");
         h.endRow();
@@ -443,6 +461,7 @@ public final class ReportWriter {
                     .append(esc(caption)).append("</figcaption>\n</figure>\n");
         }
 
+        /** A table; {@code keyed}: no header row, and the even cells of each row are row headings (name, value...). */
         void table(List<String> head, List<List<String>> rows, boolean keyed) {
             b.append("<table").append(keyed ? " class=\"keyed\"" : "").append(">\n");
             if (!keyed) {
@@ -453,7 +472,7 @@ public final class ReportWriter {
             for (List<String> r : rows) {
                 b.append("<tr>");
                 for (int i = 0; i < r.size(); i++) {
-                    String tag = keyed && i == 0 ? "th" : "td";
+                    String tag = keyed && i % 2 == 0 ? "th" : "td";
                     b.append('<').append(tag).append('>').append(esc(r.get(i))).append("</").append(tag).append('>');
                 }
                 b.append("</tr>\n");
@@ -484,6 +503,8 @@ public final class ReportWriter {
                 th, td { border: 1px solid #ddd; padding: .25rem .6rem; text-align: left; }
                 tr:nth-child(even) td { background: #f7f7f7; }
                 table.keyed th { background: #f0f0f0; font-weight: 600; }
+                .top { display: grid; grid-template-columns: repeat(auto-fit, minmax(360px, 1fr)); gap: 0 2rem; }
+                .top table { font-size: .85rem; }
                 .row { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 1.5rem; }
                 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 1rem; }
                 figure.chart { margin: .5rem 0; }

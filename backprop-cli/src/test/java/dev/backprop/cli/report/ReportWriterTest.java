@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The report of a real tiny run (trained in-process once): its sections, its charts, and that it stands alone. */
 class ReportWriterTest {
     /** Sections of every report, in page order. */
-    static final List<String> SECTIONS = List.of("summary", "config", "epochs", "gradients", "updates",
-            "activations", "weights", "sparsity", "findings");
+    static final List<String> SECTIONS = List.of("summary", "config", "findings", "epochs", "gradients", "updates",
+            "activations", "weights", "sparsity");
 
     @TempDir
     static Path tmp;
@@ -108,7 +108,7 @@ class ReportWriterTest {
     @Test
     void configurationAndEpochTablesHoldTheRunsValues() throws IOException {
         String html = read(run.resolve("report.html"));
-        String config = html.substring(html.indexOf("<section id=\"config\">"), html.indexOf("<section id=\"epochs\">"));
+        String config = html.substring(html.indexOf("<section id=\"config\">"), html.indexOf("<section id=\"findings\">"));
         for (String key : List.of("data", "epochs", "batch", "activation", "optimizer", "seed", "log-every")) {
             assertTrue(config.contains("<th>" + key + "</th>"), key);
         }
@@ -147,7 +147,7 @@ class ReportWriterTest {
                 """);
         ReportWriter.write(copy, copy.resolve("r.html"));
         String html = read(copy.resolve("r.html"));
-        String findings = html.substring(html.indexOf("<section id=\"findings\">"));
+        String findings = html.substring(html.indexOf("<section id=\"findings\">"), html.indexOf("<section id=\"epochs\">"));
         assertTrue(findings.contains(">symmetry<"), findings);
         assertTrue(findings.contains("layer 2 Linear(64-&gt;64), step 1"), findings);
         assertTrue(findings.contains("all 64 neurons are identical &lt;constant init&gt; - use a random initializer"));
