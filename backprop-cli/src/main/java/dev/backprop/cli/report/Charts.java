@@ -124,7 +124,7 @@ public final class Charts {
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
         for (int i = 0; i < series.size(); i++) {
             r.setSeriesPaint(i, color(i));
-            r.setSeriesStroke(i, new BasicStroke(2f));
+            r.setSeriesStroke(i, stroke(i));
             r.setSeriesShapesVisible(i, series.get(i).x().length <= 30);
         }
         return chart(title, new XYPlot(data, xAxis, yAxis, r), series.size() > 1);
@@ -267,6 +267,15 @@ public final class Charts {
     /** Colour of the {@code i}-th series. */
     public static Color color(int i) {
         return PALETTE[i % PALETTE.length];
+    }
+
+    /** Solid lines for the first round of colours, then dashed, then dotted, so that lines stay apart. */
+    static BasicStroke stroke(int i) {
+        return switch (i / PALETTE.length % 3) {
+            case 0 -> new BasicStroke(2f);
+            case 1 -> new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {8f, 4f}, 0f);
+            default -> new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {2f, 3f}, 0f);
+        };
     }
 
     private static NumberAxis linearAxis(String label) {
