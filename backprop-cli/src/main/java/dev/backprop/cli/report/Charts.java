@@ -30,7 +30,7 @@ import org.jfree.chart.renderer.xy.XYBarRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.LegendTitle;
 import org.jfree.chart.ui.RectangleEdge;
-import org.jfree.data.RangeType;
+import org.jfree.data.Range;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.statistics.HistogramDataset;
 import org.jfree.data.xy.XYSeries;
@@ -215,12 +215,14 @@ public final class Charts {
      */
     public static JFreeChart yRange(JFreeChart chart, double minSize, boolean fromZero) {
         ValueAxis a = chart.getPlot() instanceof XYPlot p ? p.getRangeAxis() : chart.getCategoryPlot().getRangeAxis();
-        if (a instanceof NumberAxis n) {
-            n.setAutoRangeMinimumSize(minSize);
-            if (fromZero) {
-                n.setAutoRangeIncludesZero(true);
-                n.setRangeType(RangeType.POSITIVE);
-            }
+        if (!(a instanceof NumberAxis n)) {
+            return chart;
+        }
+        n.setAutoRangeMinimumSize(minSize);
+        if (fromZero) {
+            Range data = chart.getPlot() instanceof XYPlot p ? p.getDataRange(n) : chart.getCategoryPlot().getDataRange(n);
+            double top = data == null || !(data.getUpperBound() > 0) ? 0 : data.getUpperBound() * (1 + n.getUpperMargin());
+            n.setRange(0, Math.max(minSize, top));
         }
         return chart;
     }
