@@ -30,6 +30,7 @@ import org.jfree.chart.renderer.xy.XYBarRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.LegendTitle;
 import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.data.Range;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.statistics.HistogramDataset;
 import org.jfree.data.xy.XYSeries;
@@ -50,8 +51,8 @@ import org.jfree.svg.ViewBox;
  */
 public final class Charts {
     /** Default size of a rendered chart in (SVG user units or PNG) pixels. */
-    public static final int WIDTH = 720;
-    public static final int HEIGHT = 360;
+    public static final int WIDTH = 640;
+    public static final int HEIGHT = 380;
 
     /** Colours of successive series (a colour-blind-friendly qualitative palette). */
     static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
@@ -115,11 +116,15 @@ public final class Charts {
         }
         NumberAxis xAxis = new NumberAxis(xLabel);
         xAxis.setAutoRangeIncludesZero(false);
+        if (series.stream().allMatch(s -> Arrays.stream(s.x()).allMatch(x -> x == Math.rint(x)))) {
+            xAxis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+            xAxis.setAutoRangeMinimumSize(1);
+        }
         ValueAxis yAxis = logY ? logAxis(yLabel) : linearAxis(yLabel);
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
         for (int i = 0; i < series.size(); i++) {
             r.setSeriesPaint(i, color(i));
-            r.setSeriesStroke(i, new BasicStroke(2f));
+            r.setSeriesStroke(i, stroke(i));
             r.setSeriesShapesVisible(i, series.get(i).x().length <= 30);
         }
         return chart(title, new XYPlot(data, xAxis, yAxis, r), series.size() > 1);
@@ -193,12 +198,33 @@ public final class Charts {
         if (categories.size() > 8) {
             xAxis.setCategoryLabelPositions(CategoryLabelPositions.UP_45);
         }
-        CategoryPlot plot = new CategoryPlot(data, xAxis, linearAxis(valueLabel), r);
+        NumberAxis yAxis = linearAxis(valueLabel);
+        yAxis.setAutoRangeIncludesZero(true);
+        CategoryPlot plot = new CategoryPlot(data, xAxis, yAxis, r);
         plot.setOrientation(PlotOrientation.VERTICAL);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setOutlineVisible(false);
         return chart(title, plot, series.size() > 1);
+    }
+
+    /**
+     * Makes the linear y axis of {@code chart} span at least {@code minSize}, and with {@code fromZero} start at 0
+     * and show no negative values (for fractions and counts): a fraction that stays at 0 is then drawn on
+     * 0..minSize rather than on a range of 1e-9 around it. Returns the chart; a log axis is left as it is.
+     */
+    public static JFreeChart yRange(JFreeChart chart, double minSize, boolean fromZero) {
+        ValueAxis a = chart.getPlot() instanceof XYPlot p ? p.getRangeAxis() : chart.getCategoryPlot().getRangeAxis();
+        if (!(a instanceof NumberAxis n)) {
+            return chart;
+        }
+        n.setAutoRangeMinimumSize(minSize);
+        if (fromZero) {
+            Range data = chart.getPlot() instanceof XYPlot p ? p.getDataRange(n) : chart.getCategoryPlot().getDataRange(n);
+            double top = data == null || !(data.getUpperBound() > 0) ? 0 : data.getUpperBound() * (1 + n.getUpperMargin());
+            n.setRange(0, Math.max(minSize, top));
+        }
+        return chart;
     }
 
     /** The chart as an {@code <svg>} element of {@link #WIDTH} by {@link #HEIGHT} user units. */
@@ -214,9 +240,20 @@ public final class Charts {
     public static String svg(JFreeChart chart, int width, int height) {
         SVGGraphics2D g = new SVGGraphics2D(width, height);
         g.setDefsKeyPrefix("c" + IDS.incrementAndGet() + "_");
+        g.setGeomDoubleConverter(Charts::twoDecimals);
+        g.setTransformDoubleConverter(Charts::twoDecimals);
         chart.draw(g, new Rectangle2D.Double(0, 0, width, height));
         return g.getSVGElement(null, false, new ViewBox(0, 0, width, height), PreserveAspectRatio.XMID_YMID,
                 MeetOrSlice.MEET);
+    }
+
+    /** A coordinate with at most two decimals (a hundredth of a pixel), which keeps the SVG small. */
+    static String twoDecimals(double d) {
+        if (!Double.isFinite(d)) {
+            return "0";
+        }
+        double r = Math.rint(d * 100) / 100;
+        return r == Math.rint(r) && Math.abs(r) < 1e15 ? Long.toString((long) r) : Double.toString(r);
     }
 
     /** Writes the chart to {@code file} as a PNG image of {@code width} by {@code height} pixels (atomically). */
@@ -232,6 +269,15 @@ public final class Charts {
     /** Colour of the {@code i}-th series. */
     public static Color color(int i) {
         return PALETTE[i % PALETTE.length];
+    }
+
+    /** Solid lines for the first round of colours, then dashed, then dotted, so that lines stay apart. */
+    static BasicStroke stroke(int i) {
+        return switch (i / PALETTE.length % 3) {
+            case 0 -> new BasicStroke(2f);
+            case 1 -> new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {8f, 4f}, 0f);
+            default -> new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {2f, 3f}, 0f);
+        };
     }
 
     private static NumberAxis linearAxis(String label) {
@@ -261,7 +307,7 @@ public final class Charts {
         c.setTextAntiAlias(true);
         if (legend) {
             LegendTitle l = c.getLegend();
-            l.setPosition(RectangleEdge.RIGHT);
+            l.setPosition(RectangleEdge.BOTTOM);
             l.setFrame(org.jfree.chart.block.BlockBorder.NONE);
         }
         return c;

@@ -102,6 +102,22 @@ class ChartsTest {
     }
 
     @Test
+    void yRangeFromZeroShowsAllZeroFractionsOnZeroToMinSize() {
+        JFreeChart zeros = Charts.yRange(Charts.bars("zeros", "layer", "fraction", List.of("1", "2"),
+                List.of(new Charts.Values("end", new double[] {0, 0}))), 0.05, true);
+        assertEquals(0, zeros.getCategoryPlot().getRangeAxis().getLowerBound());
+        assertEquals(0.05, zeros.getCategoryPlot().getRangeAxis().getUpperBound(), 1e-12);
+        JFreeChart line = Charts.yRange(Charts.line("dead", "step", "fraction",
+                List.of(Charts.Series.of("1 ReLU", new double[] {0.1, 0.4})), false), 0.05, true);
+        assertEquals(0, line.getXYPlot().getRangeAxis().getLowerBound());
+        assertTrue(line.getXYPlot().getRangeAxis().getUpperBound() >= 0.4);
+        JFreeChart flat = Charts.yRange(Charts.line("acc", "epoch", "accuracy",
+                List.of(Charts.Series.of("test", new double[] {0.5, 0.5})), false), 0.05, false);
+        assertEquals(0.05, flat.getXYPlot().getRangeAxis().getRange().getLength(), 1e-9);
+        assertTrue(flat.getXYPlot().getRangeAxis().getRange().contains(0.5));
+    }
+
+    @Test
     void pngIsWrittenAtTheRequestedSize(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("fig.png");
         Charts.png(Charts.bars("b", "c", "v", List.of("x"), List.of(new Charts.Values("s", new double[] {1}))),
