@@ -44,6 +44,9 @@ import picocli.CommandLine.Spec;
                 "  backprop train --data fashion-mnist --layers 784-256-128-10 --epochs 20 --lr 0.1",
                 "  backprop train --data iris.csv --label-column species --normalize standard --json"})
 final class TrainCommand implements Callable<Integer> {
+    @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
     /** The model's weights before the first step, kept in the run folder for the report's histograms. */
     static final String INITIAL_WEIGHTS = "initial.safetensors";
     static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
