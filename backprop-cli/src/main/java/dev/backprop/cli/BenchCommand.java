@@ -17,11 +17,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code backprop bench}: micro-benchmarks of the kernels, to see what this machine gives. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure kernel speed on this machine.",
+@Command(name = "bench", description = "Measure kernel speed on this machine.",
         subcommands = {BenchCommand.GemmBench.class})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
 
     @Override
     public void run() {
@@ -60,11 +63,14 @@ public final class BenchCommand implements Runnable {
      * {@code backprop bench gemm}: F32 GEMM speed, {@code 2·m·n·k / seconds} in GFLOP/s, the median of several
      * timed repetitions after a warm-up.
      */
-    @Command(name = "gemm", mixinStandardHelpOptions = true,
+    @Command(name = "gemm",
             description = "F32 matrix multiplication speed (GFLOP/s) at the MLP shapes and two square sizes.")
     static final class GemmBench implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
 
         @Option(names = "--threads", description = "Threads to use (default: available processors).")
         int threads = Runtime.getRuntime().availableProcessors();

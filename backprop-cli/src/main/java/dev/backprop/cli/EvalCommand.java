@@ -27,6 +27,9 @@ import picocli.CommandLine.Spec;
                 "  backprop eval --model runs/fashion --data fashion-mnist --json",
                 "  backprop eval --model runs/iris --data iris-test.csv --label-column species"})
 final class EvalCommand implements Callable<Integer> {
+    @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
     @Spec
     CommandSpec spec;
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Run folder (model.json + model.safetensors).")

@@ -42,6 +42,9 @@ import picocli.CommandLine.Spec;
                 "  backprop gradcheck --layers 2-16-16-2 --activation tanh --batch-norm --json",
                 "  backprop gradcheck --data fashion-mnist --layers 784-32-10 --max-checks 200"})
 final class GradcheckCommand implements Callable<Integer> {
+    @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
     @Spec
     CommandSpec spec;
     @Mixin

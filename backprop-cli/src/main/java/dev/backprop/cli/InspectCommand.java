@@ -38,6 +38,9 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:", "  backprop inspect runs/spirals-20260101-120000",
                 "  backprop inspect weights.safetensors --json"})
 final class InspectCommand implements Callable<Integer> {
+    @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
     /** Buffers PyTorch keeps in a state dict that are not trained. */
     static final Set<String> BUFFER_SUFFIXES = Set.of("running_mean", "running_var", "num_batches_tracked");
 

@@ -38,6 +38,9 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:", "  backprop predict --model runs/iris --input new-flowers.csv",
                 "  backprop predict --model runs/iris --input iris-test.csv --label-column species --output predictions.csv"})
 final class PredictCommand implements Callable<Integer> {
+    @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
     static final int CHUNK = 1024;
 
     @Spec

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.backprop.data.DataLoader;
 import dev.backprop.diagnose.GradientDiagnostics;
+import dev.backprop.cli.report.ReportWriter;
 import dev.backprop.io.AtomicFiles;
 import dev.backprop.io.ModelFile;
+import dev.backprop.io.Safetensors;
 import dev.backprop.nn.Parameter;
 import dev.backprop.nn.Role;
 import dev.backprop.nn.Sequential;
@@ -13,6 +15,7 @@ import dev.backprop.nn.loss.Loss;
 import dev.backprop.optim.Optimizer;
 import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Tensor;
+import dev.backprop.train.DivergenceException;
 import dev.backprop.train.EpochMetrics;
 import dev.backprop.train.Trainer;
 import dev.backprop.train.TrainingResult;
@@ -35,11 +38,17 @@ import picocli.CommandLine.Spec;
 /** {@code backprop train}: trains a network and leaves a run folder behind. */
 @Command(name = "train", sortOptions = false, usageHelpAutoWidth = true,
         description = {"Train a feed-forward network. With no flags: a small ReLU network on the built-in two-spirals set.",
-                "The run folder gets config.json, model.json + model.safetensors, metrics.jsonl and checkpoint/."},
+                "The run folder gets config.json, initial.safetensors, model.json + model.safetensors, metrics.jsonl,",
+                "findings.json, checkpoint/ and report.html."},
         footer = {"", "Examples:", "  backprop train",
                 "  backprop train --data fashion-mnist --layers 784-256-128-10 --epochs 20 --lr 0.1",
                 "  backprop train --data iris.csv --label-column species --normalize standard --json"})
 final class TrainCommand implements Callable<Integer> {
+    @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    /** The model's weights before the first step, kept in the run folder for the report's histograms. */
+    static final String INITIAL_WEIGHTS = "initial.safetensors";
     static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Spec
@@ -91,6 +100,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         Files.createDirectories(dir);
         AtomicFiles.write(dir.resolve("config.json"), c.toJson());
+        if (resume == null) {
+            Safetensors.write(dir.resolve(INITIAL_WEIGHTS), model.stateDict());
+        }
 
         Progress progress = new Progress(msg, Progress.interactive(), loader.batchCount(), c.batch, c.epochs);
         boolean diagnose = c.logEvery > 0;
@@ -127,6 +139,16 @@ final class TrainCommand implements Callable<Integer> {
             try {
                 result = trainer.history().size() >= c.epochs
                         ? new TrainingResult(trainer.history(), false, 0) : trainer.fit();
+            } catch (DivergenceException e) {
+                if (diag != null) {
+                    writeFindings(dir, diag.findingMaps());
+                }
+                Path report = writeReport(dir, msg);
+                if (report != null) {
+                    msg.println("report of the failed run: " + report);
+                    msg.flush();
+                }
+                throw e;
             } finally {
                 if (diag != null) {
                     writeFindings(dir, diag.findingMaps());
@@ -135,8 +157,10 @@ final class TrainCommand implements Callable<Integer> {
             ModelFile.save(dir, model, new ModelFile.Info(data.train().featureCount(),
                     data.train().isClassification() ? data.train().classNames() : List.of(), loss.name(),
                     data.normalizer(), dtype));
+            Path report = writeReport(dir, msg);
             Map<String, Object> summary = summary(dir, model, result);
             summary.put("findings", diag == null ? List.of() : diag.findingMaps());
+            summary.put("report", report == null ? null : report.toString());
             if (json) {
                 stdout.println(PRETTY.writeValueAsString(summary));
             } else {
@@ -151,12 +175,30 @@ final class TrainCommand implements Callable<Integer> {
                     diag.findings().forEach(f -> stdout.println("  - " + f.message()));
                 }
                 stdout.println("run folder: " + dir + "  (model: " + dir.resolve(ModelFile.WEIGHTS) + ")");
+                if (report != null) {
+                    stdout.println("report: " + report);
+                }
                 stdout.println("next: backprop eval --model " + dir + " --data " + c.data
                         + "   |   backprop inspect " + dir);
             }
             stdout.flush();
         }
         return 0;
+    }
+
+    /**
+     * Writes the run folder's report.html; a failure to do so is a warning on {@code msg}, not a failed run (the
+     * model is already saved), and gives null.
+     */
+    static Path writeReport(Path dir, PrintWriter msg) {
+        try {
+            return ReportWriter.write(dir);
+        } catch (java.io.IOException | RuntimeException e) {
+            msg.println("warning: could not write the report: " + Main.message(e)
+                    + " (retry with: backprop report " + dir + ")");
+            msg.flush();
+            return null;
+        }
     }
 
     /** Writes the findings to the run folder's findings.json (atomically). */

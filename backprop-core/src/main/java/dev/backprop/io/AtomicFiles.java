@@ -42,6 +42,7 @@ public final class AtomicFiles {
         Path tmp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
         try {
             writeAndSync(tmp, writer);
+            keepPermissions(tmp, absolute);
             move(tmp, absolute);
             syncDirectory(dir);
         } catch (IOException | RuntimeException | Error e) {
@@ -66,6 +67,20 @@ public final class AtomicFiles {
             out.flush();
             channel.force(true);
         }
+    }
+
+    /**
+     * Gives the temporary file the permissions of the file it replaces, or rw-r--r-- for a new file (a temporary
+     * file starts private, which would make reports and models unreadable to other users).
+     */
+    private static void keepPermissions(Path tmp, Path target) throws IOException {
+        if (!tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return;
+        }
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.exists(target)
+                ? Files.getPosixFilePermissions(target)
+                : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
+        Files.setPosixFilePermissions(tmp, perms);
     }
 
     /** Makes the rename itself durable where the platform allows opening a directory (Linux, macOS); else a no-op. */

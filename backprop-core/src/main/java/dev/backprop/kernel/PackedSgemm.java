@@ -22,6 +22,8 @@ final class PackedSgemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     /** Floats per vector (16 with AVX-512). */
     static final int L = S.length();
+    /** Eight floats: one k step of a packed strip of A. */
+    private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
     /** Rows of a micro-tile. */
     static final int MR = 8;
     /** Columns of a micro-tile: two vectors. */
@@ -87,8 +89,12 @@ final class PackedSgemm {
             block(p, 0, p.m(), 0, p.n());
             return;
         }
-        // Split the dimension whose operand is larger, so each task re-packs only the smaller one.
-        boolean splitN = (long) p.m() <= p.n();
+        // Each task re-packs the whole operand of the dimension that is not split: split so that this is the
+        // cheaper one. Packing A untransposed or B transposed gathers across rows, about four times the cost of
+        // the contiguous copies of the other layouts.
+        long repackA = (long) p.m() * (p.transA() ? 1 : 4);
+        long repackB = (long) p.n() * (p.transB() ? 4 : 1);
+        boolean splitN = repackA <= repackB;
         int unit = splitN ? NR : MR;
         int extent = splitN ? p.n() : p.m();
         int units = (extent + unit - 1) / unit;
@@ -253,7 +259,13 @@ final class PackedSgemm {
         for (int s = 0; s < mc; s += MR) {
             int rows = Math.min(MR, mc - s);
             int base = s * kc;
-            if (p.transA()) {
+            if (p.transA() && rows == MR && MR == S8.length()) {
+                // op(A)[i][q] = a[q·lda + i]: each k step copies MR consecutive floats, one short vector.
+                int src = p.aOff() + p0 * lda + i0 + s;
+                for (int q = 0; q < kc; q++, src += lda) {
+                    FloatVector.fromArray(S8, a, src).intoArray(ap, base + q * MR);
+                }
+            } else if (p.transA()) {
                 // op(A)[i][q] = a[q·lda + i]: each k step reads MR consecutive floats.
                 for (int q = 0; q < kc; q++) {
                     int src = p.aOff() + (p0 + q) * lda + i0 + s;

@@ -74,4 +74,16 @@ class AtomicFilesTest {
         AtomicFiles.write(target, new byte[] {7});
         assertArrayEquals(new byte[] {7}, Files.readAllBytes(target));
     }
+
+    @Test
+    void newFilesAreReadableByOthersAndReplacedFilesKeepTheirPermissions(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        Path fresh = dir.resolve("fresh.bin");
+        AtomicFiles.write(fresh, new byte[] {1});
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)));
+        Files.setPosixFilePermissions(fresh, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw----"));
+        AtomicFiles.write(fresh, new byte[] {2});
+        assertEquals("rw-rw----", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)));
+    }
 }

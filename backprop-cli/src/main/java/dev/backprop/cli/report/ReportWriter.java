@@ -1,0 +1,522 @@
+package dev.backprop.cli.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.backprop.io.AtomicFiles;
+import dev.backprop.tensor.Tensor;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import org.jfree.chart.JFreeChart;
+
+/**
+ * Writes a run folder's report.html: one self-contained page (inline CSS and inline SVG charts, no scripts, no
+ * external resources, so it opens offline) that shows how the training went and why it may have failed.
+ *
+ * <p>Sections, each with an {@code id}: {@code summary}, {@code config} (config.json as a table), {@code findings}
+ * (each finding's kind, layer, step and message, or "No problems found."), {@code epochs}
+ * (loss and accuracy per epoch), {@code gradients} (per-layer weight-gradient norms and the gradient flowing into
+ * each layer, over the logged steps, log scale), {@code updates} (update-to-weight ratios ‖Δw‖/‖w‖, log scale),
+ * {@code activations} (fraction of saturated sigmoid/tanh units and of dead ReLU-family units over steps),
+ * {@code weights} (a histogram per weight matrix at the start and the end), {@code sparsity} (fraction of weights
+ * exactly zero, and weight norms, per layer). Every chart is a
+ * {@code <figure class="chart">} holding one {@code <svg>}; a section without data says so in words instead.
+ */
+public final class ReportWriter {
+    /** The report's file name inside a run folder. */
+    public static final String FILE = "report.html";
+    private static final int HISTOGRAM_BINS = 40;
+
+    private ReportWriter() {
+    }
+
+    /**
+     * Reads the run folder {@code runDir} and writes its report to {@code out} (atomically).
+     *
+     * @throws IOException naming the file when a required run-folder file (config.json, metrics.jsonl) is missing
+     *     or any is malformed
+     */
+    public static void write(Path runDir, Path out) throws IOException {
+        String html = html(RunFolder.load(runDir));
+        AtomicFiles.write(out, html.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Writes the report of {@code runDir} to {@code runDir/report.html} and returns that path. */
+    public static Path write(Path runDir) throws IOException {
+        Path out = runDir.resolve(FILE);
+        write(runDir, out);
+        return out;
+    }
+
+    static String html(RunFolder run) {
+        Html h = new Html();
+        h.open("Training report: " + run.dir().toAbsolutePath().normalize().getFileName());
+        h.raw("<div class=\"top\">\n");
+        summary(h, run);
+        config(h, run);
+        h.endRow();
+        findings(h, run);
+        epochs(h, run);
+        gradients(h, run);
+        updates(h, run);
+        activations(h, run);
+        weights(h, run);
+        sparsity(h, run);
+        return h.close();
+    }
+
+    // ---------------------------------------------------------------- sections
+
+    private static void summary(Html h, RunFolder run) {
+        h.section("summary", "Summary");
+        JsonNode last = run.epochs().isEmpty() ? null : run.epochs().getLast();
+        Map<String, String> rows = new LinkedHashMap<>();
+        rows.put("run folder", run.dir().toAbsolutePath().normalize().toString());
+        rows.put("outcome", run.diverged() ? "diverged (see the findings)" : last == null ? "no epoch completed"
+                : "completed " + run.epochs().size() + " epoch(s)");
+        if (last != null) {
+            rows.put("final train loss", fmt(num(last.path("train_loss"))));
+            rows.put("final test loss", fmt(num(last.path("test_loss"))));
+            rows.put("final test accuracy", fmt(num(last.path("test_accuracy"))));
+        }
+        rows.put("findings", run.findings() == null ? "diagnostics off" : String.valueOf(run.findings().size()));
+        h.table(List.of("", ""), rows.entrySet().stream().map(e -> List.of(e.getKey(), e.getValue())).toList(), true);
+        h.end();
+    }
+
+    /** config.json's settings as a two-column list of name, value pairs (first half left, second half right). */
+    private static void config(Html h, RunFolder run) {
+        h.section("config", "Configuration");
+        List<String> cells = new ArrayList<>();
+        run.config().properties().forEach(e -> {
+            cells.add(e.getKey());
+            cells.add(e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString());
+        });
+        List<List<String>> rows = new ArrayList<>();
+        int half = (cells.size() / 2 + 1) / 2 * 2;
+        for (int i = 0; i < half; i += 2) {
+            List<String> row = new ArrayList<>(cells.subList(i, i + 2));
+            if (half + i < cells.size()) {
+                row.addAll(cells.subList(half + i, half + i + 2));
+            }
+            rows.add(row);
+        }
+        h.table(List.of(), rows, true);
+        h.end();
+    }
+
+    private static void epochs(Html h, RunFolder run) {
+        h.section("epochs", "Loss and accuracy per epoch");
+        if (run.epochs().isEmpty()) {
+            h.note("No epoch completed, so there is no per-epoch metric.");
+            h.end();
+            return;
+        }
+        List<Charts.Series> loss = new ArrayList<>();
+        loss.add(epochSeries(run, "train loss", "train_loss"));
+        Charts.Series test = epochSeries(run, "test loss", "test_loss");
+        if (anyFinite(test.y())) {
+            loss.add(test);
+        }
+        h.row();
+        h.chart(Charts.line("Loss", "epoch", "loss", loss, false), "Training loss (mean over the epoch's batches)"
+                + (loss.size() > 1 ? " and loss on the evaluation set" : "") + ".");
+        Charts.Series acc = epochSeries(run, "test accuracy", "test_accuracy");
+        if (anyFinite(acc.y())) {
+            h.chart(Charts.yRange(Charts.line("Accuracy", "epoch", "accuracy", List.of(acc), false), 0.05, false),
+                    "Accuracy on the evaluation set after each epoch.");
+        }
+        h.endRow();
+        List<List<String>> rows = new ArrayList<>();
+        for (JsonNode e : run.epochs()) {
+            rows.add(List.of(e.path("epoch").asText(), fmt(num(e.path("train_loss"))), fmt(num(e.path("penalty"))),
+                    fmt(num(e.path("test_loss"))), fmt(num(e.path("test_accuracy"))), fmt(num(e.path("lr"))),
+                    fmt(num(e.path("seconds")))));
+        }
+        h.table(List.of("epoch", "train loss", "penalty", "test loss", "test accuracy", "learning rate", "seconds"),
+                rows, false);
+        h.end();
+    }
+
+    private static void gradients(Html h, RunFolder run) {
+        h.section("gradients", "Gradient norms per layer");
+        if (noSteps(h, run)) {
+            return;
+        }
+        h.row();
+        h.chart(Charts.line("Weight gradient norm ‖∂L/∂W‖", "step", "norm (log scale)",
+                layerSeries(run, l -> weightStat(l, "grad_norm")), true),
+                "Norm of each layer's weight gradient. Lines far apart (many powers of ten) mean vanishing or "
+                        + "exploding gradients: the lower layers learn much more slowly than the upper ones.");
+        h.chart(Charts.line("Gradient flowing into each layer", "step", "‖∂L/∂output‖ (log scale)",
+                layerSeries(run, l -> num(l.path("output_grad_norm"))), true),
+                "Norm of the gradient of the loss with respect to each layer's output, as backpropagation "
+                        + "passes it down the network.");
+        h.endRow();
+        h.end();
+    }
+
+    private static void updates(Html h, RunFolder run) {
+        h.section("updates", "Update-to-weight ratios");
+        if (noSteps(h, run)) {
+            return;
+        }
+        h.row();
+        h.chart(Charts.line("Update ratio ‖ΔW‖/‖W‖", "step", "ratio (log scale)",
+                layerSeries(run, l -> weightStat(l, "update_ratio")), true),
+                "How much one optimizer step changes each weight matrix, relative to its size. Around 1e-3 is "
+                        + "usual; far below, the layer barely learns; near 1, the learning rate is too high.");
+        h.endRow();
+        h.end();
+    }
+
+    private static void activations(Html h, RunFolder run) {
+        h.section("activations", "Saturated and dead units");
+        if (noSteps(h, run)) {
+            return;
+        }
+        List<Charts.Series> sat = layerSeries(run, l -> num(l.path("saturated_fraction")));
+        List<Charts.Series> dead = layerSeries(run, l -> num(l.path("dead_fraction")));
+        if (sat.isEmpty() && dead.isEmpty()) {
+            h.note("No sigmoid, tanh or ReLU-family layer: nothing can saturate or die.");
+        }
+        h.row();
+        if (!sat.isEmpty()) {
+            JFreeChart c = Charts.line("Saturated units (sigmoid, tanh)", "step", "fraction", sat, false);
+            h.chart(Charts.yRange(c, 0.05, true),
+                    "Fraction of units whose pre-activation lies where the derivative is below 1% of its maximum: "
+                            + "they pass almost no gradient back.");
+        }
+        if (!dead.isEmpty()) {
+            JFreeChart c = Charts.line("Dead units (ReLU family)", "step", "fraction", dead, false);
+            h.chart(Charts.yRange(c, 0.05, true),
+                    "Fraction of units that output zero for every sample of the batch, so they pass no gradient.");
+        }
+        h.endRow();
+        h.end();
+    }
+
+    private static void weights(Html h, RunFolder run) {
+        h.section("weights", "Weight histograms");
+        Map<String, Tensor> any = run.end() != null ? run.end() : run.initial();
+        if (any == null) {
+            h.note("Neither the initial nor the final weights were saved in this run folder.");
+            h.end();
+            return;
+        }
+        h.note("Distribution of each weight matrix's entries"
+                + (run.initial() != null ? " at the start" : " (no initial.safetensors: start not shown)")
+                + (run.end() != null ? " and at the end (" + run.endSource() + ")." : " (no final weights saved)."));
+        h.grid();
+        for (String name : weightNames(any)) {
+            List<Charts.Values> samples = new ArrayList<>();
+            if (run.initial() != null && run.initial().containsKey(name)) {
+                samples.add(new Charts.Values("start", values(run.initial().get(name))));
+            }
+            if (run.end() != null && run.end().containsKey(name)) {
+                samples.add(new Charts.Values("end", values(run.end().get(name))));
+            }
+            h.chart(Charts.histogram(layerTitle(run, name), "weight", samples, HISTOGRAM_BINS), 420, 320,
+                    name + " " + any.get(name).shape());
+        }
+        h.endRow();
+        h.end();
+    }
+
+    private static void sparsity(Html h, RunFolder run) {
+        h.section("sparsity", "Sparsity and weight norms");
+        Map<String, Tensor> any = run.end() != null ? run.end() : run.initial();
+        if (any == null) {
+            h.note("No weights were saved in this run folder.");
+            h.end();
+            return;
+        }
+        List<String> names = weightNames(any);
+        List<String> labels = names.stream().map(n -> layerTitle(run, n)).toList();
+        List<Charts.Values> zero = new ArrayList<>();
+        if (run.initial() != null) {
+            zero.add(new Charts.Values("start", names.stream().mapToDouble(n -> zeroFraction(run.initial().get(n)))
+                    .toArray()));
+        }
+        if (run.end() != null) {
+            zero.add(new Charts.Values("end", names.stream().mapToDouble(n -> zeroFraction(run.end().get(n)))
+                    .toArray()));
+        }
+        h.row();
+        JFreeChart c = Charts.bars("Weights exactly zero", "layer", "fraction of weights", labels, zero);
+        h.chart(Charts.yRange(c, 0.05, true),
+                "Fraction of each weight matrix's entries that are exactly 0 (L1 regularization drives weights "
+                        + "to exactly zero; L2 only shrinks them).");
+        h.endRow();
+        List<List<String>> rows = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            Tensor s = run.initial() == null ? null : run.initial().get(names.get(i));
+            Tensor e = run.end() == null ? null : run.end().get(names.get(i));
+            rows.add(List.of(labels.get(i), names.get(i), s == null ? "" : fmt(norm(s)), e == null ? "" : fmt(norm(e)),
+                    e == null ? "" : fmt(zeroFraction(e))));
+        }
+        h.table(List.of("layer", "tensor", "norm at start", "norm at end", "zero fraction at end"), rows, false);
+        h.end();
+    }
+
+    private static void findings(Html h, RunFolder run) {
+        h.section("findings", "Findings");
+        if (run.findings() == null) {
+            h.note("Diagnostics were off for this run (--log-every 0), so there are no findings.");
+        } else if (run.findings().isEmpty()) {
+            h.raw("<p class=\"ok\">No problems found.</p>\n");
+        } else {
+            h.raw("<ul class=\"findings\">\n");
+            for (JsonNode f : run.findings()) {
+                String where = f.path("layer_name").asText("").isEmpty() ? "network"
+                        : "layer " + f.path("layer").asText() + " " + f.path("layer_name").asText();
+                h.raw("<li><span class=\"kind\">" + Html.esc(f.path("kind").asText()) + "</span> <span class=\"where\">"
+                        + Html.esc(where + ", step " + f.path("step").asText()) + "</span><br>"
+                        + Html.esc(f.path("message").asText()) + "</li>\n");
+            }
+            h.raw("</ul>\n");
+        }
+        h.end();
+    }
+
+    // ---------------------------------------------------------------- data
+
+    private static boolean noSteps(Html h, RunFolder run) {
+        if (!run.steps().isEmpty()) {
+            return false;
+        }
+        h.note("No per-step statistics in metrics.jsonl (diagnostics off with --log-every 0, or no step logged).");
+        h.end();
+        return true;
+    }
+
+    private static Charts.Series epochSeries(RunFolder run, String name, String field) {
+        double[] x = run.epochs().stream().mapToDouble(e -> num(e.path("epoch"))).toArray();
+        double[] y = run.epochs().stream().mapToDouble(e -> num(e.path(field))).toArray();
+        return new Charts.Series(name, x, y);
+    }
+
+    /**
+     * One series per layer over the logged steps of {@code metric} (NaN where a step lacks it); layers for which
+     * the metric is never present are left out.
+     */
+    static List<Charts.Series> layerSeries(RunFolder run, Function<JsonNode, Double> metric) {
+        Map<Integer, String> names = new LinkedHashMap<>();
+        Map<Integer, double[]> ys = new LinkedHashMap<>();
+        int n = run.steps().size();
+        double[] x = new double[n];
+        for (int s = 0; s < n; s++) {
+            JsonNode step = run.steps().get(s);
+            x[s] = num(step.path("step"));
+            for (JsonNode l : step.path("layers")) {
+                double v = metric.apply(l);
+                if (Double.isNaN(v) && !ys.containsKey(l.path("index").asInt())) {
+                    continue;
+                }
+                int i = l.path("index").asInt();
+                names.putIfAbsent(i, i + " " + l.path("layer").asText());
+                ys.computeIfAbsent(i, k -> nans(n))[s] = v;
+            }
+        }
+        List<Charts.Series> out = new ArrayList<>();
+        ys.forEach((i, y) -> out.add(new Charts.Series(names.get(i), x, y)));
+        return out;
+    }
+
+    private static double weightStat(JsonNode layer, String field) {
+        for (JsonNode p : layer.path("params")) {
+            if ("weight".equals(p.path("role").asText())) {
+                return num(p.path(field));
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** Names of the weight matrices (rank 2 or more) in stored order. */
+    private static List<String> weightNames(Map<String, Tensor> state) {
+        return state.entrySet().stream().filter(e -> e.getValue().shape().rank() >= 2).map(Map.Entry::getKey)
+                .toList();
+    }
+
+    /** "2 Linear(64->64)" for the tensor "2.weight", using the layer names logged in metrics.jsonl. */
+    private static String layerTitle(RunFolder run, String tensorName) {
+        int dot = tensorName.indexOf('.');
+        String index = dot < 0 ? tensorName : tensorName.substring(0, dot);
+        if (!run.steps().isEmpty()) {
+            for (JsonNode l : run.steps().getFirst().path("layers")) {
+                if (l.path("index").asText().equals(index)) {
+                    return index + " " + l.path("layer").asText();
+                }
+            }
+        }
+        return tensorName;
+    }
+
+    private static double[] values(Tensor t) {
+        double[] v = new double[t.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = t.getFlat(i);
+        }
+        return v;
+    }
+
+    private static double zeroFraction(Tensor t) {
+        if (t == null || t.size() == 0) {
+            return Double.NaN;
+        }
+        long zeros = 0;
+        for (int i = 0; i < t.size(); i++) {
+            if (t.getFlat(i) == 0.0) {
+                zeros++;
+            }
+        }
+        return (double) zeros / t.size();
+    }
+
+    private static double norm(Tensor t) {
+        double s = 0;
+        for (int i = 0; i < t.size(); i++) {
+            s += t.getFlat(i) * t.getFlat(i);
+        }
+        return Math.sqrt(s);
+    }
+
+    private static double[] nans(int n) {
+        double[] a = new double[n];
+        java.util.Arrays.fill(a, Double.NaN);
+        return a;
+    }
+
+    private static boolean anyFinite(double[] a) {
+        return java.util.Arrays.stream(a).anyMatch(Double::isFinite);
+    }
+
+    /** The number in a JSON node, or NaN for null, missing or non-numeric nodes. */
+    static double num(JsonNode n) {
+        return n != null && n.isNumber() ? n.doubleValue() : Double.NaN;
+    }
+
+    static String fmt(double v) {
+        if (Double.isNaN(v)) {
+            return "–";
+        }
+        return v == Math.rint(v) && Math.abs(v) < 1e9 ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.4g", v);
+    }
+
+    /** Accumulates the page. */
+    static final class Html {
+        private final StringBuilder b = new StringBuilder(1 << 16);
+
+        void open(String title) {
+            b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                    .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
+                    .append(esc(title)).append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n")
+                    .append("<h1>").append(esc(title)).append("</h1>\n");
+        }
+
+        String close() {
+            b.append("<footer>Written by backprop report.</footer>\n</body>\n</html>\n");
+            return b.toString();
+        }
+
+        void section(String id, String title) {
+            b.append("<section id=\"").append(id).append("\">\n<h2>").append(esc(title)).append("</h2>\n");
+        }
+
+        void end() {
+            b.append("</section>\n");
+        }
+
+        void row() {
+            b.append("<div class=\"row\">\n");
+        }
+
+        void grid() {
+            b.append("<div class=\"grid\">\n");
+        }
+
+        void endRow() {
+            b.append("</div>\n");
+        }
+
+        void note(String text) {
+            b.append("<p class=\"note\">").append(esc(text)).append("</p>\n");
+        }
+
+        void raw(String html) {
+            b.append(html);
+        }
+
+        void chart(JFreeChart c, String caption) {
+            chart(c, Charts.WIDTH, Charts.HEIGHT, caption);
+        }
+
+        void chart(JFreeChart c, int width, int height, String caption) {
+            b.append("<figure class=\"chart\">\n").append(Charts.svg(c, width, height)).append("\n<figcaption>")
+                    .append(esc(caption)).append("</figcaption>\n</figure>\n");
+        }
+
+        /** A table; {@code keyed}: no header row, and the even cells of each row are row headings (name, value...). */
+        void table(List<String> head, List<List<String>> rows, boolean keyed) {
+            b.append("<table").append(keyed ? " class=\"keyed\"" : "").append(">\n");
+            if (!keyed) {
+                b.append("<tr>");
+                head.forEach(c -> b.append("<th>").append(esc(c)).append("</th>"));
+                b.append("</tr>\n");
+            }
+            for (List<String> r : rows) {
+                b.append("<tr>");
+                for (int i = 0; i < r.size(); i++) {
+                    String tag = keyed && i % 2 == 0 ? "th" : "td";
+                    b.append('<').append(tag).append('>').append(esc(r.get(i))).append("</").append(tag).append('>');
+                }
+                b.append("</tr>\n");
+            }
+            b.append("</table>\n");
+        }
+
+        static String esc(String s) {
+            StringBuilder o = new StringBuilder(s.length());
+            for (char c : s.toCharArray()) {
+                switch (c) {
+                    case '<' -> o.append("&lt;");
+                    case '>' -> o.append("&gt;");
+                    case '&' -> o.append("&amp;");
+                    case '"' -> o.append("&quot;");
+                    default -> o.append(c);
+                }
+            }
+            return o.toString();
+        }
+
+        private static final String CSS = """
+                body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
+                       max-width: 1200px; margin: 0 auto; padding: 1rem 1.5rem; color: #222; background: #fff; }
+                h1 { font-size: 1.6rem; margin-bottom: .3rem; }
+                h2 { font-size: 1.25rem; border-bottom: 1px solid #ddd; padding-bottom: .2rem; margin-top: 2rem; }
+                table { border-collapse: collapse; margin: .5rem 0; font-size: .9rem; }
+                th, td { border: 1px solid #ddd; padding: .25rem .6rem; text-align: left; }
+                tr:nth-child(even) td { background: #f7f7f7; }
+                table.keyed th { background: #f0f0f0; font-weight: 600; }
+                .top { display: grid; grid-template-columns: repeat(auto-fit, minmax(360px, 1fr)); gap: 0 2rem; }
+                .top table { font-size: .85rem; }
+                .row { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 1.5rem; }
+                .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 1rem; }
+                figure.chart { margin: .5rem 0; }
+                figure.chart svg { display: block; width: 100%; height: auto; }
+                figcaption { font-size: .85rem; color: #555; margin-top: .2rem; }
+                .note { color: #555; font-style: italic; }
+                .ok { color: #1a7f37; font-weight: 600; }
+                ul.findings { padding-left: 1.2rem; }
+                ul.findings li { margin: .5rem 0; }
+                .kind { background: #d62728; color: #fff; border-radius: 3px; padding: 0 .4rem; font-size: .85rem; }
+                .where { color: #555; font-size: .9rem; }
+                footer { margin-top: 2rem; color: #888; font-size: .8rem; }
+                """;
+    }
+}

@@ -1,0 +1,135 @@
+package dev.backprop.cli.report;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.backprop.io.ModelFile;
+import dev.backprop.io.Safetensors;
+import dev.backprop.tensor.Tensor;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a report shows of a run folder written by {@code backprop train}.
+ *
+ * <p>Required: config.json and metrics.jsonl. Optional: findings.json (absent when diagnostics were off),
+ * initial.safetensors (the weights before the first step), and the final weights: model.safetensors, or after a
+ * divergence the last checkpoint's model. A required file that is missing, and any file that is malformed, is an
+ * {@link IOException} naming the file.
+ *
+ * @param dir the run folder
+ * @param config config.json, an object
+ * @param epochs metrics.jsonl's {@code "epoch"} lines, in order
+ * @param steps metrics.jsonl's {@code "step"} lines, in order
+ * @param findings findings.json's list, or null when there is no findings.json
+ * @param initial the weights before training, or null when not saved (resumed or older runs)
+ * @param end the weights after training, or null when neither the model nor a checkpoint was saved
+ * @param endSource where {@code end} came from ("model.safetensors", "checkpoint/model-e3.safetensors"), or null
+ */
+record RunFolder(Path dir, JsonNode config, List<JsonNode> epochs, List<JsonNode> steps, List<JsonNode> findings,
+                 Map<String, Tensor> initial, Map<String, Tensor> end, String endSource) {
+    static final String CONFIG = "config.json";
+    static final String METRICS = "metrics.jsonl";
+    static final String FINDINGS = "findings.json";
+    static final String INITIAL = "initial.safetensors";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Reads the run folder {@code dir}. */
+    static RunFolder load(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new NoSuchFileException(dir.toString(), null, "no such run folder");
+        }
+        JsonNode config = readJson(require(dir, CONFIG));
+        if (!config.isObject()) {
+            throw new IOException(dir.resolve(CONFIG) + ": expected a JSON object");
+        }
+        List<JsonNode> epochs = new ArrayList<>();
+        List<JsonNode> steps = new ArrayList<>();
+        readMetrics(require(dir, METRICS), epochs, steps);
+        Path f = dir.resolve(FINDINGS);
+        List<JsonNode> findings = null;
+        if (Files.isRegularFile(f)) {
+            JsonNode n = readJson(f);
+            if (!n.isArray()) {
+                throw new IOException(f + ": expected a JSON list of findings");
+            }
+            findings = new ArrayList<>();
+            n.forEach(findings::add);
+        }
+        Path init = dir.resolve(INITIAL);
+        Map<String, Tensor> initial = Files.isRegularFile(init) ? Safetensors.read(init) : null;
+        String endSource = endSource(dir);
+        Map<String, Tensor> end = endSource == null ? null : Safetensors.read(dir.resolve(endSource));
+        return new RunFolder(dir, config, epochs, steps, findings, initial, end, endSource);
+    }
+
+    private static Path require(Path dir, String name) throws NoSuchFileException {
+        Path p = dir.resolve(name);
+        if (!Files.isRegularFile(p)) {
+            throw new NoSuchFileException(p.toString(), null, "not a run folder written by 'backprop train': missing "
+                    + name);
+        }
+        return p;
+    }
+
+    private static JsonNode readJson(Path p) throws IOException {
+        try {
+            JsonNode n = JSON.readTree(Files.readString(p, StandardCharsets.UTF_8));
+            if (n == null || n.isMissingNode()) {
+                throw new IOException(p + ": empty file, expected JSON");
+            }
+            return n;
+        } catch (JsonProcessingException e) {
+            throw new IOException(p + ": invalid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Sorts metrics.jsonl's lines by type; blank lines and other types are skipped. */
+    private static void readMetrics(Path p, List<JsonNode> epochs, List<JsonNode> steps) throws IOException {
+        List<String> lines = Files.readAllLines(p, StandardCharsets.UTF_8);
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) {
+                continue;
+            }
+            JsonNode n;
+            try {
+                n = JSON.readTree(lines.get(i));
+            } catch (JsonProcessingException e) {
+                throw new IOException(p + ": line " + (i + 1) + ": invalid JSON: " + e.getOriginalMessage(), e);
+            }
+            if (!n.isObject()) {
+                throw new IOException(p + ": line " + (i + 1) + ": expected a JSON object");
+            }
+            switch (n.path("type").asText()) {
+                case "epoch" -> epochs.add(n);
+                case "step" -> steps.add(n);
+                default -> { }
+            }
+        }
+    }
+
+    /** model.safetensors when present, else the model file named by the last checkpoint, else null. */
+    private static String endSource(Path dir) throws IOException {
+        if (Files.isRegularFile(dir.resolve(ModelFile.WEIGHTS))) {
+            return ModelFile.WEIGHTS;
+        }
+        Path index = dir.resolve("checkpoint").resolve("trainer.json");
+        if (!Files.isRegularFile(index)) {
+            return null;
+        }
+        String model = readJson(index).path("model").asText("");
+        return model.isEmpty() || !Files.isRegularFile(dir.resolve("checkpoint").resolve(model)) ? null
+                : "checkpoint/" + model;
+    }
+
+    /** Whether the run stopped on a NaN or infinity (a "divergence" finding). */
+    boolean diverged() {
+        return findings != null && findings.stream().anyMatch(f -> "divergence".equals(f.path("kind").asText()));
+    }
+}
