@@ -2,23 +2,26 @@ package dev.backprop.nn;
 
 import dev.backprop.autograd.Variable;
 import dev.backprop.tensor.Tensor;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
  * Inverted dropout: in training each element is kept with probability 1 − p and scaled by 1/(1 − p), so that
- * E[y] = x; in evaluation y = x. Masks come from a generator seeded at construction, so a run with the same seed
- * draws the same masks (p = 1 drops everything).
+ * E[y] = x; in evaluation y = x. The mask of the n-th training forward pass comes from a generator seeded with
+ * (seed, n), so a run with the same seed draws the same masks, and a run resumed from a checkpoint (which saves n,
+ * see {@link #rngState()}) draws the masks the uninterrupted run would have drawn (p = 1 drops everything).
  */
 public final class Dropout extends Module {
     private final double p;
-    private final SplittableRandom rng;
+    private final long seed;
+    private long draws;
 
     public Dropout(double p, long seed) {
         if (!(p >= 0 && p <= 1)) {
             throw new IllegalArgumentException("invalid dropout probability: " + p + " (must be in [0, 1])");
         }
         this.p = p;
-        this.rng = new SplittableRandom(seed);
+        this.seed = seed;
     }
 
     public double p() {
@@ -33,6 +36,7 @@ public final class Dropout extends Module {
         Tensor in = x.value();
         Tensor mask = Tensor.zeros(in.dtype(), in.shape());
         double scale = p == 1 ? 0 : 1 / (1 - p);
+        SplittableRandom rng = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + draws++);
         for (int i = 0; i < mask.size(); i++) {
             mask.setFlat(i, rng.nextDouble() >= p ? scale : 0);
         }
@@ -45,6 +49,20 @@ public final class Dropout extends Module {
             out.setFlat(i, a.getFlat(i) * mask.getFlat(i));
         }
         return out;
+    }
+
+    /** The number of masks drawn so far, under the key "draws". */
+    @Override
+    public Map<String, Long> rngState() {
+        return Map.of("draws", draws);
+    }
+
+    @Override
+    public void loadRngState(Map<String, Long> state) {
+        Long n = state.get("draws");
+        if (n != null) {
+            draws = n;
+        }
     }
 
     @Override

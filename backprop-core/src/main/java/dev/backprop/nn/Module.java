@@ -44,6 +44,19 @@ public abstract class Module {
         return getClass().getSimpleName();
     }
 
+    /**
+     * The state of this module's random number generators (e.g. how many dropout masks it has drawn), so that a
+     * checkpoint can resume a run exactly; empty for modules without randomness. Not part of {@link #stateDict()},
+     * which holds what PyTorch's state dict holds.
+     */
+    public Map<String, Long> rngState() {
+        return Map.of();
+    }
+
+    /** Restores a state returned by {@link #rngState()}; unknown keys are ignored. */
+    public void loadRngState(Map<String, Long> state) {
+    }
+
     /** Parameters and buffers by name, in declaration order; the tensors are the live ones, not copies. */
     public Map<String, Tensor> stateDict() {
         Map<String, Tensor> state = new LinkedHashMap<>();

@@ -136,6 +136,31 @@ public final class Sequential extends Module {
         return all;
     }
 
+    @Override
+    public Map<String, Long> rngState() {
+        Map<String, Long> all = new LinkedHashMap<>();
+        for (int i = 0; i < layers.size(); i++) {
+            for (Map.Entry<String, Long> e : layers.get(i).rngState().entrySet()) {
+                all.put(i + "." + e.getKey(), e.getValue());
+            }
+        }
+        return all;
+    }
+
+    @Override
+    public void loadRngState(Map<String, Long> state) {
+        for (int i = 0; i < layers.size(); i++) {
+            String prefix = i + ".";
+            Map<String, Long> mine = new LinkedHashMap<>();
+            state.forEach((k, v) -> {
+                if (k.startsWith(prefix)) {
+                    mine.put(k.substring(prefix.length()), v);
+                }
+            });
+            layers.get(i).loadRngState(mine);
+        }
+    }
+
     /** Parameters then buffers per layer, layer by layer (PyTorch's order). */
     @Override
     public Map<String, Tensor> stateDict() {

@@ -29,16 +29,18 @@ import java.util.Map;
  * @param badEpochs epochs since the best one
  * @param model the model's state dict
  * @param optimizer the optimizer's state
+ * @param rng the model's random-generator state ({@code Module.rngState()}: dropout masks drawn)
  */
 public record Checkpoint(int epoch, long step, List<EpochMetrics> epochs, double bestLoss, int bestEpoch,
-                         int badEpochs, Map<String, Tensor> model, Map<String, Tensor> optimizer) {
+                         int badEpochs, Map<String, Tensor> model, Map<String, Tensor> optimizer,
+                         Map<String, Long> rng) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     static final String INDEX = "trainer.json";
 
     /** The progress fields of trainer.json. */
     record Index(int format, int epoch, long step, String model, String optimizer, List<EpochMetrics> epochs,
-                 Double bestLoss, int bestEpoch, int badEpochs) {
+                 Double bestLoss, int bestEpoch, int badEpochs, Map<String, Long> rng) {
     }
 
     /** Writes this checkpoint into {@code dir} (created if needed). */
@@ -49,7 +51,7 @@ public record Checkpoint(int epoch, long step, List<EpochMetrics> epochs, double
         Safetensors.write(dir.resolve(modelFile), model);
         Safetensors.write(dir.resolve(optFile), optimizer);
         Index index = new Index(1, epoch, step, modelFile, optFile, epochs,
-                Double.isFinite(bestLoss) ? bestLoss : null, bestEpoch, badEpochs);
+                Double.isFinite(bestLoss) ? bestLoss : null, bestEpoch, badEpochs, rng);
         AtomicFiles.write(dir.resolve(INDEX), JSON.writeValueAsBytes(index));
         try (var files = Files.list(dir)) {
             for (Path p : (Iterable<Path>) files::iterator) {
@@ -81,6 +83,6 @@ public record Checkpoint(int epoch, long step, List<EpochMetrics> epochs, double
         return new Checkpoint(index.epoch(), index.step(), new ArrayList<>(index.epochs()),
                 index.bestLoss() == null ? Double.POSITIVE_INFINITY : index.bestLoss(), index.bestEpoch(),
                 index.badEpochs(), Safetensors.read(dir.resolve(index.model())),
-                Safetensors.read(dir.resolve(index.optimizer())));
+                Safetensors.read(dir.resolve(index.optimizer())), index.rng() == null ? Map.of() : index.rng());
     }
 }

@@ -91,6 +91,7 @@ public final class Trainer {
         Checkpoint c = Checkpoint.load(dir);
         model.loadStateDict(c.model());
         optimizer.loadState(c.optimizer());
+        model.loadRngState(c.rng());
         startEpoch = c.epoch() + 1;
         step = c.step();
         history.clear();
@@ -132,7 +133,7 @@ public final class Trainer {
     private void saveCheckpoint(int epoch) {
         try {
             new Checkpoint(epoch, step, List.copyOf(history), bestLoss, bestEpoch, badEpochs, model.stateDict(),
-                    optimizer.state()).save(checkpointDir);
+                    optimizer.state(), model.rngState()).save(checkpointDir);
         } catch (IOException e) {
             throw new UncheckedIOException("could not write checkpoint to " + checkpointDir + ": " + e.getMessage(), e);
         }

@@ -79,6 +79,20 @@ class TrainerTest {
     }
 
     @Test
+    void resumeWithDropoutDrawsTheMasksOfTheUninterruptedRun(@TempDir Path tmp) throws Exception {
+        java.util.function.LongFunction<Sequential> build = seed -> Mlp.build(new int[] {2, 32, 32, 2}, "relu", 0.3,
+                false, DType.F32, Init.parse("he-normal", "relu"), seed);
+        Sequential straight = build.apply(5);
+        trainer(straight, 4, null, 0.05).fit();
+        trainer(build.apply(5), 2, tmp, 0.05).fit();
+        Sequential resumed = build.apply(5);
+        Trainer t = trainer(resumed, 4, tmp, 0.05);
+        t.resume(tmp);
+        t.fit();
+        assertStatesEqual(straight.stateDict(), resumed.stateDict());
+    }
+
+    @Test
     void divergenceNamesStepAndLayer() {
         Trainer t = trainer(mlp(2), 5, null, 1e6);
         DivergenceException e = assertThrows(DivergenceException.class, t::fit);
