@@ -115,4 +115,29 @@ class TrainCommandTest {
             }
         }
     }
+
+    @Test
+    void initFromStartsFromTheGivenWeights() throws IOException {
+        Path first = tmp.resolve("first");
+        Cli.run(small("--out", first.toString())).expect(0);
+        Path second = tmp.resolve("second");
+        Cli.run(small("--out", second.toString(), "--seed", "999", "--init-from",
+                first.resolve(ModelFile.WEIGHTS).toString())).expect(0);
+        Map<String, Tensor> trained = Safetensors.read(first.resolve(ModelFile.WEIGHTS));
+        Map<String, Tensor> start = Safetensors.read(second.resolve("initial.safetensors"));
+        assertEquals(trained.keySet(), start.keySet());
+        for (String k : trained.keySet()) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(trained.get(k).toFloatArray(), start.get(k).toFloatArray(), k);
+        }
+    }
+
+    @Test
+    void initFromWithOtherShapesNamesTheFileAndTensor() {
+        Path first = tmp.resolve("wide");
+        Cli.run("train", "--samples", "200", "--epochs", "1", "--layers", "2-16-2", "--out", first.toString()).expect(0);
+        Path weights = first.resolve(ModelFile.WEIGHTS);
+        Cli.Result r = Cli.run(small("--out", tmp.resolve("x").toString(), "--init-from", weights.toString()))
+                .expect(1).noStackTrace();
+        assertTrue(r.err().contains(weights.toString()) && r.err().contains("0.weight"), r.err());
+    }
 }
