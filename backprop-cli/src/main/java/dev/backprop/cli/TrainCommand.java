@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.backprop.data.DataLoader;
 import dev.backprop.diagnose.GradientDiagnostics;
+import dev.backprop.diagnose.Stats;
 import dev.backprop.cli.report.ReportWriter;
 import dev.backprop.io.AtomicFiles;
 import dev.backprop.io.ModelFile;
@@ -14,7 +15,6 @@ import dev.backprop.nn.Sequential;
 import dev.backprop.nn.loss.Loss;
 import dev.backprop.optim.Optimizer;
 import dev.backprop.tensor.DType;
-import dev.backprop.tensor.Tensor;
 import dev.backprop.train.DivergenceException;
 import dev.backprop.train.EpochMetrics;
 import dev.backprop.train.Trainer;
@@ -248,19 +248,14 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Fraction of weights (role WEIGHT) that are exactly zero. */
     static double zeroWeightFraction(Sequential model) {
-        long zeros = 0;
+        double zeros = 0;
         long total = 0;
         for (Parameter p : model.parameters()) {
-            if (p.role() == Role.WEIGHT) {
-                Tensor t = p.value();
-                for (int i = 0; i < t.size(); i++) {
-                    if (t.getFlat(i) == 0.0) {
-                        zeros++;
-                    }
-                }
-                total += t.size();
+            if (p.role() == Role.WEIGHT && p.value().size() > 0) {
+                zeros += Stats.zeroFraction(p.value()) * p.value().size();
+                total += p.value().size();
             }
         }
-        return total == 0 ? 0 : (double) zeros / total;
+        return total == 0 ? 0 : zeros / total;
     }
 }

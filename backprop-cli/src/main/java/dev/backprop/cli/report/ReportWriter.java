@@ -1,6 +1,7 @@
 package dev.backprop.cli.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.backprop.diagnose.Stats;
 import dev.backprop.io.AtomicFiles;
 import dev.backprop.tensor.Tensor;
 import java.io.IOException;
@@ -366,16 +367,7 @@ public final class ReportWriter {
     }
 
     private static double zeroFraction(Tensor t) {
-        if (t == null || t.size() == 0) {
-            return Double.NaN;
-        }
-        long zeros = 0;
-        for (int i = 0; i < t.size(); i++) {
-            if (t.getFlat(i) == 0.0) {
-                zeros++;
-            }
-        }
-        return (double) zeros / t.size();
+        return t == null ? Double.NaN : Stats.zeroFraction(t);
     }
 
     private static double norm(Tensor t) {
