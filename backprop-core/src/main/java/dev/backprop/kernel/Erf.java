@@ -9,7 +9,7 @@ package dev.backprop.kernel;
  *       summed by Horner in {@code x^2} (19 terms reach 1e-17).</li>
  *   <li>{@code x >= 1}: {@code erfc(x) = exp(-x^2) * erfcx(x)}, with the smooth scaled function
  *       {@code erfcx(x) = exp(x^2) erfc(x)} from Chebyshev series on [1, 10) (coefficients made by
- *       {@code backprop-core/src/test/python/erf_coefficients.py}) and from its asymptotic series
+ *       {@code scripts/golden/erf_coefficients.py}) and from its asymptotic series
  *       {@code erfcx(x) = 1/(x sqrt(pi)) * sum_n (-1)^n (2n-1)!! / (2x^2)^n} beyond 10. {@code exp(-x^2)} is
  *       computed with x split in two halves so that the rounding of {@code x^2} costs no accuracy.</li>
  *   <li>Negative arguments use {@code erf(-x) = -erf(x)} and {@code erfc(-x) = 2 - erfc(x)}.</li>

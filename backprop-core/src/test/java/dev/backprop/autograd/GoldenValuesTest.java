@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Values and gradients compared with PyTorch (float64). The constants are printed by
- * {@code backprop-core/src/test/python/autograd_golden.py}; rerun it to regenerate them.
+ * {@code scripts/golden/autograd_golden.py}; rerun it to regenerate them.
  */
 class GoldenValuesTest {
     static final double[] X = {-12.0, -8.0, -5.0, -3.3, -2.6, -2.4, -1.0, -0.3, -1e-08, 0.0, 1e-08, 0.3, 1.0, 2.4, 2.6, 3.3, 5.0, 8.0, 12.0};

@@ -1,6 +1,6 @@
 """Reference values for the autograd tests, computed with PyTorch in float64.
 
-Run with /usr/bin/python3 backprop-core/src/test/python/autograd_golden.py; it prints the Java arrays pasted into
+Run with /usr/bin/python3 scripts/golden/autograd_golden.py; it prints the Java arrays pasted into
 dev.backprop.autograd.GoldenValuesTest (and kernel ErfTest).
 """
 import math
