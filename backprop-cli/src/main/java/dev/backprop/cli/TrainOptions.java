@@ -35,7 +35,7 @@ final class TrainOptions {
     Double l2;
     @Option(names = "--l1", paramLabel = "LAMBDA", description = "L1 penalty lambda*sum(|w|) on weights, applied by soft-thresholding (exact zeros).")
     Double l1;
-    @Option(names = "--weight-decay", paramLabel = "LAMBDA", description = "Decoupled weight decay (adamw).")
+    @Option(names = "--weight-decay", paramLabel = "LAMBDA", description = "Decoupled weight decay of adamw (default 0.01, as PyTorch; not for the other optimizers: use --l2).")
     Double weightDecay;
     @Option(names = "--clip-norm", paramLabel = "N", description = "Clip gradients to this global L2 norm.")
     Double clipNorm;
