@@ -60,22 +60,40 @@ public final class Stats {
 
     /**
      * Σ aᵢ² over {@code a[o .. o+n)} in double: lanes of floats widened to doubles and accumulated lane-wise with the
-     * Vector API (the gradient norm runs on every step, and a single running sum is bound by the latency of one
-     * addition per element), then the lanes and the tail added.
+     * Vector API in four independent accumulators (the gradient norm runs on every step, and a single running sum is
+     * bound by the latency of one fma per vector), then the lanes and the tail added.
      */
     private static double sumSquaresF32(float[] a, int o, int n) {
-        DoubleVector acc = DoubleVector.zero(D);
+        DoubleVector acc0 = DoubleVector.zero(D);
+        DoubleVector acc1 = DoubleVector.zero(D);
+        DoubleVector acc2 = DoubleVector.zero(D);
+        DoubleVector acc3 = DoubleVector.zero(D);
+        int step = F.length();
         int i = 0;
-        for (int end = F.loopBound(n); i < end; i += F.length()) {
-            DoubleVector d = (DoubleVector) FloatVector.fromArray(F, a, o + i).convertShape(VectorOperators.F2D, D, 0);
-            acc = d.fma(d, acc);
+        for (; i <= n - 4 * step; i += 4 * step) {
+            DoubleVector d0 = widen(a, o + i);
+            DoubleVector d1 = widen(a, o + i + step);
+            DoubleVector d2 = widen(a, o + i + 2 * step);
+            DoubleVector d3 = widen(a, o + i + 3 * step);
+            acc0 = d0.fma(d0, acc0);
+            acc1 = d1.fma(d1, acc1);
+            acc2 = d2.fma(d2, acc2);
+            acc3 = d3.fma(d3, acc3);
         }
-        double s = acc.reduceLanes(VectorOperators.ADD);
+        for (int end = F.loopBound(n); i < end; i += step) {
+            DoubleVector d = widen(a, o + i);
+            acc0 = d.fma(d, acc0);
+        }
+        double s = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
             double v = a[o + i];
             s += v * v;
         }
         return s;
+    }
+
+    private static DoubleVector widen(float[] a, int from) {
+        return (DoubleVector) FloatVector.fromArray(F, a, from).convertShape(VectorOperators.F2D, D, 0);
     }
 
     /** The L2 (Frobenius) norm ‖t‖ = √Σ tᵢ²; NaN for a null tensor. */
@@ -176,12 +194,7 @@ public final class Stats {
 
     /** True when every element is finite. */
     public static boolean allFinite(Tensor t) {
-        for (int i = 0; i < t.size(); i++) {
-            if (!Double.isFinite(t.getFlat(i))) {
-                return false;
-            }
-        }
-        return true;
+        return dev.backprop.kernel.Tensors.allFinite(t);
     }
 
     /**
@@ -195,14 +208,13 @@ public final class Stats {
     public static List<int[]> identicalRows(Tensor weight, Tensor bias) {
         int out = weight.dim(0);
         int in = weight.dim(1);
-        double[][] rows = new double[out][in + 1];
         Map<Integer, List<Integer>> buckets = new HashMap<>();
         for (int r = 0; r < out; r++) {
+            int h = bias == null ? 0 : Double.hashCode(bias.getFlat(r));
             for (int c = 0; c < in; c++) {
-                rows[r][c] = weight.getFlat(r * in + c);
+                h = 31 * h + Double.hashCode(weight.getFlat(r * in + c));
             }
-            rows[r][in] = bias == null ? 0 : bias.getFlat(r);
-            buckets.computeIfAbsent(Arrays.hashCode(rows[r]), k -> new ArrayList<>()).add(r);
+            buckets.computeIfAbsent(h, k -> new ArrayList<>()).add(r);
         }
         List<int[]> groups = new ArrayList<>();
         for (List<Integer> bucket : buckets.values()) {
@@ -216,7 +228,7 @@ public final class Stats {
                 }
                 List<Integer> group = new ArrayList<>(List.of(bucket.get(i)));
                 for (int j = i + 1; j < bucket.size(); j++) {
-                    if (!taken[j] && Arrays.equals(rows[bucket.get(i)], rows[bucket.get(j)])) {
+                    if (!taken[j] && sameRow(weight, bias, bucket.get(i), bucket.get(j))) {
                         taken[j] = true;
                         group.add(bucket.get(j));
                     }
@@ -228,6 +240,20 @@ public final class Stats {
         }
         groups.sort((a, b) -> Integer.compare(a[0], b[0]));
         return groups;
+    }
+
+    /** True when neurons r and q have bit-for-bit equal incoming weights and bias (compared as doubles). */
+    private static boolean sameRow(Tensor weight, Tensor bias, int r, int q) {
+        int in = weight.dim(1);
+        if (bias != null && Double.compare(bias.getFlat(r), bias.getFlat(q)) != 0) {
+            return false;
+        }
+        for (int c = 0; c < in; c++) {
+            if (Double.compare(weight.getFlat(r * in + c), weight.getFlat(q * in + c)) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The median of the values (NaN for none). */
