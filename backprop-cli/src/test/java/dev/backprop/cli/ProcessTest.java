@@ -3,19 +3,15 @@ package dev.backprop.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Surefire runs before the shaded jar is packaged, so these tests start {@code java -cp <the test class path>
  * dev.backprop.cli.Main} with the JDK running the tests: that works from a clean clone ({@code ./mvnw -B verify})
- * without a nested build. The {@code ./backprop} script itself is run only when its jar already exists and is newer
- * than the sources (otherwise the script would start a Maven build of its own); the test is skipped otherwise.
+ * without a nested build. The {@code ./backprop} script itself is tested by {@link BackpropScriptIT}, which Maven's
+ * failsafe plugin runs after the jar is packaged.
  */
 class ProcessTest {
     @TempDir
@@ -86,20 +82,6 @@ class ProcessTest {
         assertFalse(failure.err().contains("\tat "), failure.err());
     }
 
-    @Test
-    void theScriptRunsTheJarWhenItIsBuilt() throws Exception {
-        Path root = repoRoot();
-        Path jar = root.resolve("backprop-cli/target/backprop.jar");
-        assumeTrue(Files.isRegularFile(jar) && !stale(root, Files.getLastModifiedTime(jar)),
-                "backprop.jar missing or older than the sources; the script would build it first");
-        Exit e = exec(List.of(root.resolve("backprop").toString(), "--version"), tmp.resolve("o"), tmp.resolve("e"));
-        assertEquals(0, e.code(), e.err());
-        assertTrue(e.out().startsWith("backprop "), e.out());
-        Exit bad = exec(List.of(root.resolve("backprop").toString(), "gradcheck", "--bogus"), tmp.resolve("o"),
-                tmp.resolve("e"));
-        assertEquals(2, bad.code(), bad.err());
-    }
-
     /** The folder holding the {@code backprop} script, found by walking up from the working directory. */
     static Path repoRoot() {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
@@ -108,30 +90,5 @@ class ProcessTest {
             }
         }
         throw new AssertionError("no folder with the backprop script above " + Path.of("").toAbsolutePath());
-    }
-
-    /** True when a main source or the parent pom is newer than {@code built} (the script's rebuild rule). */
-    private static boolean stale(Path root, FileTime built) throws IOException {
-        if (Files.getLastModifiedTime(root.resolve("pom.xml")).compareTo(built) > 0) {
-            return true;
-        }
-        try (Stream<Path> modules = Files.list(root)) {
-            for (Path m : modules.filter(d -> Files.isDirectory(d.resolve("src/main"))).toList()) {
-                try (Stream<Path> files = Files.walk(m.resolve("src/main"))) {
-                    if (files.anyMatch(f -> newer(f, built))) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
-    }
-
-    private static boolean newer(Path f, FileTime t) {
-        try {
-            return Files.isRegularFile(f) && Files.getLastModifiedTime(f).compareTo(t) > 0;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
