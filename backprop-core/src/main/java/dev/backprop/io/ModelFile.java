@@ -91,6 +91,9 @@ public final class ModelFile {
      * @throws IOException naming the file and what is wrong with it
      */
     public static Loaded load(Path dirOrJson) throws IOException {
+        if (!Files.exists(dirOrJson)) {
+            throw new NoSuchFileException(dirOrJson.toString(), null, "no such model folder or file");
+        }
         Path dir = Files.isDirectory(dirOrJson) ? dirOrJson : dirOrJson.toAbsolutePath().getParent();
         Path arch = dir.resolve(ARCHITECTURE);
         Path weights = dir.resolve(WEIGHTS);

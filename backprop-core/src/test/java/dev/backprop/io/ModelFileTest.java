@@ -71,6 +71,13 @@ class ModelFileTest {
     }
 
     @Test
+    void aPathThatDoesNotExistIsNamed(@TempDir Path dir) {
+        Path missing = dir.resolve("nope");
+        NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> ModelFile.load(missing));
+        assertEquals(missing.toString(), e.getFile());
+    }
+
+    @Test
     void unknownLayerTypeNamesTheFile(@TempDir Path dir) throws IOException {
         ModelFile.save(dir, model(), INFO);
         Path arch = dir.resolve(ModelFile.ARCHITECTURE);
