@@ -93,6 +93,26 @@ class TrainerTest {
     }
 
     @Test
+    void penaltyBesideTheLossIsLambdaTimesTheSumOfSquaredWeights() {
+        Sequential model = mlp(8);
+        double lambda = 1e-3;
+        TrainingResult r = Trainer.builder(model, new Loss.CrossEntropy(Reduction.MEAN),
+                        SGD.of(model.parameters(), 0.05, 0.9, false, new Regularizer.L2(lambda)),
+                        DataLoader.shuffled(SPIRALS.train(), 32, 1))
+                .epochs(1).build().fit();
+        double sumSq = 0;
+        for (dev.backprop.nn.Parameter p : model.parameters()) {
+            if (p.role() == dev.backprop.nn.Role.WEIGHT) { // biases are not penalised by default
+                for (double w : p.value().toDoubleArray()) {
+                    sumSq += w * w;
+                }
+            }
+        }
+        assertEquals(lambda * sumSq, r.last().penalty(), 1e-9 * Math.max(1, lambda * sumSq));
+        assertTrue(r.last().penalty() > 0);
+    }
+
+    @Test
     void divergenceNamesStepAndLayer() {
         Trainer t = trainer(mlp(2), 5, null, 1e6);
         DivergenceException e = assertThrows(DivergenceException.class, t::fit);
