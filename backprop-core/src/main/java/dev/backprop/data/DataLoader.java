@@ -1,5 +1,6 @@
 package dev.backprop.data;
 
+import dev.backprop.kernel.Parallel;
 import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Tensor;
 import java.util.Iterator;
@@ -21,6 +22,9 @@ import java.util.SplittableRandom;
  * iterated at a time.
  */
 public final class DataLoader {
+    /** Feature values per batch above which batch assembly is split over threads (about 2 ranges of 64 KB). */
+    static final int PARALLEL_ELEMENTS = 32_768;
+
     /** The order in which an epoch visits the samples. */
     public sealed interface Order {
         /** Samples in dataset order, every epoch. */
@@ -168,10 +172,25 @@ public final class DataLoader {
         return new Batch(x, labels, y, new int[b]);
     }
 
+    /**
+     * Copies the batch's samples into its buffers; above {@link #PARALLEL_ELEMENTS} feature values the rows are
+     * split over {@link Parallel}'s threads (each row is copied by one thread, so the batch is the same for any
+     * thread count).
+     */
     private void fill(Batch batch) {
+        int rows = batch.indices().length;
+        int grain = Math.max(1, PARALLEL_ELEMENTS / Math.max(1, data.featureCount()));
+        if (Parallel.parts(rows, grain) <= 1) {
+            fillRows(batch, 0, rows);
+        } else {
+            Parallel.forRanges(rows, grain, (from, to) -> fillRows(batch, from, to));
+        }
+    }
+
+    private void fillRows(Batch batch, int from, int to) {
         int f = data.featureCount();
         int[] idx = batch.indices();
-        for (int i = 0; i < idx.length; i++) {
+        for (int i = from; i < to; i++) {
             if (dtype == DType.F32) {
                 data.copyFeatures(idx[i], batch.features().f32(), i * f);
             } else {

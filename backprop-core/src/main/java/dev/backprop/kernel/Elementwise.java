@@ -234,6 +234,7 @@ public final class Elementwise {
     /**
      * {@code relu(x) = x > 0 ? x : 0} (so NaN and -0 give 0). The F32 loop uses the Vector API: the JIT does not
      * vectorise a select, and a scalar branch on the sign of random activations is mispredicted half the time.
+     * Large F32 tensors are split over {@link Parallel}'s threads (element-wise, so the same for any count).
      */
     public static Tensor relu(Tensor x) {
         Tensor y = Tensor.zeros(x.dtype(), x.shape());
@@ -242,14 +243,10 @@ public final class Elementwise {
         if (x.dtype() == DType.F32) {
             float[] xs = x.f32();
             float[] ys = y.f32();
-            FloatVector zero = FloatVector.zero(F);
-            int i = 0;
-            for (int end = F.loopBound(n); i < end; i += F.length()) {
-                FloatVector v = FloatVector.fromArray(F, xs, o + i);
-                zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(ys, i);
-            }
-            for (; i < n; i++) {
-                ys[i] = xs[o + i] > 0f ? xs[o + i] : 0f;
+            if (Parallel.parts(n, Parallel.GRAIN) <= 1) {
+                reluF32(xs, o, ys, 0, n);
+            } else {
+                Parallel.forRanges(n, Parallel.GRAIN, (from, to) -> reluF32(xs, o, ys, from, to));
             }
         } else {
             double[] xs = x.f64();
@@ -275,14 +272,10 @@ public final class Elementwise {
             float[] gs = g.f32();
             float[] ys = y.f32();
             float[] ds = dx.f32();
-            FloatVector zero = FloatVector.zero(F);
-            int i = 0;
-            for (int end = F.loopBound(n); i < end; i += F.length()) {
-                VectorMask<Float> pos = FloatVector.fromArray(F, ys, yo + i).compare(VectorOperators.GT, 0f);
-                zero.blend(FloatVector.fromArray(F, gs, go + i), pos).intoArray(ds, i);
-            }
-            for (; i < n; i++) {
-                ds[i] = ys[yo + i] > 0f ? gs[go + i] : 0f;
+            if (Parallel.parts(n, Parallel.GRAIN) <= 1) {
+                reluBackwardF32(gs, go, ys, yo, ds, 0, n);
+            } else {
+                Parallel.forRanges(n, Parallel.GRAIN, (from, to) -> reluBackwardF32(gs, go, ys, yo, ds, from, to));
             }
         } else {
             double[] gs = g.f64();
@@ -293,6 +286,32 @@ public final class Elementwise {
             }
         }
         return dx;
+    }
+
+    /** {@code ys[i] = xs[o + i] > 0 ? xs[o + i] : 0} for {@code from <= i < to}, lane-wise (compare, blend). */
+    private static void reluF32(float[] xs, int o, float[] ys, int from, int to) {
+        FloatVector zero = FloatVector.zero(F);
+        int i = from;
+        for (int end = from + F.loopBound(to - from); i < end; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, xs, o + i);
+            zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(ys, i);
+        }
+        for (; i < to; i++) {
+            ys[i] = xs[o + i] > 0f ? xs[o + i] : 0f;
+        }
+    }
+
+    /** {@code ds[i] = ys[yo + i] > 0 ? gs[go + i] : 0} for {@code from <= i < to}, lane-wise. */
+    private static void reluBackwardF32(float[] gs, int go, float[] ys, int yo, float[] ds, int from, int to) {
+        FloatVector zero = FloatVector.zero(F);
+        int i = from;
+        for (int end = from + F.loopBound(to - from); i < end; i += F.length()) {
+            VectorMask<Float> pos = FloatVector.fromArray(F, ys, yo + i).compare(VectorOperators.GT, 0f);
+            zero.blend(FloatVector.fromArray(F, gs, go + i), pos).intoArray(ds, i);
+        }
+        for (; i < to; i++) {
+            ds[i] = ys[yo + i] > 0f ? gs[go + i] : 0f;
+        }
     }
 
     /** Adds {@code bias[j]} to every row of the 2-D tensor {@code y} in place: {@code y[i, j] += bias[j]}. */

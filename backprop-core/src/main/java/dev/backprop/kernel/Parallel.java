@@ -20,6 +20,11 @@ import java.util.function.IntConsumer;
  * package do so; their results are bit for bit the same for every thread count.
  */
 public final class Parallel {
+    /**
+     * The fewest elements of element-wise work worth a thread of its own: kernels split a tensor over threads only
+     * above twice this size (the hand-off costs a few microseconds, about what one core needs for 32k floats).
+     */
+    public static final int GRAIN = 32_768;
     private static final ThreadLocal<Boolean> INSIDE = ThreadLocal.withInitial(() -> Boolean.FALSE);
     private static final Object LOCK = new Object();
     private static int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -85,6 +90,44 @@ public final class Parallel {
         } finally {
             pool.retire(job);
         }
+    }
+
+    /** Work over the index range {@code [from, to)}. */
+    @FunctionalInterface
+    public interface Range {
+        /** Processes indices {@code from <= i < to}. */
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs {@code body} over {@code [0, n)} split into {@link #parts(int, int)} contiguous ranges of equal size
+     * (within one): range {@code p} of {@code P} is {@code [n·p/P, n·(p+1)/P)}. With one part, {@code body} runs
+     * directly on the calling thread. The split depends on the thread count, so a kernel that uses it must compute
+     * each output element the same way whichever range it falls in (element-wise work, or reductions split over
+     * their outputs and never over the summed dimension).
+     *
+     * @param grain the smallest range worth a thread of its own
+     */
+    public static void forRanges(int n, int grain, Range body) {
+        int parts = parts(n, grain);
+        if (parts <= 1) {
+            if (n > 0) {
+                body.run(0, n);
+            }
+            return;
+        }
+        parallelFor(parts, p -> body.run((int) ((long) n * p / parts), (int) ((long) n * (p + 1) / parts)));
+    }
+
+    /**
+     * How many ranges {@link #forRanges} splits {@code n} indices into: {@code min(threads(), n / grain)}, at least
+     * 1, and 1 inside a task (nested calls run inline anyway).
+     */
+    public static int parts(int n, int grain) {
+        if (n < 2 * grain || INSIDE.get()) {
+            return 1;
+        }
+        return Math.max(1, Math.min(threads(), n / Math.max(1, grain)));
     }
 
     private static void runInline(int tasks, IntConsumer body) {

@@ -2,6 +2,7 @@ package dev.backprop.kernel;
 
 import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Tensor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -43,23 +44,23 @@ public final class Tensors {
     /**
      * True when every element is finite (no NaN, no infinity). The F32 loop adds {@code x - x} up lane by lane with
      * the Vector API: that is 0 for a finite x and NaN for NaN or ±infinity, and NaN survives every later addition.
+     * Large F32 tensors are checked in ranges over {@link Parallel}'s threads.
      */
     public static boolean allFinite(Tensor t) {
         int n = t.size();
         int o = t.offset();
         if (t.dtype() == DType.F32) {
             float[] a = t.f32();
-            FloatVector acc = FloatVector.zero(F);
-            int i = 0;
-            for (int end = F.loopBound(n); i < end; i += F.length()) {
-                FloatVector v = FloatVector.fromArray(F, a, o + i);
-                acc = acc.add(v.sub(v));
+            if (Parallel.parts(n, Parallel.GRAIN) <= 1) {
+                return allFiniteF32(a, o, 0, n);
             }
-            boolean finite = !acc.test(VectorOperators.IS_NAN).anyTrue();
-            for (; i < n && finite; i++) {
-                finite = Float.isFinite(a[o + i]);
-            }
-            return finite;
+            AtomicBoolean bad = new AtomicBoolean();
+            Parallel.forRanges(n, Parallel.GRAIN, (from, to) -> {
+                if (!allFiniteF32(a, o, from, to)) {
+                    bad.set(true);
+                }
+            });
+            return !bad.get();
         }
         double[] a = t.f64();
         for (int i = 0; i < n; i++) {
@@ -68,5 +69,20 @@ public final class Tensors {
             }
         }
         return true;
+    }
+
+    /** True when {@code a[o + i]} is finite for every {@code from <= i < to} (lane-wise sums of {@code x - x}). */
+    private static boolean allFiniteF32(float[] a, int o, int from, int to) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = from;
+        for (int end = from + F.loopBound(to - from); i < end; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, a, o + i);
+            acc = acc.add(v.sub(v));
+        }
+        boolean finite = !acc.test(VectorOperators.IS_NAN).anyTrue();
+        for (; i < to && finite; i++) {
+            finite = Float.isFinite(a[o + i]);
+        }
+        return finite;
     }
 }

@@ -1,5 +1,6 @@
 package dev.backprop.optim;
 
+import dev.backprop.kernel.Parallel;
 import dev.backprop.nn.Parameter;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,8 @@ import java.util.Map;
  * State: "momentum_buffer" per parameter (when μ &gt; 0).
  */
 public final class SGD extends BaseOptimizer {
+    /** Parameters of more than twice this many elements have their F32 update split over {@link Parallel}'s threads. */
+    static final int PARALLEL_GRAIN = 32_768;
     private final double momentum;
     private final double dampening;
     private final boolean nesterov;
@@ -53,8 +56,10 @@ public final class SGD extends BaseOptimizer {
     /**
      * The same update in one pass over an F32 parameter, for no regularizer or {@link Regularizer.L2} (g += 2λw
      * first); the first momentum step, which creates the buffer, takes the general path. Each case is its own
-     * plain loop indexed from 0 in both arrays: a select inside the loop, or two different offsets (which could
-     * alias), would stop the JIT from vectorising it.
+     * plain loop with the same index in both arrays: a select inside the loop, or two different offsets (which
+     * could alias), would stop the JIT from vectorising it. Above {@code 2 · PARALLEL_GRAIN} elements the range is
+     * split over {@link Parallel}'s threads; each weight is updated from its own values only, so the result is the
+     * same for any thread count.
      */
     @Override
     protected boolean updateF32(float[] w, float[] g, int n, Regularizer reg,
@@ -67,48 +72,62 @@ public final class SGD extends BaseOptimizer {
         } else {
             return false;
         }
-        boolean hasL2 = !Double.isNaN(c);
         double[] buf = st.get("momentum_buffer");
         if (momentum != 0 && buf == null) {
             return false;
         }
+        if (Parallel.parts(n, PARALLEL_GRAIN) <= 1) {
+            updateRange(w, g, buf, c, lr, 0, n);
+        } else {
+            Parallel.forRanges(n, PARALLEL_GRAIN, (from, to) -> updateRange(w, g, buf, c, lr, from, to));
+        }
+        return true;
+    }
+
+    /**
+     * {@link #updateF32} on the elements {@code [from, to)} ({@code c} is 2λ, or NaN for no regularizer, and
+     * {@code buf} the momentum buffer, unused without momentum). Each element's update depends on that element
+     * alone, so any split of the range gives the same weights.
+     */
+    private void updateRange(float[] w, float[] g, double[] buf, double c, double lr, int from, int to) {
+        boolean hasL2 = !Double.isNaN(c);
         double keep = 1 - dampening;
+        double momentum = this.momentum;
         if (momentum == 0 && !hasL2) {
-            for (int i = 0; i < n; i++) {
+            for (int i = from; i < to; i++) {
                 w[i] = (float) (w[i] - lr * g[i]);
             }
         } else if (momentum == 0) {
-            for (int i = 0; i < n; i++) {
+            for (int i = from; i < to; i++) {
                 w[i] = (float) (w[i] - lr * (g[i] + c * w[i]));
             }
         } else if (!nesterov && !hasL2) {
-            for (int i = 0; i < n; i++) {
+            for (int i = from; i < to; i++) {
                 double b = buf[i] * momentum + keep * g[i];
                 buf[i] = b;
                 w[i] = (float) (w[i] - lr * b);
             }
         } else if (!nesterov) {
-            for (int i = 0; i < n; i++) {
+            for (int i = from; i < to; i++) {
                 double b = buf[i] * momentum + keep * (g[i] + c * w[i]);
                 buf[i] = b;
                 w[i] = (float) (w[i] - lr * b);
             }
         } else if (!hasL2) {
-            for (int i = 0; i < n; i++) {
+            for (int i = from; i < to; i++) {
                 double gi = g[i];
                 double b = buf[i] * momentum + keep * gi;
                 buf[i] = b;
                 w[i] = (float) (w[i] - lr * (gi + momentum * b));
             }
         } else {
-            for (int i = 0; i < n; i++) {
+            for (int i = from; i < to; i++) {
                 double gi = g[i] + c * w[i];
                 double b = buf[i] * momentum + keep * gi;
                 buf[i] = b;
                 w[i] = (float) (w[i] - lr * (gi + momentum * b));
             }
         }
-        return true;
     }
 
     @Override

@@ -93,6 +93,71 @@ class DataLoaderTest {
         }
     }
 
+    /**
+     * Batches of more than {@code 2 · PARALLEL_ELEMENTS} feature values are filled in row ranges over the threads:
+     * with 1 and 2 threads, in F32 and F64, for byte pixels and for float features with targets, and for a short
+     * final batch, every row holds exactly its sample (pixels b / 255f) and its label or targets.
+     */
+    @Test
+    void batchesSplitOverThreadsHoldExactlyTheirRows() {
+        int f = 784;
+        int rows = 301;
+        byte[] px = new byte[rows * f];
+        float[] feats = new float[rows * f];
+        int[] labels = new int[rows];
+        float[] targets = new float[rows * 3];
+        for (int i = 0; i < px.length; i++) {
+            px[i] = (byte) (i * 31 + i / f * 7);
+            feats[i] = (float) Math.sin(0.37 * i);
+        }
+        for (int r = 0; r < rows; r++) {
+            labels[r] = r % 10;
+            for (int j = 0; j < 3; j++) {
+                targets[r * 3 + j] = r * 3 + j + 0.5f;
+            }
+        }
+        Dataset u8 = Dataset.classificationU8(px, f, labels, 10);
+        Dataset fl = Dataset.regression(feats, f, targets, 3);
+        int batch = 2 * DataLoader.PARALLEL_ELEMENTS / f + 29; // above the threshold; 301 rows leave a short tail
+        int saved = dev.backprop.kernel.Parallel.threads();
+        try {
+            for (int threads : new int[] {1, 2}) {
+                dev.backprop.kernel.Parallel.setThreads(threads);
+                for (DType dtype : DType.values()) {
+                    for (Batch b : DataLoader.shuffled(u8, batch, 9).withDType(dtype).epoch(1)) {
+                        for (int i = 0; i < b.size(); i++) {
+                            int s = b.indices()[i];
+                            for (int j = 0; j < f; j++) {
+                                float want = (px[s * f + j] & 0xFF) / 255f;
+                                if (b.features().get(i, j) != want) {
+                                    throw new AssertionError("sample " + s + " pixel " + j + " " + dtype + " with "
+                                            + threads + " threads: " + b.features().get(i, j) + ", want " + want);
+                                }
+                            }
+                            assertEquals(s % 10, b.labels()[i]);
+                        }
+                    }
+                    for (Batch b : DataLoader.shuffled(fl, batch, 9).withDType(dtype).epoch(1)) {
+                        for (int i = 0; i < b.size(); i++) {
+                            int s = b.indices()[i];
+                            for (int j = 0; j < f; j++) {
+                                if (b.features().get(i, j) != feats[s * f + j]) {
+                                    throw new AssertionError("sample " + s + " feature " + j + " " + dtype
+                                            + " with " + threads + " threads");
+                                }
+                            }
+                            for (int j = 0; j < 3; j++) {
+                                assertEquals(targets[s * 3 + j], b.targets().get(i, j), 0);
+                            }
+                        }
+                    }
+                }
+            }
+        } finally {
+            dev.backprop.kernel.Parallel.setThreads(saved);
+        }
+    }
+
     @Test
     void regressionBatchesCarryTargets() {
         Dataset d = Dataset.regression(new float[] {0, 1, 2, 3}, 1, new float[] {0, 10, 20, 30, 40, 50, 60, 70}, 2);
