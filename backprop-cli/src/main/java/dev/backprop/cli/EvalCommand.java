@@ -27,9 +27,6 @@ import picocli.CommandLine.Spec;
                 "  backprop eval --model runs/fashion --data fashion-mnist --json",
                 "  backprop eval --model runs/iris --data iris-test.csv --label-column species"})
 final class EvalCommand implements Callable<Integer> {
-    @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
-
     @Spec
     CommandSpec spec;
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Run folder (model.json + model.safetensors).")
@@ -40,8 +37,8 @@ final class EvalCommand implements Callable<Integer> {
     int batch;
     @Option(names = "--json", description = "Print one JSON object with the results on stdout.")
     boolean json;
-    @Option(names = "--verbose", description = "Show Java stack traces on errors.")
-    boolean verbose;
+    @picocli.CommandLine.Mixin
+    StandardOptions standard = new StandardOptions();
 
     @Override
     public Integer call() throws Exception {

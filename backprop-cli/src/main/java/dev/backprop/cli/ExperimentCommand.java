@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code backprop experiment NAME}: one of the lecture's experiments, with a table, figures and report.html. */
-@Command(name = "experiment", sortOptions = false, usageHelpAutoWidth = true, mixinStandardHelpOptions = true,
+@Command(name = "experiment", sortOptions = false, usageHelpAutoWidth = true,
         description = {"Run one of the lecture's experiments: print a table, write figures (SVG) and a"
                 + " self-contained report.html.",
                 "  vanishing       per-layer gradient norms of deep networks (§2, §2.1)",
@@ -62,8 +62,8 @@ final class ExperimentCommand implements Callable<Integer> {
     Integer samples;
     @Option(names = "--epochs", paramLabel = "N", description = "Training epochs (default: the experiment's own).")
     Integer epochs;
-    @Option(names = "--verbose", description = "Show Java stack traces on errors.")
-    boolean verbose;
+    @picocli.CommandLine.Mixin
+    StandardOptions standard = new StandardOptions();
 
     @Override
     public Integer call() throws Exception {

@@ -42,9 +42,6 @@ import picocli.CommandLine.Spec;
                 "  backprop gradcheck --layers 2-16-16-2 --activation tanh --batch-norm --json",
                 "  backprop gradcheck --data fashion-mnist --layers 784-32-10 --max-checks 200"})
 final class GradcheckCommand implements Callable<Integer> {
-    @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
-
     @Spec
     CommandSpec spec;
     @Mixin
@@ -57,8 +54,8 @@ final class GradcheckCommand implements Callable<Integer> {
     int maxChecks;
     @Option(names = "--json", description = "Print one JSON object on stdout.")
     boolean json;
-    @Option(names = "--verbose", description = "Show Java stack traces on errors.")
-    boolean verbose;
+    @picocli.CommandLine.Mixin
+    StandardOptions standard = new StandardOptions();
 
     /** The worst element of one parameter. */
     record Result(String name, int[] shape, int checked, int total, double maxError, int worstIndex, double analytic,

@@ -38,9 +38,6 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:", "  backprop inspect runs/spirals-20260101-120000",
                 "  backprop inspect weights.safetensors --json"})
 final class InspectCommand implements Callable<Integer> {
-    @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
-
     /** Buffers PyTorch keeps in a state dict that are not trained. */
     static final Set<String> BUFFER_SUFFIXES = Set.of("running_mean", "running_var", "num_batches_tracked");
 
@@ -50,8 +47,8 @@ final class InspectCommand implements Callable<Integer> {
     Path path;
     @Option(names = "--json", description = "Print one JSON object on stdout.")
     boolean json;
-    @Option(names = "--verbose", description = "Show Java stack traces on errors.")
-    boolean verbose;
+    @picocli.CommandLine.Mixin
+    StandardOptions standard = new StandardOptions();
 
     /** Statistics of one tensor. */
     record TensorStats(String name, int[] shape, String dtype, long elements, boolean trainable, double mean,

@@ -38,9 +38,6 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:", "  backprop predict --model runs/iris --input new-flowers.csv",
                 "  backprop predict --model runs/iris --input iris-test.csv --label-column species --output predictions.csv"})
 final class PredictCommand implements Callable<Integer> {
-    @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
-
     static final int CHUNK = 1024;
 
     @Spec
@@ -53,8 +50,8 @@ final class PredictCommand implements Callable<Integer> {
     Path output;
     @Option(names = "--label-column", paramLabel = "NAME|INDEX", description = "A column of the input to ignore (e.g. the label of a test file).")
     String labelColumn;
-    @Option(names = "--verbose", description = "Show Java stack traces on errors.")
-    boolean verbose;
+    @picocli.CommandLine.Mixin
+    StandardOptions standard = new StandardOptions();
 
     @Override
     public Integer call() throws Exception {

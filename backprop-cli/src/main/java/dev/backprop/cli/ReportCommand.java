@@ -18,17 +18,14 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:", "  backprop report runs/spirals-20261127-180000",
                 "  backprop report runs/spirals-20261127-180000 --out /tmp/spirals.html"})
 final class ReportCommand implements Callable<Integer> {
-    @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
-
     @Spec
     CommandSpec spec;
     @Parameters(index = "0", paramLabel = "RUN_DIR", description = "Run folder written by 'backprop train'.")
     Path runDir;
     @Option(names = "--out", paramLabel = "FILE", description = "Where to write the report (default RUN_DIR/report.html).")
     Path out;
-    @Option(names = "--verbose", description = "Show Java stack traces on errors.")
-    boolean verbose;
+    @picocli.CommandLine.Mixin
+    StandardOptions standard = new StandardOptions();
 
     @Override
     public Integer call() throws Exception {

@@ -44,9 +44,6 @@ import picocli.CommandLine.Spec;
                 "  backprop train --data fashion-mnist --layers 784-256-128-10 --epochs 20 --lr 0.1",
                 "  backprop train --data iris.csv --label-column species --normalize standard --json"})
 final class TrainCommand implements Callable<Integer> {
-    @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
-
     /** The model's weights before the first step, kept in the run folder for the report's histograms. */
     static final String INITIAL_WEIGHTS = "initial.safetensors";
     static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -61,8 +58,8 @@ final class TrainCommand implements Callable<Integer> {
     Path resume;
     @Option(names = "--json", description = "Print one JSON object with the results on stdout; progress goes to stderr.")
     boolean json;
-    @Option(names = "--verbose", description = "Show Java stack traces on errors.")
-    boolean verbose;
+    @picocli.CommandLine.Mixin
+    StandardOptions standard = new StandardOptions();
 
     @Override
     public Integer call() throws Exception {
