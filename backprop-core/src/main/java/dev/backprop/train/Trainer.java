@@ -32,6 +32,7 @@ import java.util.Objects;
  */
 public final class Trainer {
     private final Sequential model;
+    private final List<Parameter> parameters;
     private final Loss loss;
     private final Optimizer optimizer;
     private final DataLoader train;
@@ -54,6 +55,7 @@ public final class Trainer {
 
     private Trainer(Builder b) {
         this.model = b.model;
+        this.parameters = b.model.parameters(); // the layers are fixed, so their named parameters are too
         this.loss = b.loss;
         this.optimizer = b.optimizer;
         this.train = b.train;
@@ -158,7 +160,7 @@ public final class Trainer {
                 throw notifyDivergence(diverged(batch, lv));
             }
             l.backward();
-            StepContext ctx = new StepContext(step, epoch, batchIndex, lv, model, model.parameters(),
+            StepContext ctx = new StepContext(step, epoch, batchIndex, lv, model, parameters,
                     trace ? model.trace() : List.of(), lr);
             for (TrainingListener li : listeners) {
                 li.afterBackward(ctx);
@@ -227,9 +229,8 @@ public final class Trainer {
     }
 
     private void checkGradients() {
-        List<Parameter> ps = model.parameters();
-        for (int i = ps.size() - 1; i >= 0; i--) {
-            Parameter p = ps.get(i);
+        for (int i = parameters.size() - 1; i >= 0; i--) {
+            Parameter p = parameters.get(i);
             if (p.grad() != null && !Tensors.allFinite(p.grad())) {
                 throw notifyDivergence(new DivergenceException(step, p.name(), "training diverged at step " + step
                         + ": the gradient of " + p.name() + " is not finite — lower the learning rate or clip"
