@@ -224,14 +224,7 @@ final class TrainCommand implements Callable<Integer> {
         double secs = 0;
         long samples = 0;
         for (EpochMetrics e : r.epochs()) {
-            Map<String, Object> em = new LinkedHashMap<>();
-            em.put("epoch", e.epoch());
-            em.put("seconds", e.seconds());
-            em.put("train_loss", e.trainLoss());
-            em.put("penalty", e.penalty());
-            em.put("test_loss", e.hasTest() ? e.testLoss() : null);
-            em.put("test_accuracy", Double.isNaN(e.testAccuracy()) ? null : e.testAccuracy());
-            epochs.add(em);
+            epochs.add(MetricsLog.epochMap(e));
             secs += e.seconds();
             samples += Math.round(e.samplesPerSecond() * e.seconds());
         }
