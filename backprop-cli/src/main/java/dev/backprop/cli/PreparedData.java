@@ -31,7 +31,6 @@ record PreparedData(String name, Dataset train, Dataset eval, Normalizer normali
         String key = data.toLowerCase(Locale.ROOT);
         TrainTest tt;
         String name;
-        String defaultNorm = "none";
         if (key.equals("fashion-mnist") || key.equals("fashion_mnist")) {
             Path dir = c.dataDir == null ? FashionMnist.DEFAULT_DIR : Path.of(c.dataDir);
             tt = FashionMnist.load(dir);
@@ -56,18 +55,14 @@ record PreparedData(String name, Dataset train, Dataset eval, Normalizer normali
             Dataset train = CsvReader.readClassification(Path.of(data), col);
             Dataset test = c.test == null ? null
                     : CsvReader.readClassification(Path.of(c.test), col, train.classNames());
-            tt = test == null ? null : new TrainTest(train, test);
-            name = Path.of(data).getFileName().toString().replaceFirst("(?i)\\.csv$", "");
-            if (tt == null) {
-                return finish(name, train, null, c, defaultNorm);
-            }
+            return finish(Path.of(data).getFileName().toString().replaceFirst("(?i)\\.csv$", ""), train, test, c);
         } else {
             throw new UsageError("unknown data set '" + data + "'; valid: " + CHOICES);
         }
-        return finish(name, tt.train(), tt.test(), c, defaultNorm);
+        return finish(name, tt.train(), tt.test(), c);
     }
 
-    private static PreparedData finish(String name, Dataset train, Dataset test, RunConfig c, String defaultNorm) {
+    private static PreparedData finish(String name, Dataset train, Dataset test, RunConfig c) {
         Dataset eval = test;
         if (c.valSplit > 0) {
             if (c.valSplit >= 1) {
@@ -77,7 +72,7 @@ record PreparedData(String name, Dataset train, Dataset eval, Normalizer normali
             train = split.train();
             eval = split.test();
         }
-        String kind = c.normalize == null ? defaultNorm : c.normalize.toLowerCase(Locale.ROOT);
+        String kind = c.normalize == null ? "none" : c.normalize.toLowerCase(Locale.ROOT);
         if (!List.of("none", "standard", "minmax").contains(kind)) {
             throw new UsageError("unknown --normalize '" + c.normalize + "'; valid: none|standard|minmax");
         }
