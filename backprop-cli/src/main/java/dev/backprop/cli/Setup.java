@@ -3,6 +3,7 @@ package dev.backprop.cli;
 import dev.backprop.data.Dataset;
 import dev.backprop.io.ModelFile;
 import dev.backprop.kernel.Parallel;
+import dev.backprop.nn.ActivationKind;
 import dev.backprop.nn.Mlp;
 import dev.backprop.nn.Parameter;
 import dev.backprop.nn.Sequential;
@@ -96,12 +97,14 @@ final class Setup {
         Initializer init = null;
         if (c.init != null) {
             try {
-                init = Init.parse(c.init, act);
+                init = Init.parse(c.init, ActivationKind.parse(act));
             } catch (IllegalArgumentException e) {
                 throw new UsageError(e.getMessage());
             }
         }
-        Sequential model = Mlp.build(sizes, act, c.dropout, c.batchNorm, dtype(c), init, c.seed);
+        Mlp mlp = Mlp.of(sizes).activation(ActivationKind.parse(act)).dropout(c.dropout).batchNorm(c.batchNorm)
+                .dtype(dtype(c)).seed(c.seed);
+        Sequential model = (init == null ? mlp : mlp.weightInit(init)).build();
         if (c.initFrom != null) {
             ModelFile.loadWeights(model, Path.of(c.initFrom));
         }

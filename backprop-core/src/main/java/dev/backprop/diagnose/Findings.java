@@ -1,5 +1,6 @@
 package dev.backprop.diagnose;
 
+import dev.backprop.nn.ActivationKind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,7 +77,8 @@ public final class Findings {
                 Finding f = saturation(s.step(), l);
                 holding.put(key(f), f);
             }
-            if (l.type().equals("relu") && !Double.isNaN(l.deadFraction()) && l.deadFraction() > t.dead()) {
+            ActivationKind kind = l.activation();
+            if (kind != null && kind.isReluLike() && !Double.isNaN(l.deadFraction()) && l.deadFraction() > t.dead()) {
                 Finding f = deadUnits(s.step(), l);
                 holding.put(key(f), f);
             }
@@ -169,25 +171,23 @@ public final class Findings {
     private static String activationNote(StepStats s, int linear) {
         for (int i = linear + 1; i < s.layers().size(); i++) {
             LayerStats a = s.layers().get(i);
-            switch (a.type()) {
-                case "sigmoid", "tanh" -> {
-                    if (a.saturatedFraction() >= 0.01) {
-                        return "; " + pct(a.saturatedFraction()) + " of its " + a.type() + " units are saturated";
-                    }
-                    return "; each " + a.type() + " layer multiplies the gradient by its derivative (at most "
-                            + (a.type().equals("sigmoid") ? "0.25" : "1") + ")";
+            ActivationKind kind = a.activation();
+            if (kind != null && kind.isSaturating()) {
+                if (a.saturatedFraction() >= 0.01) {
+                    return "; " + pct(a.saturatedFraction()) + " of its " + a.type() + " units are saturated";
                 }
-                case "batchnorm1d", "dropout" -> { }
-                default -> {
-                    return "";
-                }
+                return "; each " + a.type() + " layer multiplies the gradient by its derivative (at most "
+                        + java.math.BigDecimal.valueOf(kind.maxDerivative()).stripTrailingZeros().toPlainString() + ")";
+            }
+            if (kind != null || !(a.type().equals("batchnorm1d") || a.type().equals("dropout"))) {
+                return "";
             }
         }
         return "";
     }
 
     private Finding saturation(long step, LayerStats l) {
-        double thr = l.type().equals("sigmoid") ? Stats.SIGMOID_SATURATION : Stats.TANH_SATURATION;
+        double thr = l.activation().saturationThreshold();
         String msg = "saturation: " + pct(l.saturatedFraction()) + " of " + at(l.index(), l.layer()) + "'s units are saturated (|pre-activation| > " + String.format(Locale.ROOT, "%.2f", thr)
                 + ", where the derivative is below 1% of its maximum), so almost no gradient passes them"
                 + " — use a smaller (Xavier) initialization, normalize the inputs, add batch normalization,"
@@ -196,9 +196,15 @@ public final class Findings {
     }
 
     private Finding deadUnits(long step, LayerStats l) {
-        String msg = "dead units: " + pct(l.deadFraction()) + " of " + at(l.index(), l.layer()) + "'s units output 0 for every sample of the batch, so they get no gradient and cannot recover"
-                + " — lower the learning rate, check for large negative biases, or use leaky ReLU or PReLU"
-                + " with He initialization";
+        String msg = l.activation() == ActivationKind.RELU
+                ? "dead units: " + pct(l.deadFraction()) + " of " + at(l.index(), l.layer()) + "'s units output 0 for"
+                        + " every sample of the batch, so they get no gradient and cannot recover"
+                        + " — lower the learning rate, check for large negative biases, or use leaky ReLU or PReLU"
+                        + " with He initialization"
+                : "dead units: " + pct(l.deadFraction()) + " of " + at(l.index(), l.layer()) + "'s units have a"
+                        + " negative input for every sample of the batch, so they pass only the small negative-side"
+                        + " gradient of " + l.type() + " and learn slowly"
+                        + " — lower the learning rate, check for large negative biases, or add batch normalization";
         return new Finding(Finding.Kind.DEAD_UNITS, l.index(), l.layer(), step, msg);
     }
 

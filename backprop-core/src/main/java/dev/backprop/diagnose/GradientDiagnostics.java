@@ -2,6 +2,7 @@ package dev.backprop.diagnose;
 
 import dev.backprop.autograd.Variable;
 import dev.backprop.nn.Activation;
+import dev.backprop.nn.ActivationKind;
 import dev.backprop.nn.BatchNorm1d;
 import dev.backprop.nn.Dropout;
 import dev.backprop.nn.Linear;
@@ -334,15 +335,13 @@ public final class GradientDiagnostics implements TrainingListener {
             out[i][0] = Stats.norm(acts.get(i).grad());
             out[i][1] = ms[0];
             out[i][2] = ms[1];
-            String type = type(model.get(i));
-            if (pre != null && type.equals("sigmoid")) {
-                out[i][3] = Stats.fractionAbove(pre, Stats.SIGMOID_SATURATION);
-            } else if (pre != null && type.equals("tanh")) {
-                out[i][3] = Stats.fractionAbove(pre, Stats.TANH_SATURATION);
+            ActivationKind kind = ActivationKind.of(model.get(i));
+            if (pre != null && kind != null && kind.isSaturating()) {
+                out[i][3] = Stats.fractionAbove(pre, kind.saturationThreshold());
             }
-            if (h.rank() == 2 && type.equals("relu")) {
+            if (h.rank() == 2 && kind == ActivationKind.RELU) {
                 out[i][4] = Stats.deadFraction(h, 0);
-            } else if (pre != null && pre.rank() == 2 && List.of("leaky_relu", "elu", "prelu").contains(type)) {
+            } else if (pre != null && pre.rank() == 2 && kind != null && kind.isReluLike()) {
                 out[i][4] = Stats.deadFraction(pre, 0);
             }
             out[i][5] = h.rank() == 2 ? h.dim(1) : -1;
@@ -449,7 +448,7 @@ public final class GradientDiagnostics implements TrainingListener {
     static String type(Module m) {
         return switch (m) {
             case Linear l -> "linear";
-            case Activation a -> a.kind();
+            case Activation a -> a.kind().label();
             case PReLU p -> "prelu";
             case BatchNorm1d b -> "batchnorm1d";
             case Dropout d -> "dropout";

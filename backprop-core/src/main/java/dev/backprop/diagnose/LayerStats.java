@@ -1,5 +1,6 @@
 package dev.backprop.diagnose;
 
+import dev.backprop.nn.ActivationKind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +22,7 @@ import java.util.Map;
  * @param saturatedFraction sigmoid/tanh only: fraction of (sample, unit) pre-activations v with φ'(v) below 1% of
  *     its maximum ({@link Stats#SIGMOID_SATURATION}, {@link Stats#TANH_SATURATION})
  * @param deadFraction ReLU family only: fraction of units whose output (ReLU) or pre-activation (leaky ReLU, PReLU,
- *     ELU) is ≤ 0 for every sample of the batch; for ReLU these units pass no gradient at all
+ *     ELU, GELU, SiLU) is ≤ 0 for every sample of the batch; for ReLU these units pass no gradient at all
  * @param preluAlpha PReLU only: its slopes α (empty otherwise)
  * @param identicalGroups Linear only: groups of ≥ 2 neurons with identical incoming weights and bias (lecture §3);
  *     each group is its neuron indices
@@ -34,6 +35,15 @@ public record LayerStats(int index, String layer, String type, int units, List<P
         params = List.copyOf(params);
         preluAlpha = preluAlpha == null ? new double[0] : preluAlpha.clone();
         identicalGroups = List.copyOf(identicalGroups);
+    }
+
+    /** The nonlinearity this layer applies (from {@link #type()}), or null for a layer that applies none. */
+    public ActivationKind activation() {
+        try {
+            return type.equals("linear") ? null : ActivationKind.parse(type);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The statistics of the parameter with role "weight", or null when the layer has none. */

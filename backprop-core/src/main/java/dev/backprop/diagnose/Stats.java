@@ -17,29 +17,15 @@ import jdk.incubator.vector.VectorSpecies;
  * The statistics behind the diagnostics, as plain functions of tensors (each a single pass, no allocation beyond
  * its result), so that each can be checked against a closed form.
  *
- * <p>Saturation thresholds: a sigmoid or tanh unit is <em>saturated</em> when its derivative at the pre-activation v
- * is below {@link #SATURATION_DERIVATIVE_FRACTION} (1%) of the derivative's maximum. For tanh, 1 − tanh²(v) &lt; 0.01
- * gives |v| &gt; atanh(√0.99) ≈ 2.993; for the sigmoid, σ'(v) = ¼(1 − tanh²(v/2)) &lt; 0.01·¼ gives |v| &gt;
- * 2·atanh(√0.99) ≈ 5.987 (the often-quoted 4.6 is where σ'(v) &lt; 0.01 in absolute terms, 4% of its maximum).
+ * <p>The saturation thresholds of sigmoid and tanh are {@link dev.backprop.nn.ActivationKind#saturationThreshold()}.
  */
 public final class Stats {
-    /** A unit is saturated where φ'(v) &lt; this fraction of max φ' (lecture §2.1, Figure 1.3c–d). */
-    public static final double SATURATION_DERIVATIVE_FRACTION = 0.01;
-    /** |v| beyond which tanh'(v) &lt; 1% of tanh'(0) = 1: atanh(√(1 − 0.01)) ≈ 2.993. */
-    public static final double TANH_SATURATION = atanh(Math.sqrt(1 - SATURATION_DERIVATIVE_FRACTION));
-    /** |v| beyond which σ'(v) &lt; 1% of σ'(0) = ¼: twice {@link #TANH_SATURATION}, ≈ 5.987. */
-    public static final double SIGMOID_SATURATION = 2 * TANH_SATURATION;
-
     /** Doubles per vector, and floats in half that width (so that one float vector widens to one double vector). */
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Float> F =
             VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
 
     private Stats() {
-    }
-
-    private static double atanh(double x) {
-        return 0.5 * Math.log((1 + x) / (1 - x));
     }
 
     /** Σ tᵢ² (accumulated in double). */

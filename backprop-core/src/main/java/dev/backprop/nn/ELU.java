@@ -21,8 +21,8 @@ public final class ELU extends Activation {
     }
 
     @Override
-    public String kind() {
-        return "elu";
+    public ActivationKind kind() {
+        return ActivationKind.ELU;
     }
 
     @Override

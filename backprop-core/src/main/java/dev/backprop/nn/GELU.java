@@ -12,7 +12,7 @@ public final class GELU extends Activation {
     }
 
     @Override
-    public String kind() {
-        return "gelu";
+    public ActivationKind kind() {
+        return ActivationKind.GELU;
     }
 }

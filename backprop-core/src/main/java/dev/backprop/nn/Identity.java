@@ -11,7 +11,7 @@ public final class Identity extends Activation {
     }
 
     @Override
-    public String kind() {
-        return "identity";
+    public ActivationKind kind() {
+        return ActivationKind.IDENTITY;
     }
 }

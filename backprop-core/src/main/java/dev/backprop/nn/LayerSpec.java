@@ -72,23 +72,30 @@ public sealed interface LayerSpec {
         @Override
         public Module build(DType dtype, long seed) {
             dev.backprop.nn.Linear l = new dev.backprop.nn.Linear(in, out, bias, dtype);
-            l.resetParameters("identity", new SplittableRandom(seed));
+            l.resetParameters(ActivationKind.IDENTITY, new SplittableRandom(seed));
             return l;
         }
     }
 
     /**
-     * A parameter-free activation. {@code kind}: sigmoid, tanh, relu, leaky_relu (param = negative slope),
-     * elu (param = α), gelu, silu, softmax, identity; {@code param} is ignored (write 0) for the others.
+     * A parameter-free activation of kind {@code kind} (written by its label: sigmoid, tanh, relu, leaky_relu,
+     * elu, gelu, silu, softmax, identity); {@code param} is leaky_relu's negative slope or elu's α, ignored (write 0)
+     * for the others.
      */
-    record Activation(String kind, double param) implements LayerSpec {
+    record Activation(ActivationKind kind, double param) implements LayerSpec {
         public Activation {
-            dev.backprop.nn.Activation.of(kind, param); // validates the kind
+            java.util.Objects.requireNonNull(kind, "activation kind");
+            if (kind == ActivationKind.PRELU) {
+                throw new IllegalArgumentException("PReLU has learned slopes: use LayerSpec.PReLU");
+            }
+            if (!Double.isFinite(param)) {
+                throw new IllegalArgumentException("invalid " + kind.label() + " parameter: " + param);
+            }
         }
 
         @Override
         public Module build(DType dtype, long seed) {
-            return dev.backprop.nn.Activation.of(kind, param);
+            return kind.module(param);
         }
     }
 

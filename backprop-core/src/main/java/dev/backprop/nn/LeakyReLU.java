@@ -21,8 +21,8 @@ public final class LeakyReLU extends Activation {
     }
 
     @Override
-    public String kind() {
-        return "leaky_relu";
+    public ActivationKind kind() {
+        return ActivationKind.LEAKY_RELU;
     }
 
     @Override

@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 
 /**
  * A fully connected layer: y = x·Wᵀ + b for x of shape [N, in], with W of shape [out, in] (PyTorch's layout) and
- * b of shape [out]. A new layer is initialized as {@code resetParameters("identity", new SplittableRandom(0))}
+ * b of shape [out]. A new layer is initialized as {@code resetParameters(ActivationKind.IDENTITY, new SplittableRandom(0))}
  * (Xavier-uniform weights, zero bias), never all zeros; call {@link #resetParameters} or {@link #reset} with the
  * run's generator for seeded, activation-aware initialization ({@link Sequential#fromSpecs} does).
  */
@@ -28,7 +28,7 @@ public final class Linear extends Module {
         this.out = out;
         this.weight = Parameter.of("weight", Role.WEIGHT, dev.backprop.tensor.Tensor.zeros(dtype, out, in));
         this.bias = bias ? Parameter.of("bias", Role.BIAS, dev.backprop.tensor.Tensor.zeros(dtype, out)) : null;
-        resetParameters("identity", new SplittableRandom(0));
+        resetParameters(ActivationKind.IDENTITY, new SplittableRandom(0));
     }
 
     /** Fills the weight with {@code weightInit} (fanIn = in, fanOut = out) and the bias with {@code biasInit}. */
@@ -41,7 +41,7 @@ public final class Linear extends Module {
     }
 
     /** The default initialization for a layer followed by {@code activation} (see {@code Init.defaultFor}). */
-    public Linear resetParameters(String activation, SplittableRandom rng) {
+    public Linear resetParameters(ActivationKind activation, SplittableRandom rng) {
         return reset(Init.defaultFor(Role.WEIGHT, activation), Init.defaultFor(Role.BIAS, activation), rng);
     }
 

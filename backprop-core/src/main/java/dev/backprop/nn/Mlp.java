@@ -4,28 +4,128 @@ import dev.backprop.nn.init.Init;
 import dev.backprop.nn.init.Initializer;
 import dev.backprop.tensor.DType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * Multi-layer perceptrons: Linear-[BatchNorm1d]-activation-[Dropout] for every hidden layer, then a final Linear
- * producing logits (no activation: the loss applies softmax or sigmoid).
+ * A multi-layer perceptron with named settings: Linear-[BatchNorm1d]-activation-[Dropout] for every hidden layer,
+ * then a final Linear producing logits (no activation: the loss applies softmax or sigmoid).
+ *
+ * <pre>{@code
+ * Sequential net = Mlp.of(784, 256, 128, 10).activation(ActivationKind.RELU).dropout(0.2).seed(42).build();
+ * }</pre>
+ *
+ * <p>Each setting returns a new {@code Mlp}, so a base configuration can be shared. Defaults: ReLU, no dropout, no
+ * batch normalization, F32, each Linear initialized by {@link Init#defaultFor} for the activation that follows it,
+ * seed 0.
  */
 public final class Mlp {
-    private Mlp() {}
+    private final int[] sizes;
+    private final ActivationKind activation;
+    private final double param;
+    private final double dropout;
+    private final boolean batchNorm;
+    private final DType dtype;
+    private final Initializer weightInit;
+    private final long seed;
+
+    private Mlp(int[] sizes, ActivationKind activation, double param, double dropout, boolean batchNorm, DType dtype,
+            Initializer weightInit, long seed) {
+        this.sizes = sizes;
+        this.activation = activation;
+        this.param = param;
+        this.dropout = dropout;
+        this.batchNorm = batchNorm;
+        this.dtype = dtype;
+        this.weightInit = weightInit;
+        this.seed = seed;
+    }
 
     /**
-     * The layer specs of an MLP with layer widths {@code sizes} (input, hidden…, output).
+     * An MLP with layer widths {@code sizes}: input, hidden..., output.
      *
-     * @param activation an activation kind (see {@link Activation#KINDS}) or "prelu" (one slope per feature)
-     * @param dropout drop probability after each hidden activation; 0 for none
-     * @param batchNorm whether to normalize each hidden Linear's output (the Linear then has no bias, which the
-     *     batch-norm shift would cancel)
+     * @throws IllegalArgumentException with fewer than two sizes or a size below 1
      */
-    public static List<LayerSpec> specs(int[] sizes, String activation, double dropout, boolean batchNorm) {
+    public static Mlp of(int... sizes) {
         if (sizes.length < 2) {
-            throw new IllegalArgumentException("an MLP needs at least input and output sizes, got " + sizes.length);
+            throw new IllegalArgumentException("an MLP needs at least input and output sizes, got "
+                    + Arrays.toString(sizes));
         }
+        for (int s : sizes) {
+            if (s < 1) {
+                throw new IllegalArgumentException("MLP layer sizes must be >= 1, got " + Arrays.toString(sizes));
+            }
+        }
+        return new Mlp(sizes.clone(), ActivationKind.RELU, Double.NaN, 0, false, DType.F32, null, 0);
+    }
+
+    /** The hidden layers' activation, with its default parameter ({@link ActivationKind#defaultParam}). */
+    public Mlp activation(ActivationKind kind) {
+        return activation(kind, Double.NaN);
+    }
+
+    /**
+     * The hidden layers' activation with parameter {@code param}: leaky ReLU's slope, ELU's α, PReLU's initial slope
+     * (NaN: the default). PReLU gets one learned slope per feature.
+     */
+    public Mlp activation(ActivationKind kind, double param) {
+        Objects.requireNonNull(kind, "activation");
+        if (kind == ActivationKind.SOFTMAX) {
+            throw new IllegalArgumentException("softmax is not a hidden-layer activation; the loss applies it");
+        }
+        return new Mlp(sizes, kind, param, dropout, batchNorm, dtype, weightInit, seed);
+    }
+
+    /** Dropout with drop probability {@code p} in [0, 1) after each hidden activation; 0 for none. */
+    public Mlp dropout(double p) {
+        if (!(p >= 0 && p < 1)) {
+            throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
+        }
+        return new Mlp(sizes, activation, param, p, batchNorm, dtype, weightInit, seed);
+    }
+
+    /**
+     * Batch normalization of each hidden Linear's output before its activation; the Linear then has no bias, which
+     * the batch-norm shift would cancel.
+     */
+    public Mlp batchNorm(boolean on) {
+        return new Mlp(sizes, activation, param, dropout, on, dtype, weightInit, seed);
+    }
+
+    /** The element type of the parameters. */
+    public Mlp dtype(DType type) {
+        return new Mlp(sizes, activation, param, dropout, batchNorm, Objects.requireNonNull(type, "dtype"),
+                weightInit, seed);
+    }
+
+    /**
+     * One initializer for every Linear weight (biases 0), instead of the default per activation
+     * ({@link Init#defaultFor}).
+     */
+    public Mlp weightInit(Initializer init) {
+        return new Mlp(sizes, activation, param, dropout, batchNorm, dtype, Objects.requireNonNull(init, "init"),
+                seed);
+    }
+
+    /** The seed of the initialization and of the dropout masks: same seed, same model. */
+    public Mlp seed(long s) {
+        return new Mlp(sizes, activation, param, dropout, batchNorm, dtype, weightInit, s);
+    }
+
+    /** The layer widths, input first. */
+    public int[] sizes() {
+        return sizes.clone();
+    }
+
+    /** The hidden layers' activation. */
+    public ActivationKind activation() {
+        return activation;
+    }
+
+    /** The layer specs: what {@link #build} builds and a model file's architecture records. */
+    public List<LayerSpec> specs() {
         List<LayerSpec> specs = new ArrayList<>();
         for (int i = 0; i + 1 < sizes.length; i++) {
             boolean last = i + 2 == sizes.length;
@@ -36,9 +136,7 @@ public final class Mlp {
             if (batchNorm) {
                 specs.add(new LayerSpec.BatchNorm1d(sizes[i + 1], 1e-5, 0.1));
             }
-            specs.add(activation.equalsIgnoreCase("prelu")
-                    ? new LayerSpec.PReLU(sizes[i + 1])
-                    : Activation.of(activation, defaultParam(activation)).spec());
+            specs.add(activation.spec(param, sizes[i + 1]));
             if (dropout > 0) {
                 specs.add(new LayerSpec.Dropout(dropout));
             }
@@ -46,13 +144,16 @@ public final class Mlp {
         return specs;
     }
 
-    /**
-     * Builds the MLP of {@link #specs}. With {@code weightInit} null every Linear gets {@code Init.defaultFor} its
-     * activation; otherwise hidden and output weights all get {@code weightInit} (biases 0). Same seed, same model.
-     */
-    public static Sequential build(int[] sizes, String activation, double dropout, boolean batchNorm, DType dtype,
-            Initializer weightInit, long seed) {
-        Sequential net = Sequential.fromSpecs(specs(sizes, activation, dropout, batchNorm), dtype, seed);
+    /** A new, initialized network; the same settings and seed give the same parameters. */
+    public Sequential build() {
+        Sequential net = Sequential.fromSpecs(specs(), dtype, seed);
+        if (!Double.isNaN(param) && activation == ActivationKind.PRELU) {
+            for (Module m : net.layers()) {
+                if (m instanceof PReLU p) {
+                    p.alpha().value().fill(param);
+                }
+            }
+        }
         if (weightInit != null) {
             SplittableRandom rng = new SplittableRandom(seed ^ 0x5DEECE66DL);
             for (Module m : net.layers()) {
@@ -62,13 +163,5 @@ public final class Mlp {
             }
         }
         return net;
-    }
-
-    private static double defaultParam(String activation) {
-        return switch (activation.toLowerCase(java.util.Locale.ROOT)) {
-            case "leaky_relu", "leakyrelu", "leaky-relu" -> 0.01;
-            case "elu" -> 1.0;
-            default -> 0.0;
-        };
     }
 }

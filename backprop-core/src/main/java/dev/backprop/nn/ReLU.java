@@ -12,7 +12,7 @@ public final class ReLU extends Activation {
     }
 
     @Override
-    public String kind() {
-        return "relu";
+    public ActivationKind kind() {
+        return ActivationKind.RELU;
     }
 }

@@ -51,23 +51,23 @@ public final class Sequential extends Module {
         return new Sequential(built);
     }
 
-    private static String activationAfter(List<LayerSpec> specs, int i) {
+    private static ActivationKind activationAfter(List<LayerSpec> specs, int i) {
         for (int k = i + 1; k < specs.size(); k++) {
             switch (specs.get(k)) {
                 case LayerSpec.Activation a -> {
                     return a.kind();
                 }
                 case LayerSpec.PReLU p -> {
-                    return "prelu";
+                    return ActivationKind.PRELU;
                 }
                 case LayerSpec.BatchNorm1d b -> { }
                 case LayerSpec.Dropout d -> { }
                 default -> {
-                    return "identity";
+                    return ActivationKind.IDENTITY;
                 }
             }
         }
-        return "identity";
+        return ActivationKind.IDENTITY;
     }
 
     public int size() {

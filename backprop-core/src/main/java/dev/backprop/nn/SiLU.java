@@ -12,7 +12,7 @@ public final class SiLU extends Activation {
     }
 
     @Override
-    public String kind() {
-        return "silu";
+    public ActivationKind kind() {
+        return ActivationKind.SILU;
     }
 }

@@ -12,7 +12,7 @@ public final class Sigmoid extends Activation {
     }
 
     @Override
-    public String kind() {
-        return "sigmoid";
+    public ActivationKind kind() {
+        return ActivationKind.SIGMOID;
     }
 }

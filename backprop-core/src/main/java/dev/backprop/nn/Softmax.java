@@ -12,7 +12,7 @@ public final class Softmax extends Activation {
     }
 
     @Override
-    public String kind() {
-        return "softmax";
+    public ActivationKind kind() {
+        return ActivationKind.SOFTMAX;
     }
 }

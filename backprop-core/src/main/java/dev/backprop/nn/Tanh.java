@@ -12,7 +12,7 @@ public final class Tanh extends Activation {
     }
 
     @Override
-    public String kind() {
-        return "tanh";
+    public ActivationKind kind() {
+        return ActivationKind.TANH;
     }
 }

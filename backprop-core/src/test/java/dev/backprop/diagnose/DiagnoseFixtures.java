@@ -5,6 +5,7 @@ import dev.backprop.data.DataLoader;
 import dev.backprop.data.Dataset;
 import dev.backprop.data.Synthetic;
 import dev.backprop.data.TrainTest;
+import dev.backprop.nn.ActivationKind;
 import dev.backprop.nn.Linear;
 import dev.backprop.nn.Mlp;
 import dev.backprop.nn.Module;
@@ -39,7 +40,7 @@ final class DiagnoseFixtures {
 
     /** A ReLU MLP with He initialization: the healthy baseline. */
     static Sequential healthyRelu(long seed) {
-        return Mlp.build(new int[] {2, 32, 32, 2}, "relu", 0, false, DType.F32, Init.parse("he-normal", "relu"), seed);
+        return Mlp.of(2, 32, 32, 2).activation(ActivationKind.RELU).weightInit(Init.parse("he-normal", ActivationKind.RELU)).seed(seed).build();
     }
 
     /** Every Linear re-initialised: weights by {@code w}, biases by {@code b}. */

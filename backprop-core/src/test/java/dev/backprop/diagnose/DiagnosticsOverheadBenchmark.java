@@ -4,6 +4,7 @@ import dev.backprop.autograd.Reduction;
 import dev.backprop.data.DataLoader;
 import dev.backprop.data.Dataset;
 import dev.backprop.data.FashionMnist;
+import dev.backprop.nn.ActivationKind;
 import dev.backprop.nn.Mlp;
 import dev.backprop.nn.Sequential;
 import dev.backprop.nn.loss.Loss;
@@ -73,7 +74,7 @@ class DiagnosticsOverheadBenchmark {
     @Test
     void overhead() throws Exception {
         Dataset data = FashionMnist.load().train().subset(128 * STEPS);
-        Sequential net = Mlp.build(new int[] {784, 256, 128, 10}, "relu", 0, false, DType.F32, null, 1);
+        Sequential net = Mlp.of(784, 256, 128, 10).activation(ActivationKind.RELU).seed(1).build();
         DataLoader loader = DataLoader.shuffled(data, 128, 1);
         epoch(net, loader, null); // warm-up, the diagnostics' code included
         epoch(net, loader, new GradientDiagnostics(1));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backprop.data.Dataset;
 import dev.backprop.data.Synthetic;
+import dev.backprop.nn.ActivationKind;
 import dev.backprop.nn.Linear;
 import dev.backprop.nn.Mlp;
 import dev.backprop.nn.Sequential;
@@ -43,7 +44,7 @@ class FindingsTest {
     void healthyNetworksOnBlobsHaveNoFindings() {
         Dataset blobs = Synthetic.blobs(256, 0, 3, 4, 1.0, 5).train();
         for (String act : List.of("relu", "tanh", "sigmoid", "prelu")) {
-            Sequential net = Mlp.build(new int[] {4, 16, 16, 3}, act, 0, false, DType.F32, null, 3); // default init
+            Sequential net = Mlp.of(4, 16, 16, 3).activation(ActivationKind.parse(act)).seed(3).build(); // default init
             GradientDiagnostics d = DiagnoseFixtures.train(net, blobs, 0.05, 3, 2, new Regularizer.None());
             assertEquals(List.of(), d.findings(), act + ": " + kinds(d));
         }
@@ -54,7 +55,7 @@ class FindingsTest {
     @Test
     void deepSigmoidWithStandardInitHasVanishingGradient() {
         Sequential deep = DiagnoseFixtures.standardInit(
-                Mlp.build(DiagnoseFixtures.widths(2, 32, 8, 2), "sigmoid", 0, false, DType.F32, null, 1), 1);
+                Mlp.of(DiagnoseFixtures.widths(2, 32, 8, 2)).activation(ActivationKind.SIGMOID).seed(1).build(), 1);
         GradientDiagnostics d = DiagnoseFixtures.train(deep, 0.1, 2, 5);
         List<Finding> v = of(d, Finding.Kind.VANISHING_GRADIENT);
         assertEquals(1, v.size(), "reported once: " + kinds(d));
@@ -67,7 +68,7 @@ class FindingsTest {
     @Test
     void largeInitSaturatesSigmoidUnits() {
         Sequential net = DiagnoseFixtures.reinit(
-                Mlp.build(DiagnoseFixtures.widths(2, 32, 3, 2), "sigmoid", 0, false, DType.F32, null, 1),
+                Mlp.of(DiagnoseFixtures.widths(2, 32, 3, 2)).activation(ActivationKind.SIGMOID).seed(1).build(),
                 new Initializer.Normal(0, 3), new Initializer.Constant(0), 2);
         GradientDiagnostics d = DiagnoseFixtures.train(net, 0.1, 2, 5);
         List<Finding> s = of(d, Finding.Kind.SATURATION);
@@ -83,7 +84,7 @@ class FindingsTest {
     @Test
     void hugeInitExplodesTheGradient() {
         Sequential net = DiagnoseFixtures.reinit(
-                Mlp.build(DiagnoseFixtures.widths(2, 32, 3, 2), "relu", 0, false, DType.F32, null, 1),
+                Mlp.of(DiagnoseFixtures.widths(2, 32, 3, 2)).activation(ActivationKind.RELU).seed(1).build(),
                 new Initializer.Normal(0, 10), new Initializer.Constant(0), 2);
         GradientDiagnostics d = DiagnoseFixtures.train(net, 0.01, 1, 5);
         List<Finding> e = of(d, Finding.Kind.EXPLODING_GRADIENT);
@@ -125,12 +126,27 @@ class FindingsTest {
         assertTrue(of(d, Finding.Kind.VANISHING_GRADIENT).isEmpty(), "a zero gradient is reported as dead units");
     }
 
+    @Test
+    void deadUnitsAreFoundForTheWholeReluFamily() {
+        // a unit whose input is negative for every sample is dead for ReLU and nearly so for its variants
+        for (ActivationKind kind : List.of(ActivationKind.LEAKY_RELU, ActivationKind.ELU, ActivationKind.PRELU)) {
+            Sequential net = DiagnoseFixtures.reinit(
+                    Mlp.of(2, 32, 32, 2).activation(kind).seed(1).build(),
+                    new Initializer.KaimingNormal(Initializer.Mode.FAN_IN, Math.sqrt(2)), new Initializer.Constant(0), 1);
+            ((Linear) net.get(0)).bias().value().fill(-10);
+            GradientDiagnostics d = DiagnoseFixtures.train(net, 0.01, 1, 2);
+            List<Finding> dead = of(d, Finding.Kind.DEAD_UNITS);
+            assertEquals(1, dead.stream().filter(f -> f.layer() == 1).count(), kind + ": " + kinds(d));
+            assertTrue(dead.get(0).message().contains("negative input for every sample"), dead.get(0).message());
+        }
+    }
+
     // ------------------------------------------------------------------ symmetry
 
     @Test
     void constantInitLeavesHiddenNeuronsIdentical() {
         Sequential net = DiagnoseFixtures.reinit(
-                Mlp.build(new int[] {2, 16, 16, 2}, "relu", 0, false, DType.F32, null, 1),
+                Mlp.of(2, 16, 16, 2).activation(ActivationKind.RELU).seed(1).build(),
                 new Initializer.Constant(0.1), new Initializer.Constant(0), 2);
         GradientDiagnostics d = DiagnoseFixtures.train(net, 0.1, 2, 4);
         List<Finding> s = of(d, Finding.Kind.SYMMETRY);
@@ -194,8 +210,7 @@ class FindingsTest {
     @Test
     void infiniteActivationIsLocatedAtItsLayerAndOp() {
         // 1e38·10 overflows F32 to +inf in the first Linear; the sigmoid maps it to 1, so the loss stays finite
-        Sequential net = Mlp.build(new int[] {2, 4, 2}, "sigmoid", 0, false, DType.F32,
-                Init.parse("xavier-uniform", "sigmoid"), 1);
+        Sequential net = Mlp.of(2, 4, 2).activation(ActivationKind.SIGMOID).weightInit(Init.parse("xavier-uniform", ActivationKind.SIGMOID)).seed(1).build();
         ((Linear) net.get(0)).weight().value().set(1e38, 0, 0);
         float[] x = {10, 0, 10, 0};
         GradientDiagnostics d = DiagnoseFixtures.train(net, Dataset.classification(x, 2, new int[] {0, 1}, 2), 0.0,
@@ -225,8 +240,8 @@ class FindingsTest {
     void nonFiniteGradientIsLocatedAtTheBackwardThatProducedIt() {
         Sequential net = new Sequential(new Linear(2, 4, true, DType.F32), new NanBackward(),
                 new Linear(4, 2, true, DType.F32));
-        ((Linear) net.get(0)).resetParameters("identity", new java.util.SplittableRandom(1));
-        ((Linear) net.get(2)).resetParameters("identity", new java.util.SplittableRandom(2));
+        ((Linear) net.get(0)).resetParameters(ActivationKind.IDENTITY, new java.util.SplittableRandom(1));
+        ((Linear) net.get(2)).resetParameters(ActivationKind.IDENTITY, new java.util.SplittableRandom(2));
         GradientDiagnostics d = DiagnoseFixtures.train(net, 0.1, 1, 1);
         List<Finding> div = of(d, Finding.Kind.DIVERGENCE);
         assertEquals(1, div.size(), kinds(d));
@@ -276,7 +291,7 @@ class FindingsTest {
         GradientDiagnostics d = new GradientDiagnostics(1);
         d.onFinding(f -> atStep.add(f.step()));
         Sequential net = DiagnoseFixtures.reinit(
-                Mlp.build(new int[] {2, 8, 2}, "relu", 0, false, DType.F32, null, 1),
+                Mlp.of(2, 8, 2).activation(ActivationKind.RELU).seed(1).build(),
                 new Initializer.Constant(0.1), new Initializer.Constant(0), 2);
         var t = dev.backprop.train.Trainer.builder(net, new dev.backprop.nn.loss.Loss.CrossEntropy(
                         dev.backprop.autograd.Reduction.MEAN), dev.backprop.optim.SGD.of(net.parameters(), 0.1,

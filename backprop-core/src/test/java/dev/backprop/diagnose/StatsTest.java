@@ -1,5 +1,6 @@
 package dev.backprop.diagnose;
 
+import dev.backprop.nn.ActivationKind;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,13 +22,13 @@ class StatsTest {
     @Test
     void saturationThresholdsAreWhereTheDerivativeFallsToOnePercentOfItsMaximum() {
         // tanh'(x) = 1 - tanh²(x), maximum 1 at 0; sigmoid'(x) = σ(1 - σ), maximum 1/4 at 0
-        double t = Math.tanh(Stats.TANH_SATURATION);
+        double t = Math.tanh(ActivationKind.TANH.saturationThreshold());
         assertEquals(0.01, 1 - t * t, 1e-12);
-        assertEquals(0.01 * 0.25, sigmoidDerivative(Stats.SIGMOID_SATURATION), 1e-12);
-        assertEquals(2.993, Stats.TANH_SATURATION, 1e-3);
-        assertEquals(5.987, Stats.SIGMOID_SATURATION, 1e-3);
-        assertTrue(sigmoidDerivative(Stats.SIGMOID_SATURATION + 0.01) < 0.0025);
-        assertTrue(sigmoidDerivative(Stats.SIGMOID_SATURATION - 0.01) > 0.0025);
+        assertEquals(0.01 * 0.25, sigmoidDerivative(ActivationKind.SIGMOID.saturationThreshold()), 1e-12);
+        assertEquals(2.993, ActivationKind.TANH.saturationThreshold(), 1e-3);
+        assertEquals(5.987, ActivationKind.SIGMOID.saturationThreshold(), 1e-3);
+        assertTrue(sigmoidDerivative(ActivationKind.SIGMOID.saturationThreshold() + 0.01) < 0.0025);
+        assertTrue(sigmoidDerivative(ActivationKind.SIGMOID.saturationThreshold() - 0.01) > 0.0025);
     }
 
     @Test
@@ -62,8 +63,8 @@ class StatsTest {
     @Test
     void saturatedFractionCountsPreActivationsBeyondTheThreshold() {
         Tensor pre = Tensor.of(new double[] {6.0, -5.9, 100, 0, -6.5, 1, 2, 3}, 2, 4);
-        assertEquals(3.0 / 8, Stats.fractionAbove(pre, Stats.SIGMOID_SATURATION), 1e-12);
-        assertEquals(5.0 / 8, Stats.fractionAbove(pre, Stats.TANH_SATURATION), 1e-12); // 3 > 2.993 too
+        assertEquals(3.0 / 8, Stats.fractionAbove(pre, ActivationKind.SIGMOID.saturationThreshold()), 1e-12);
+        assertEquals(5.0 / 8, Stats.fractionAbove(pre, ActivationKind.TANH.saturationThreshold()), 1e-12); // 3 > 2.993 too
     }
 
     @Test

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.backprop.autograd.Reduction;
 import dev.backprop.data.DataLoader;
 import dev.backprop.data.Dataset;
+import dev.backprop.nn.ActivationKind;
 import dev.backprop.nn.Linear;
 import dev.backprop.nn.Mlp;
 import dev.backprop.nn.PReLU;
@@ -154,8 +155,7 @@ class StepStatisticsTest {
 
     @Test
     void mapsAreJsonReady() {
-        GradientDiagnostics d = DiagnoseFixtures.train(Mlp.build(new int[] {2, 8, 2}, "relu", 0, false, DType.F32,
-                Init.parse("he-normal", "relu"), 1), 0.05, 1, 4);
+        GradientDiagnostics d = DiagnoseFixtures.train(Mlp.of(2, 8, 2).activation(ActivationKind.RELU).weightInit(Init.parse("he-normal", ActivationKind.RELU)).seed(1).build(), 0.05, 1, 4);
         Map<String, Object> m = d.steps().get(0).toMap();
         assertEquals("step", m.get("type"));
         assertEquals(1L, m.get("step"));

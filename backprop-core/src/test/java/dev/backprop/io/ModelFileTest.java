@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.backprop.autograd.NoGrad;
 import dev.backprop.autograd.Variable;
 import dev.backprop.data.Normalizer;
+import dev.backprop.nn.ActivationKind;
 import dev.backprop.nn.Mlp;
 import dev.backprop.nn.Sequential;
 import dev.backprop.tensor.DType;
@@ -28,7 +29,7 @@ class ModelFileTest {
             Normalizer.of("standard", new double[][] {{1, 2, 3, 4}, {1, 1, 2, 2}}), DType.F32);
 
     private static Sequential model() {
-        return Mlp.build(new int[] {4, 6, 3}, "prelu", 0, true, DType.F32, null, 3);
+        return Mlp.of(4, 6, 3).activation(ActivationKind.PRELU).batchNorm(true).seed(3).build();
     }
 
     private static Tensor predict(Sequential m, Tensor x) {

@@ -21,7 +21,7 @@ class GradCheckTest {
         Linear l = new Linear(4, 3, true, DType.F64).reset(new dev.backprop.nn.init.Initializer.Normal(0, 1),
                 new dev.backprop.nn.init.Initializer.Normal(0, 1), new SplittableRandom(1));
         FiniteDifferences.check(l, input(5, 4, 2), TOL);
-        Linear noBias = new Linear(4, 2, false, DType.F64).resetParameters("relu", new SplittableRandom(3));
+        Linear noBias = new Linear(4, 2, false, DType.F64).resetParameters(ActivationKind.RELU, new SplittableRandom(3));
         FiniteDifferences.check(noBias, input(3, 4, 4), TOL);
     }
 
@@ -47,9 +47,9 @@ class GradCheckTest {
     @Test
     void smallSequential() {
         Sequential net = Sequential.fromSpecs(java.util.List.of(
-                new LayerSpec.Linear(4, 5, true), new LayerSpec.Activation("tanh", 0),
+                new LayerSpec.Linear(4, 5, true), new LayerSpec.Activation(ActivationKind.TANH, 0),
                 new LayerSpec.Linear(5, 4, false), new LayerSpec.BatchNorm1d(4, 1e-5, 0.1), new LayerSpec.PReLU(4),
-                new LayerSpec.Linear(4, 2, true), new LayerSpec.Activation("sigmoid", 0)), DType.F64, 12);
+                new LayerSpec.Linear(4, 2, true), new LayerSpec.Activation(ActivationKind.SIGMOID, 0)), DType.F64, 12);
         FiniteDifferences.check(net, input(6, 4, 9), TOL);
     }
 
@@ -58,7 +58,7 @@ class GradCheckTest {
         BatchNorm1d bn = new BatchNorm1d(3, DType.F64);
         bn.weight().value().copyFrom(Tensor.of(new double[] {0.7, -1.2, 2.0}, 3));
         Sequential net = Sequential.fromSpecs(java.util.List.of(new LayerSpec.Linear(3, 4, true), new LayerSpec.PReLU(4),
-                new LayerSpec.Linear(4, 3, true), new LayerSpec.Activation("gelu", 0)), DType.F64, 21);
+                new LayerSpec.Linear(4, 3, true), new LayerSpec.Activation(ActivationKind.GELU, 0)), DType.F64, 21);
         for (Module m : java.util.List.of(bn, net, new PReLU(DType.F64))) {
             GradCheck.Report r = GradCheck.check(v -> m.forward(v.get(0)), input(5, 3, 13));
             assertTrue(r.maxRelError() < 1e-6, m.describe() + ": " + r);

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class LayerSpecJsonTest {
     @Test
     void roundTrip() {
-        List<LayerSpec> specs = Mlp.specs(new int[] {8, 6, 4, 2}, "elu", 0.3, true);
+        List<LayerSpec> specs = Mlp.of(8, 6, 4, 2).activation(ActivationKind.ELU).dropout(0.3).batchNorm(true).specs();
         List<LayerSpec> withPrelu = new java.util.ArrayList<>(specs);
         withPrelu.add(new LayerSpec.PReLU(1));
         withPrelu.add(new LayerSpec.Sequence(List.of(new LayerSpec.Linear(2, 2, false))));

@@ -24,7 +24,7 @@ class MlpGoldenTest {
     @Test
     void pyTorchStateDictLoadsAndAgrees() throws IOException {
         JsonNode g = BatchNorm1dGoldenTest.golden().get("mlp");
-        Sequential net = Mlp.build(new int[] {5, 4, 3}, "prelu", 0, true, DType.F64, null, 1);
+        Sequential net = Mlp.of(5, 4, 3).activation(ActivationKind.PRELU).batchNorm(true).dtype(DType.F64).seed(1).build();
         Map<String, Tensor> state = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = g.get("state").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();

@@ -116,7 +116,7 @@ class ModuleTest {
     @Test
     void traceKeepsActivationsAndTheirGradients() {
         Sequential net = Sequential.fromSpecs(List.of(new LayerSpec.Linear(3, 4, true),
-                new LayerSpec.Activation("relu", 0), new LayerSpec.Linear(4, 2, true)), DType.F64, 5);
+                new LayerSpec.Activation(ActivationKind.RELU, 0), new LayerSpec.Linear(4, 2, true)), DType.F64, 5);
         net.setTrace(true);
         Variable out = net.forward(Variable.constant(Tensor.randn(DType.F64, 2, 0, 1, 5, 3)));
         Ops.sum(out).backward();
@@ -133,7 +133,7 @@ class ModuleTest {
 
     @Test
     void specsRoundTripAndSeedsReproduce() {
-        Sequential a = Mlp.build(new int[] {6, 5, 4, 3}, "leaky_relu", 0.2, true, DType.F32, null, 42);
+        Sequential a = Mlp.of(6, 5, 4, 3).activation(ActivationKind.LEAKY_RELU).dropout(0.2).batchNorm(true).seed(42).build();
         Sequential b = Sequential.fromSpecs(a.specs(), DType.F32, 42);
         assertEquals(a.specs(), b.specs());
         a.stateDict().forEach((k, t) -> assertArrayEquals(t.toDoubleArray(), b.stateDict().get(k).toDoubleArray(), k));
@@ -149,15 +149,14 @@ class ModuleTest {
 
     @Test
     void mlpDefaultInitFollowsActivation() {
-        Sequential relu = Mlp.build(new int[] {400, 300, 10}, "relu", 0, false, DType.F64, null, 1);
+        Sequential relu = Mlp.of(400, 300, 10).activation(ActivationKind.RELU).dtype(DType.F64).seed(1).build();
         double var = variance(((Linear) relu.get(0)).weight().value());
         assertEquals(2.0 / 400, var, 0.1 * 2.0 / 400, "He-normal variance 2/fanIn");
-        Sequential tanh = Mlp.build(new int[] {400, 300, 10}, "tanh", 0, false, DType.F64, null, 1);
+        Sequential tanh = Mlp.of(400, 300, 10).activation(ActivationKind.TANH).dtype(DType.F64).seed(1).build();
         double g = 5.0 / 3;
         assertEquals(g * g * 2.0 / 700, variance(((Linear) tanh.get(0)).weight().value()), 0.1 * g * g * 2.0 / 700);
         assertEquals(0.0, ((Linear) tanh.get(0)).bias().value().getFlat(3));
-        Sequential constant = Mlp.build(new int[] {3, 4, 2}, "relu", 0, false, DType.F64,
-                new dev.backprop.nn.init.Initializer.Constant(0.5), 1);
+        Sequential constant = Mlp.of(3, 4, 2).activation(ActivationKind.RELU).dtype(DType.F64).weightInit(new dev.backprop.nn.init.Initializer.Constant(0.5)).seed(1).build();
         assertEquals(0.5, ((Linear) constant.get(2)).weight().value().getFlat(5));
     }
 
@@ -176,7 +175,7 @@ class ModuleTest {
 
     @Test
     void summaryListsLayersShapesAndTotal() {
-        Sequential net = Mlp.build(new int[] {784, 256, 10}, "relu", 0.1, false, DType.F32, null, 1);
+        Sequential net = Mlp.of(784, 256, 10).activation(ActivationKind.RELU).dropout(0.1).seed(1).build();
         String s = net.summary();
         assertTrue(s.contains("Linear(784->256)") && s.contains("[N, 256]") && s.contains("200,960"), s);
         assertTrue(s.contains("Dropout(0.1)") && s.contains("[N, 10]"), s);
@@ -187,14 +186,29 @@ class ModuleTest {
     @Test
     void activationsByName() {
         for (String k : List.of("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "silu", "softmax", "identity")) {
-            Activation a = Activation.of(k, 0.1);
-            assertEquals(k, a.kind());
+            Activation a = ActivationKind.parse(k).module(0.1);
+            assertEquals(k, a.kind().label());
             assertEquals(a.spec(), a.spec().build(DType.F64, 0).spec());
             Variable y = a.forward(Variable.constant(Tensor.randn(DType.F64, 1, 0, 1, 2, 3)));
             assertEquals(List.of(2, 3), List.of(y.value().dim(0), y.value().dim(1)));
         }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Activation.of("swoosh", 0));
-        assertTrue(e.getMessage().contains("swoosh") && e.getMessage().contains(Activation.KINDS));
+        assertEquals(ActivationKind.LEAKY_RELU, ActivationKind.parse("Leaky-ReLU"));
+        assertEquals(ActivationKind.IDENTITY, ActivationKind.parse("linear"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ActivationKind.parse("swoosh"));
+        assertTrue(e.getMessage().contains("swoosh") && e.getMessage().contains(ActivationKind.choices()));
+    }
+
+    @Test
+    void everyActivationKindAppliesTheModulesOp() {
+        // the kind's op and its module's forward compute the same function, for every kind
+        Tensor x = Tensor.randn(DType.F64, 5, 0, 2, 3, 4);
+        for (ActivationKind k : ActivationKind.values()) {
+            double p = k.defaultParam();
+            Tensor viaKind = k.apply(Variable.constant(x), p).value();
+            Module m = k == ActivationKind.PRELU ? new PReLU(1, p, DType.F64) : k.module(p);
+            Tensor viaModule = m.forward(Variable.constant(x)).value();
+            assertArrayEquals(viaModule.toDoubleArray(), viaKind.toDoubleArray(), 0, k.label());
+        }
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backprop.autograd.Reduction;
 import dev.backprop.autograd.Variable;
+import dev.backprop.nn.ActivationKind;
 import dev.backprop.nn.Linear;
 import dev.backprop.nn.Mlp;
 import dev.backprop.nn.Sequential;
@@ -41,7 +42,7 @@ class TrainingSmokeTest {
                 n -> AdamW.of(n.parameters(), 0.05, 0.01),
                 n -> RMSProp.of(n.parameters(), 0.02, new Regularizer.L2(1e-4)));
         for (Function<Sequential, Optimizer> make : makers) {
-            Sequential net = Mlp.build(new int[] {2, 8, 2}, "tanh", 0, false, DType.F64, null, 7);
+            Sequential net = Mlp.of(2, 8, 2).activation(ActivationKind.TANH).dtype(DType.F64).seed(7).build();
             Optimizer opt = make.apply(net);
             double loss = train(net, opt, 300);
             assertTrue(loss < 0.05, opt.getClass().getSimpleName() + " final loss " + loss);
@@ -50,7 +51,7 @@ class TrainingSmokeTest {
 
     @Test
     void l1ProximalZeroesUselessWeights() {
-        Sequential net = Mlp.build(new int[] {2, 16, 2}, "relu", 0, false, DType.F64, null, 3);
+        Sequential net = Mlp.of(2, 16, 2).activation(ActivationKind.RELU).dtype(DType.F64).seed(3).build();
         double loss = train(net, SGD.of(net.parameters(), 0.1, 0.9, false, new Regularizer.L1(0.02)), 400);
         Tensor w = ((Linear) net.get(0)).weight().value();
         int zeros = 0;

@@ -10,6 +10,7 @@ import dev.backprop.autograd.Reduction;
 import dev.backprop.data.DataLoader;
 import dev.backprop.data.Synthetic;
 import dev.backprop.data.TrainTest;
+import dev.backprop.nn.ActivationKind;
 import dev.backprop.nn.Sequential;
 import dev.backprop.nn.Mlp;
 import dev.backprop.nn.init.Init;
@@ -31,7 +32,7 @@ class TrainerTest {
     private static final TrainTest SPIRALS = Synthetic.spirals(600, 300, 0.05, 7);
 
     private static Sequential mlp(long seed) {
-        return Mlp.build(new int[] {2, 32, 32, 2}, "relu", 0, false, DType.F32, Init.parse("he-normal", "relu"), seed);
+        return Mlp.of(2, 32, 32, 2).activation(ActivationKind.RELU).weightInit(Init.parse("he-normal", ActivationKind.RELU)).seed(seed).build();
     }
 
     private static Trainer trainer(Sequential model, int epochs, Path checkpoints, double lr) {
@@ -80,8 +81,7 @@ class TrainerTest {
 
     @Test
     void resumeWithDropoutDrawsTheMasksOfTheUninterruptedRun(@TempDir Path tmp) throws Exception {
-        java.util.function.LongFunction<Sequential> build = seed -> Mlp.build(new int[] {2, 32, 32, 2}, "relu", 0.3,
-                false, DType.F32, Init.parse("he-normal", "relu"), seed);
+        java.util.function.LongFunction<Sequential> build = seed -> Mlp.of(2, 32, 32, 2).activation(ActivationKind.RELU).dropout(0.3).weightInit(Init.parse("he-normal", ActivationKind.RELU)).seed(seed).build();
         Sequential straight = build.apply(5);
         trainer(straight, 4, null, 0.05).fit();
         trainer(build.apply(5), 2, tmp, 0.05).fit();

@@ -1,6 +1,7 @@
 package dev.backprop.cli.experiment;
 
 import dev.backprop.diagnose.Stats;
+import dev.backprop.nn.ActivationKind;
 import dev.backprop.nn.Linear;
 import dev.backprop.nn.Mlp;
 import dev.backprop.nn.Sequential;
@@ -143,7 +144,7 @@ public final class RegularizationExperiment {
 
     static Outcome runOne(String penalty, double lambda, ExperimentData data, int epochs, long seed) {
         int[] sizes = {data.features(), HIDDEN, data.classes()};
-        Sequential model = Mlp.build(sizes, "relu", 0, false, DType.F32, null, seed);
+        Sequential model = Mlp.of(sizes).activation(ActivationKind.RELU).seed(seed).build();
         Regularizer reg = switch (penalty) {
             case "l2" -> new Regularizer.L2(lambda);
             case "l1" -> new Regularizer.L1(lambda);
@@ -167,7 +168,7 @@ public final class RegularizationExperiment {
                 ExperimentData.withZeroFeature(data.train()), ExperimentData.withZeroFeature(data.test()));
         int zeroCol = data.features();
         int[] sizes = {d.features(), DECAY_HIDDEN, d.classes()};
-        Sequential model = Mlp.build(sizes, "relu", 0, false, DType.F64, null, seed);
+        Sequential model = Mlp.of(sizes).activation(ActivationKind.RELU).dtype(DType.F64).seed(seed).build();
         Tensor w = Training.linears(model).get(0).weight().value();
         int rows = w.dim(0);
         int cols = w.dim(1);

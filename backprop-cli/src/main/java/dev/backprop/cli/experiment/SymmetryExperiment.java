@@ -3,6 +3,7 @@ package dev.backprop.cli.experiment;
 import dev.backprop.diagnose.Finding;
 import dev.backprop.diagnose.GradientDiagnostics;
 import dev.backprop.diagnose.Stats;
+import dev.backprop.nn.ActivationKind;
 import dev.backprop.nn.Linear;
 import dev.backprop.nn.Mlp;
 import dev.backprop.nn.Sequential;
@@ -112,7 +113,8 @@ public final class SymmetryExperiment {
 
     static Outcome runOne(String name, String label, Initializer init, ExperimentData data, int epochs, long seed) {
         int[] sizes = {data.features(), HIDDEN[0], HIDDEN[1], data.classes()};
-        Sequential model = Mlp.build(sizes, ACTIVATION, 0, false, DType.F32, init, seed);
+        Mlp mlp = Mlp.of(sizes).activation(ActivationKind.parse(ACTIVATION)).seed(seed);
+        Sequential model = (init == null ? mlp : mlp.weightInit(init)).build();
         int[] atInit = identicalPerLayer(model);
         GradientDiagnostics diag = new GradientDiagnostics(25);
         SGD sgd = SGD.of(model.parameters(), LR, MOMENTUM, false, Regularizer.none());

@@ -2,6 +2,7 @@ package dev.backprop.cli.experiment;
 
 import dev.backprop.diagnose.Finding;
 import dev.backprop.diagnose.GradientDiagnostics;
+import dev.backprop.nn.ActivationKind;
 import dev.backprop.nn.Linear;
 import dev.backprop.nn.Mlp;
 import dev.backprop.nn.Sequential;
@@ -136,7 +137,7 @@ public final class VanishingExperiment {
             sizes[i] = WIDTH;
         }
         sizes[DEPTH + 1] = data.classes();
-        Sequential model = Mlp.build(sizes, v.activation(), 0, v.batchNorm(), DType.F32, null, seed);
+        Sequential model = Mlp.of(sizes).activation(ActivationKind.parse(v.activation())).batchNorm(v.batchNorm()).seed(seed).build();
         if (v.standardInit()) {
             standardInit(model, seed);
         }

@@ -1,5 +1,6 @@
 package dev.backprop.nn.init;
 
+import dev.backprop.nn.ActivationKind;
 import dev.backprop.nn.Role;
 import java.util.Locale;
 
@@ -16,37 +17,9 @@ public final class Init {
 
     private Init() {}
 
-    /**
-     * The recommended gain for a nonlinearity (PyTorch's {@code calculate_gain} values):
-     * identity/linear/sigmoid/softmax 1; tanh 5/3; relu √2; leaky_relu and prelu √(2 / (1 + a²)) with
-     * {@code param} = a (NaN means PyTorch's default 0.01 for leaky_relu, 0.25 for prelu); selu 3/4.
-     * elu, gelu and silu, which behave like ReLU for large inputs, get √2 (an approximation, no closed form exists).
-     *
-     * @throws IllegalArgumentException for an unknown name, listing the known ones
-     */
-    public static double gain(String nonlinearity, double param) {
-        return switch (normalise(nonlinearity)) {
-            case "identity", "linear", "sigmoid", "softmax" -> 1.0;
-            case "tanh" -> 5.0 / 3.0;
-            case "relu", "elu", "gelu", "silu" -> Math.sqrt(2.0);
-            case "leaky_relu" -> leakyGain(Double.isNaN(param) ? 0.01 : param);
-            case "prelu" -> leakyGain(Double.isNaN(param) ? 0.25 : param);
-            case "selu" -> 0.75;
-            default -> throw new IllegalArgumentException("unknown nonlinearity '" + nonlinearity + "' for a gain; "
-                    + "known: identity, linear, sigmoid, softmax, tanh, relu, leaky_relu, prelu, elu, gelu, silu, selu");
-        };
-    }
-
-    private static double leakyGain(double a) {
-        return Math.sqrt(2.0 / (1 + a * a));
-    }
-
-    /** True for nonlinearities of the ReLU family, which get He (Kaiming) initialization by default. */
-    public static boolean isReluFamily(String nonlinearity) {
-        return switch (normalise(nonlinearity)) {
-            case "relu", "leaky_relu", "prelu", "elu", "gelu", "silu" -> true;
-            default -> false;
-        };
+    /** The gain of {@code activation} with parameter {@code param} (NaN: its default): see {@link ActivationKind#gain}. */
+    public static double gain(ActivationKind activation, double param) {
+        return activation.gain(param);
     }
 
     /**
@@ -54,17 +27,17 @@ public final class Init {
      * (Kaiming normal, fan-in, gain of that activation); other weights (sigmoid, tanh, none) get Xavier-uniform with
      * the activation's gain; biases and batch-norm shifts 0; batch-norm scales 1; PReLU slopes 0.25.
      *
-     * @param activation the nonlinearity that follows the layer, or null/"identity" when none does
+     * @param activation the nonlinearity that follows the layer, or null (or IDENTITY) when none does
      */
-    public static Initializer defaultFor(Role role, String activation) {
+    public static Initializer defaultFor(Role role, ActivationKind activation) {
         return switch (role) {
             case BIAS, BN_SHIFT -> new Initializer.Constant(0.0);
             case BN_SCALE -> new Initializer.Constant(1.0);
             case PRELU_ALPHA -> new Initializer.Constant(0.25);
             case WEIGHT -> {
-                String act = activation == null ? "identity" : activation;
-                double g = gain(act, Double.NaN);
-                yield isReluFamily(act)
+                ActivationKind act = activation == null ? ActivationKind.IDENTITY : activation;
+                double g = act.gain();
+                yield act.isReluLike()
                         ? new Initializer.KaimingNormal(Initializer.Mode.FAN_IN, g)
                         : new Initializer.XavierUniform(g);
             }
@@ -78,21 +51,21 @@ public final class Init {
      *
      * @throws IllegalArgumentException naming the bad text and listing {@link #CHOICES}
      */
-    public static Initializer parse(String text, String activation) {
+    public static Initializer parse(String text, ActivationKind activation) {
         String s = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
-        String act = activation == null ? "relu" : activation;
+        double g = (activation == null ? ActivationKind.RELU : activation).gain();
         int colon = s.indexOf(':');
         String head = colon < 0 ? s : s.substring(0, colon);
         String arg = colon < 0 ? null : s.substring(colon + 1);
         try {
             Initializer init = switch (head) {
-                case "he-normal" -> new Initializer.KaimingNormal(Initializer.Mode.FAN_IN, gain(act, Double.NaN));
-                case "he-uniform" -> new Initializer.KaimingUniform(Initializer.Mode.FAN_IN, gain(act, Double.NaN));
-                case "xavier-normal" -> new Initializer.XavierNormal(gain(act, Double.NaN));
-                case "xavier-uniform" -> new Initializer.XavierUniform(gain(act, Double.NaN));
+                case "he-normal" -> new Initializer.KaimingNormal(Initializer.Mode.FAN_IN, g);
+                case "he-uniform" -> new Initializer.KaimingUniform(Initializer.Mode.FAN_IN, g);
+                case "xavier-normal" -> new Initializer.XavierNormal(g);
+                case "xavier-uniform" -> new Initializer.XavierUniform(g);
                 case "lecun-normal" -> new Initializer.LecunNormal();
                 case "lecun-uniform" -> new Initializer.LecunUniform();
-                case "orthogonal" -> new Initializer.Orthogonal(gain(act, Double.NaN));
+                case "orthogonal" -> new Initializer.Orthogonal(g);
                 case "normal" -> new Initializer.Normal(0.0, number(arg));
                 case "uniform" -> new Initializer.Uniform(-number(arg), number(arg));
                 case "constant" -> new Initializer.Constant(number(arg));
@@ -112,9 +85,9 @@ public final class Init {
         throw new IllegalArgumentException("unknown initializer '" + text + "'; valid: " + CHOICES);
     }
 
-    /** {@link #parse(String, String)} for weights feeding a ReLU. */
+    /** {@link #parse(String, ActivationKind)} for weights feeding a ReLU. */
     public static Initializer parse(String text) {
-        return parse(text, "relu");
+        return parse(text, ActivationKind.RELU);
     }
 
     private static double number(String arg) {
@@ -126,10 +99,5 @@ public final class Init {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not a number: '" + arg + "'");
         }
-    }
-
-    private static String normalise(String name) {
-        String s = name == null ? "identity" : name.trim().toLowerCase(Locale.ROOT).replace('-', '_');
-        return s.equals("leakyrelu") ? "leaky_relu" : s;
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.backprop.nn.ActivationKind;
 import dev.backprop.nn.Role;
 import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Tensor;
@@ -167,24 +168,24 @@ class InitializerTest {
 
     @Test
     void gains() {
-        assertEquals(Math.sqrt(2), Init.gain("relu", Double.NaN), 0);
-        assertEquals(5.0 / 3, Init.gain("tanh", Double.NaN), 0);
-        assertEquals(1.0, Init.gain("sigmoid", Double.NaN), 0);
-        assertEquals(Math.sqrt(2 / (1 + 0.2 * 0.2)), Init.gain("leaky_relu", 0.2), 1e-15);
-        assertEquals(Math.sqrt(2 / (1 + 0.01 * 0.01)), Init.gain("leaky_relu", Double.NaN), 1e-15);
-        assertEquals(Math.sqrt(2 / (1 + 0.25 * 0.25)), Init.gain("prelu", Double.NaN), 1e-15);
-        assertEquals(0.75, Init.gain("selu", Double.NaN), 0);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Init.gain("swoosh", 0));
-        assertTrue(e.getMessage().contains("swoosh") && e.getMessage().contains("tanh"), e.getMessage());
+        assertEquals(Math.sqrt(2), Init.gain(ActivationKind.RELU, Double.NaN), 0);
+        assertEquals(5.0 / 3, Init.gain(ActivationKind.TANH, Double.NaN), 0);
+        assertEquals(1.0, Init.gain(ActivationKind.SIGMOID, Double.NaN), 0);
+        assertEquals(Math.sqrt(2 / (1 + 0.2 * 0.2)), Init.gain(ActivationKind.LEAKY_RELU, 0.2), 1e-15);
+        assertEquals(Math.sqrt(2 / (1 + 0.01 * 0.01)), Init.gain(ActivationKind.LEAKY_RELU, Double.NaN), 1e-15);
+        assertEquals(Math.sqrt(2 / (1 + 0.25 * 0.25)), Init.gain(ActivationKind.PRELU, Double.NaN), 1e-15);
+        for (ActivationKind k : ActivationKind.values()) { // every kind has a finite, positive gain
+            assertTrue(k.gain() > 0 && Double.isFinite(k.gain()), k.label());
+        }
     }
 
     @Test
     void defaultsByRoleAndActivation() {
         assertEquals(new Initializer.KaimingNormal(Initializer.Mode.FAN_IN, Math.sqrt(2)),
-                Init.defaultFor(Role.WEIGHT, "relu"));
-        assertEquals(new Initializer.XavierUniform(5.0 / 3), Init.defaultFor(Role.WEIGHT, "tanh"));
-        assertEquals(new Initializer.XavierUniform(1.0), Init.defaultFor(Role.WEIGHT, "sigmoid"));
-        assertEquals(new Initializer.Constant(0.0), Init.defaultFor(Role.BIAS, "relu"));
+                Init.defaultFor(Role.WEIGHT, ActivationKind.RELU));
+        assertEquals(new Initializer.XavierUniform(5.0 / 3), Init.defaultFor(Role.WEIGHT, ActivationKind.TANH));
+        assertEquals(new Initializer.XavierUniform(1.0), Init.defaultFor(Role.WEIGHT, ActivationKind.SIGMOID));
+        assertEquals(new Initializer.Constant(0.0), Init.defaultFor(Role.BIAS, ActivationKind.RELU));
         assertEquals(new Initializer.Constant(0.25), Init.defaultFor(Role.PRELU_ALPHA, null));
         assertEquals(new Initializer.Constant(1.0), Init.defaultFor(Role.BN_SCALE, null));
         assertEquals(new Initializer.Constant(0.0), Init.defaultFor(Role.BN_SHIFT, null));
@@ -194,7 +195,7 @@ class InitializerTest {
     void parsesCommandLineForms() {
         assertEquals(new Initializer.KaimingNormal(Initializer.Mode.FAN_IN, Math.sqrt(2)), Init.parse("he-normal"));
         assertEquals(new Initializer.KaimingUniform(Initializer.Mode.FAN_IN, Math.sqrt(2)), Init.parse("he-uniform"));
-        assertEquals(new Initializer.XavierNormal(5.0 / 3), Init.parse("xavier-normal", "tanh"));
+        assertEquals(new Initializer.XavierNormal(5.0 / 3), Init.parse("xavier-normal", ActivationKind.TANH));
         assertInstanceOf(Initializer.XavierUniform.class, Init.parse("xavier-uniform"));
         assertInstanceOf(Initializer.LecunNormal.class, Init.parse("lecun-normal"));
         assertInstanceOf(Initializer.LecunUniform.class, Init.parse("lecun-uniform"));
