@@ -26,7 +26,7 @@ class DiagnosticsCliTest {
         assertTrue(findings.isArray() && findings.size() > 0, j.toString());
         JsonNode f = findings.get(0);
         assertEquals("vanishing-gradient", f.get("kind").asText());
-        assertEquals(List.of("kind", "layer", "layer_name", "step", "message"), Cli.fields(f));
+        assertEquals(List.of("kind", "layer", "path", "layer_name", "step", "message"), Cli.fields(f));
         assertTrue(f.get("message").asText().contains("try ReLU"), f.toString());
         JsonNode saved = Cli.JSON.readTree(Files.readString(run.resolve("findings.json")));
         assertEquals(findings, saved);

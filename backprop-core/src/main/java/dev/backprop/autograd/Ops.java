@@ -135,9 +135,7 @@ public final class Ops {
             x.requiresGrad() ? Gemm.matmul(g, wv, false, false) : null,
             w.requiresGrad() ? Gemm.matmul(g, xv, true, false) : null,
             b != null && b.requiresGrad() ? Reductions.columnSums(g) : null};
-        return b == null
-                ? Variable.op("linear", y, g -> Arrays.copyOf(back.apply(g), 2), x, w)
-                : Variable.op("linear", y, back, x, w, b);
+        return Variable.op("linear", y, back, x, w, b);
     }
 
     /** {@code y = x·wᵀ (+ b)}: y starts as the bias rows and the GEMM (NT form) accumulates into it. */

@@ -52,14 +52,15 @@ public final class Variable {
      * @param op name of the operation, used in error messages and diagnostics
      * @param output the forward result
      * @param backward the rule mapping dL/d(output) to dL/d(inputs)
-     * @param inputs the operation's inputs, in the order {@code backward} returns their gradients
+     * @param inputs the operation's inputs, in the order {@code backward} returns their gradients; an optional
+     *     input that is absent (a linear layer's missing bias) is null, and its gradient is ignored
      */
     public static Variable op(String op, Tensor output, BackwardFn backward, Variable... inputs) {
         if (NoGrad.active()) {
             return constant(output);
         }
         for (Variable in : inputs) {
-            if (in.requiresGrad) {
+            if (in != null && in.requiresGrad) {
                 return new Variable(output, true, new Node(op, inputs, backward));
             }
         }
@@ -172,7 +173,7 @@ public final class Variable {
             for (int i = 0; i < n.inputs.length; i++) {
                 Variable in = n.inputs[i];
                 Tensor ig = inGrads[i];
-                if (!in.requiresGrad || ig == null) {
+                if (in == null || !in.requiresGrad || ig == null) {
                     continue;
                 }
                 if (!ig.shape().equals(in.value.shape())) {
@@ -218,7 +219,7 @@ public final class Variable {
             if (next < inputs.length) {
                 frame[1] = next + 1;
                 Variable in = inputs[next];
-                if (in.requiresGrad && seen.put(in, Boolean.TRUE) == null) {
+                if (in != null && in.requiresGrad && seen.put(in, Boolean.TRUE) == null) {
                     stack.push(new Object[] {in, 0});
                 }
             } else {

@@ -7,12 +7,14 @@ import java.util.Map;
  * A problem seen during training, in plain words with a remedy.
  *
  * @param kind what went wrong
- * @param layer the layer's index in the Sequential, or -1 when the finding concerns the whole network
+ * @param layer the layer's index among the model's leaf layers (its index in a Sequential), or -1 when the finding
+ *     concerns the whole network
+ * @param path the layer's path in the model ("3", "block1.fc2"), or "" for the whole network
  * @param layerName the layer's description ("Linear(64->64)"), or "" for the whole network
  * @param step the first (logged) step at which it was seen
  * @param message one sentence: what was measured and what to try
  */
-public record Finding(Kind kind, int layer, String layerName, long step, String message) {
+public record Finding(Kind kind, int layer, String path, String layerName, long step, String message) {
 
     /** The kinds of finding; {@link #label()} is the name used in JSON. */
     public enum Kind {
@@ -40,11 +42,15 @@ public record Finding(Kind kind, int layer, String layerName, long step, String 
         }
     }
 
-    /** A JSON-ready map: {"kind", "layer" (index, or null for the whole network), "layer_name", "step", "message"}. */
+    /**
+     * A JSON-ready map: {"kind", "layer" (index, or null for the whole network), "path", "layer_name", "step",
+     * "message"}.
+     */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("kind", kind.label());
         m.put("layer", layer < 0 ? null : layer);
+        m.put("path", path);
         m.put("layer_name", layerName);
         m.put("step", step);
         m.put("message", message);

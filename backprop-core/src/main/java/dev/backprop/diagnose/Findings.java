@@ -46,7 +46,7 @@ public final class Findings {
     public static List<Finding> analyze(List<StepStats> steps, Thresholds thresholds) {
         Findings f = new Findings(thresholds);
         for (StepStats s : steps) {
-            f.observeGradNorm(s.step(), s.gradNorm(), -1, "");
+            f.observeGradNorm(s.step(), s.gradNorm(), -1, "", "");
             f.observe(s);
         }
         f.finish();
@@ -100,7 +100,7 @@ public final class Findings {
      * Checks one step's global gradient norm against the exploding-gradient bounds; {@code layer} names the layer
      * with the largest gradient (or -1).
      */
-    public void observeGradNorm(long step, double norm, int layer, String layerName) {
+    public void observeGradNorm(long step, double norm, int layer, String path, String layerName) {
         if (!Double.isFinite(norm)) {
             return;
         }
@@ -114,16 +114,16 @@ public final class Findings {
         if (norm > t.explodingAbsolute() || relative) {
             String against = relative ? " (" + fmt(norm / earlyMedian) + "× its early median " + fmt(earlyMedian) + ")"
                     : " (above " + fmt(t.explodingAbsolute()) + ")";
-            String where = layer >= 0 ? ", largest in " + at(layer, layerName) : "";
-            report(new Finding(Finding.Kind.EXPLODING_GRADIENT, -1, "", step, "exploding gradient at step " + step
+            String where = layer >= 0 ? ", largest in " + at(path, layerName) : "";
+            report(new Finding(Finding.Kind.EXPLODING_GRADIENT, -1, "", "", step, "exploding gradient at step " + step
                     + ": global gradient norm " + fmt(norm) + against + where
                     + " — lower the learning rate, clip with --clip-norm, or use a smaller initialization"));
         }
     }
 
     /** Reports a NaN or infinity (only the first one of the run is kept). */
-    public void divergence(long step, int layer, String layerName, String message) {
-        report(new Finding(Finding.Kind.DIVERGENCE, layer, layerName == null ? "" : layerName, step, message));
+    public void divergence(long step, int layer, String path, String layerName, String message) {
+        report(new Finding(Finding.Kind.DIVERGENCE, layer, path == null ? "" : path, layerName == null ? "" : layerName, step, message));
     }
 
     /** At the end of a run: conditions that held on every logged step of a run shorter than the persistence. */
@@ -161,10 +161,10 @@ public final class Findings {
             }
         }
         LayerStats f = s.layers().get(first);
-        String msg = "vanishing gradient: " + at(first, f.layer()) + "'s weight-gradient norm is " + fmt(r)
-                + " of " + at(last, s.layers().get(last).layer()) + "'s" + activationNote(s, first)
+        String msg = "vanishing gradient: " + at(f.label(), f.layer()) + "'s weight-gradient norm is " + fmt(r)
+                + " of " + at(s.layers().get(last).label(), s.layers().get(last).layer()) + "'s" + activationNote(s, first)
                 + " — try ReLU or PReLU with He initialization, or batch normalization";
-        return new Finding(Finding.Kind.VANISHING_GRADIENT, first, f.layer(), s.step(), msg);
+        return new Finding(Finding.Kind.VANISHING_GRADIENT, first, f.label(), f.layer(), s.step(), msg);
     }
 
     /** What the activation after layer {@code linear} contributes to a vanishing gradient. */
@@ -188,24 +188,24 @@ public final class Findings {
 
     private Finding saturation(long step, LayerStats l) {
         double thr = l.activation().saturationThreshold();
-        String msg = "saturation: " + pct(l.saturatedFraction()) + " of " + at(l.index(), l.layer()) + "'s units are saturated (|pre-activation| > " + String.format(Locale.ROOT, "%.2f", thr)
+        String msg = "saturation: " + pct(l.saturatedFraction()) + " of " + at(l.label(), l.layer()) + "'s units are saturated (|pre-activation| > " + String.format(Locale.ROOT, "%.2f", thr)
                 + ", where the derivative is below 1% of its maximum), so almost no gradient passes them"
                 + " — use a smaller (Xavier) initialization, normalize the inputs, add batch normalization,"
                 + " or switch to ReLU/PReLU";
-        return new Finding(Finding.Kind.SATURATION, l.index(), l.layer(), step, msg);
+        return new Finding(Finding.Kind.SATURATION, l.index(), l.label(), l.layer(), step, msg);
     }
 
     private Finding deadUnits(long step, LayerStats l) {
         String msg = l.activation() == ActivationKind.RELU
-                ? "dead units: " + pct(l.deadFraction()) + " of " + at(l.index(), l.layer()) + "'s units output 0 for"
+                ? "dead units: " + pct(l.deadFraction()) + " of " + at(l.label(), l.layer()) + "'s units output 0 for"
                         + " every sample of the batch, so they get no gradient and cannot recover"
                         + " — lower the learning rate, check for large negative biases, or use leaky ReLU or PReLU"
                         + " with He initialization"
-                : "dead units: " + pct(l.deadFraction()) + " of " + at(l.index(), l.layer()) + "'s units have a"
+                : "dead units: " + pct(l.deadFraction()) + " of " + at(l.label(), l.layer()) + "'s units have a"
                         + " negative input for every sample of the batch, so they pass only the small negative-side"
                         + " gradient of " + l.type() + " and learn slowly"
                         + " — lower the learning rate, check for large negative biases, or add batch normalization";
-        return new Finding(Finding.Kind.DEAD_UNITS, l.index(), l.layer(), step, msg);
+        return new Finding(Finding.Kind.DEAD_UNITS, l.index(), l.label(), l.layer(), step, msg);
     }
 
     private static Finding symmetry(long step, LayerStats l) {
@@ -217,16 +217,16 @@ public final class Findings {
             what = same + " of its " + l.units() + " neurons fall into " + l.identicalGroups().size()
                     + " group(s) of identical neurons";
         }
-        String msg = "symmetry: " + at(l.index(), l.layer()) + ": " + what
+        String msg = "symmetry: " + at(l.label(), l.layer()) + ": " + what
                 + " (same incoming weights and bias), so they compute the same function and receive the same"
                 + " update — the weights were probably initialised with a constant; use a random initializer"
                 + " (he-normal, xavier-uniform)";
-        return new Finding(Finding.Kind.SYMMETRY, l.index(), l.layer(), step, msg);
+        return new Finding(Finding.Kind.SYMMETRY, l.index(), l.label(), l.layer(), step, msg);
     }
 
-    /** "layer 3 (Sigmoid)". */
-    static String at(int index, String description) {
-        return "layer " + index + " (" + description + ")";
+    /** "layer 3 (Sigmoid)", "layer block1.fc2 (Linear(64->64))". */
+    static String at(String label, String description) {
+        return "layer " + label + " (" + description + ")";
     }
 
     static String pct(double fraction) {

@@ -10,10 +10,10 @@ import dev.backprop.nn.Module;
 import dev.backprop.nn.PReLU;
 import dev.backprop.nn.Parameter;
 import dev.backprop.nn.Role;
-import dev.backprop.nn.Sequential;
 import dev.backprop.tensor.Tensor;
 import dev.backprop.train.DivergenceException;
 import dev.backprop.train.EpochMetrics;
+import dev.backprop.train.LayerTrace;
 import dev.backprop.train.StepContext;
 import dev.backprop.train.TrainingListener;
 import dev.backprop.train.TrainingResult;
@@ -50,7 +50,9 @@ public final class GradientDiagnostics implements TrainingListener {
     private final List<StepStats> steps = new ArrayList<>();
     private final List<EpochSummary> epochs = new ArrayList<>();
 
-    private Sequential model;
+    private Module model;
+    private List<Module> layers;
+    private List<String> paths;
     private List<List<Parameter>> layerParams;
     private double[] layerSq;
     private double epochMaxGradNorm;
@@ -59,6 +61,13 @@ public final class GradientDiagnostics implements TrainingListener {
 
     /** What a logged step measured after backward, completed after the optimizer step. */
     private record Pending(long step, double gradNorm, double[][] gradNorms, Tensor[][] before, double[][] acts) {
+    }
+
+    /** The traced input and output of each leaf layer (by index), null where a layer was not traced. */
+    private record Traced(Variable[] inputs, Variable[] outputs, List<LayerTrace> order) {
+        boolean isEmpty() {
+            return order.isEmpty();
+        }
     }
 
     public GradientDiagnostics(int logEvery, Thresholds thresholds) {
@@ -154,14 +163,15 @@ public final class GradientDiagnostics implements TrainingListener {
             epochMaxGradNorm = 0;
         }
         boolean logged = isLogged(ctx.step());
-        List<Variable> acts = logged && ctx.activations().size() == model.size() ? ctx.activations() : List.of();
+        Traced acts = traced(logged ? ctx.activations() : List.of());
         if (!acts.isEmpty()) {
             locateNonFinite(ctx.step(), acts); // with the trace, NaN/Inf is pinned to a layer and op
         }
         double gradNorm = globalGradNorm(ctx.step());
         epochMaxGradNorm = Math.max(epochMaxGradNorm, gradNorm);
         int top = argMax(layerSq);
-        findings.observeGradNorm(ctx.step(), gradNorm, top, top < 0 ? "" : model.get(top).describe());
+        findings.observeGradNorm(ctx.step(), gradNorm, top, top < 0 ? "" : label(top),
+                top < 0 ? "" : layers.get(top).describe());
         pending = logged ? new Pending(ctx.step(), gradNorm, paramGradNorms(), snapshot(), activationStats(acts))
                 : null;
     }
@@ -197,39 +207,72 @@ public final class GradientDiagnostics implements TrainingListener {
     @Override
     public void onDivergence(DivergenceException error) {
         int layer = -1;
-        String name = "";
         String where = error.where();
-        if (model != null && where != null) {
-            String head = where.startsWith("layer ") ? where.substring(6) : where;
-            int cut = 0;
-            while (cut < head.length() && Character.isDigit(head.charAt(cut))) {
-                cut++;
-            }
-            if (cut > 0) {
-                layer = Integer.parseInt(head.substring(0, cut));
-                name = layer < model.size() ? model.get(layer).describe() : "";
-            }
+        if (model != null && where != null && where.startsWith("layer ")) {
+            String head = where.substring(6);
+            int cut = head.indexOf(' ');
+            layer = label(cut < 0 ? head : head.substring(0, cut));
         }
-        findings.divergence(error.step(), layer, name, "divergence: " + error.getMessage());
+        findings.divergence(error.step(), layer, layer < 0 ? "" : label(layer),
+                layer < 0 ? "" : layers.get(layer).describe(), "divergence: " + error.getMessage());
         findings.finish();
     }
 
     // ------------------------------------------------------------------ every step
 
-    private void layout(Sequential m) {
+    /** The leaf layers of {@code m} become the diagnosed layers, with their parameters under their full names. */
+    private void layout(Module m) {
         if (m == model) {
             return;
         }
         model = m;
+        layers = new ArrayList<>();
+        paths = new ArrayList<>();
         layerParams = new ArrayList<>();
-        for (int i = 0; i < m.size(); i++) {
+        java.util.Set<Module> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Map.Entry<String, Module> e : m.leaves().entrySet()) {
+            if (!seen.add(e.getValue())) {
+                continue; // a layer used twice is one layer
+            }
+            layers.add(e.getValue());
+            paths.add(e.getKey());
+            String prefix = e.getKey().isEmpty() ? "" : e.getKey() + ".";
             List<Parameter> ps = new ArrayList<>();
-            for (Parameter p : m.get(i).parameters()) {
-                ps.add(p.withPrefix(i + "."));
+            for (Parameter p : e.getValue().parameters()) {
+                ps.add(p.withPrefix(prefix));
             }
             layerParams.add(ps);
         }
-        layerSq = new double[m.size()];
+        layerSq = new double[layers.size()];
+    }
+
+    /** How findings and tables name layer {@code i}: its path in the model ("3", "block1.fc2"). */
+    private String label(int i) {
+        return paths.get(i).isEmpty() ? Integer.toString(i) : paths.get(i);
+    }
+
+    /** The index of the layer labelled {@code label}, or -1. */
+    private int label(String label) {
+        for (int i = 0; i < layers.size(); i++) {
+            if (label(i).equals(label)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private Traced traced(List<LayerTrace> records) {
+        Variable[] in = new Variable[layers.size()];
+        Variable[] out = new Variable[layers.size()];
+        List<LayerTrace> order = new ArrayList<>();
+        for (LayerTrace t : records) {
+            if (t.index() < out.length && out[t.index()] == null && t.layer() == layers.get(t.index())) {
+                in[t.index()] = t.input();
+                out[t.index()] = t.output();
+                order.add(t);
+            }
+        }
+        return new Traced(in, out, order);
     }
 
     /** √Σ‖g‖² over all parameters, filling {@link #layerSq}; reports the first non-finite gradient. */
@@ -251,9 +294,10 @@ public final class GradientDiagnostics implements TrainingListener {
             total += s;
         }
         if (badLayer >= 0) {
-            findings.divergence(step, badLayer, model.get(badLayer).describe(), "divergence at step " + step
+            String d = layers.get(badLayer).describe();
+            findings.divergence(step, badLayer, label(badLayer), d, "divergence at step " + step
                     + ": the gradient of " + badParam + " is not finite; the first NaN/Inf of the backward pass"
-                    + " arose at or above " + Findings.at(badLayer, model.get(badLayer).describe())
+                    + " arose at or above " + Findings.at(label(badLayer), d)
                     + " — lower the learning rate or clip gradients (--clip-norm)");
         }
         return Math.sqrt(total);
@@ -272,24 +316,27 @@ public final class GradientDiagnostics implements TrainingListener {
     // ------------------------------------------------------------------ logged steps
 
     /** The first layer whose output, or (going backwards) whose incoming gradient, is not finite. */
-    private void locateNonFinite(long step, List<Variable> acts) {
-        for (int i = 0; i < acts.size(); i++) {
-            if (!Stats.allFinite(acts.get(i).value())) {
-                String d = model.get(i).describe();
-                findings.divergence(step, i, d, "divergence at step " + step + ": the first non-finite values came"
-                        + " out of " + Findings.at(i, d) + ", op " + acts.get(i).opName()
-                        + (i == 0 ? " — check the inputs for NaN/Inf, or" : " —")
+    private void locateNonFinite(long step, Traced acts) {
+        List<LayerTrace> order = acts.order();
+        for (int k = 0; k < order.size(); k++) {
+            LayerTrace t = order.get(k);
+            if (!Stats.allFinite(t.output().value())) {
+                String d = t.layer().describe();
+                findings.divergence(step, t.index(), label(t.index()), d, "divergence at step " + step
+                        + ": the first non-finite values came out of " + Findings.at(label(t.index()), d) + ", op "
+                        + t.output().opName() + (k == 0 ? " — check the inputs for NaN/Inf, or" : " —")
                         + " lower the learning rate or clip gradients (--clip-norm)");
                 return;
             }
         }
-        for (int k = acts.size() - 1; k >= 0; k--) {
-            Tensor g = acts.get(k).grad();
+        for (int k = order.size() - 1; k >= 0; k--) {
+            Tensor g = order.get(k).output().grad();
             if (g != null && !Stats.allFinite(g)) {
-                String src = k + 1 < acts.size() ? "the backward of " + Findings.at(k + 1, model.get(k + 1).describe())
-                        + ", op " + acts.get(k + 1).opName() : "the loss's backward";
-                findings.divergence(step, k + 1 < acts.size() ? k + 1 : -1,
-                        k + 1 < acts.size() ? model.get(k + 1).describe() : "", "divergence at step " + step
+                LayerTrace next = k + 1 < order.size() ? order.get(k + 1) : null;
+                String src = next != null ? "the backward of " + Findings.at(label(next.index()),
+                        next.layer().describe()) + ", op " + next.output().opName() : "the loss's backward";
+                findings.divergence(step, next != null ? next.index() : -1, next != null ? label(next.index()) : "",
+                        next != null ? next.layer().describe() : "", "divergence at step " + step
                         + ": the gradient first became non-finite in " + src
                         + " — lower the learning rate or clip gradients (--clip-norm)");
                 return;
@@ -321,27 +368,27 @@ public final class GradientDiagnostics implements TrainingListener {
         return out;
     }
 
-    /** Per layer {outputGradNorm, mean, std, saturated, dead, units}; all NaN without traced activations. */
-    private double[][] activationStats(List<Variable> acts) {
-        double[][] out = new double[model.size()][];
+    /** Per layer {outputGradNorm, mean, std, saturated, dead, units}; all NaN where a layer was not traced. */
+    private double[][] activationStats(Traced acts) {
+        double[][] out = new double[layers.size()][];
         for (int i = 0; i < out.length; i++) {
             out[i] = new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, -1};
-            if (acts.isEmpty()) {
+            if (acts.outputs()[i] == null) {
                 continue;
             }
-            Tensor h = acts.get(i).value();
-            Tensor pre = i > 0 ? acts.get(i - 1).value() : null;
+            Tensor h = acts.outputs()[i].value();
+            Tensor pre = acts.inputs()[i].value();
             double[] ms = Stats.meanStd(h);
-            out[i][0] = Stats.norm(acts.get(i).grad());
+            out[i][0] = Stats.norm(acts.outputs()[i].grad());
             out[i][1] = ms[0];
             out[i][2] = ms[1];
-            ActivationKind kind = ActivationKind.of(model.get(i));
-            if (pre != null && kind != null && kind.isSaturating()) {
+            ActivationKind kind = ActivationKind.of(layers.get(i));
+            if (kind != null && kind.isSaturating()) {
                 out[i][3] = Stats.fractionAbove(pre, kind.saturationThreshold());
             }
             if (h.rank() == 2 && kind == ActivationKind.RELU) {
                 out[i][4] = Stats.deadFraction(h, 0);
-            } else if (pre != null && pre.rank() == 2 && kind != null && kind.isReluLike()) {
+            } else if (pre.rank() == 2 && kind != null && kind.isReluLike()) {
                 out[i][4] = Stats.deadFraction(pre, 0);
             }
             out[i][5] = h.rank() == 2 ? h.dim(1) : -1;
@@ -351,8 +398,8 @@ public final class GradientDiagnostics implements TrainingListener {
 
     private List<LayerStats> layerStats(Pending p) {
         List<LayerStats> out = new ArrayList<>();
-        for (int i = 0; i < model.size(); i++) {
-            Module m = model.get(i);
+        for (int i = 0; i < layers.size(); i++) {
+            Module m = layers.get(i);
             List<Parameter> ps = layerParams.get(i);
             List<ParamStats> pstats = new ArrayList<>();
             for (int j = 0; j < ps.size(); j++) {
@@ -362,7 +409,7 @@ public final class GradientDiagnostics implements TrainingListener {
                         Stats.zeroFraction(w)));
             }
             double[] a = p.acts()[i];
-            out.add(new LayerStats(i, m.describe(), type(m), units(m, (int) a[5]), pstats, a[0], a[1], a[2], a[3],
+            out.add(new LayerStats(i, label(i), m.describe(), type(m), units(m, (int) a[5]), pstats, a[0], a[1], a[2], a[3],
                     a[4], m instanceof PReLU pr ? pr.alpha().value().toDoubleArray() : null, identical(m)));
         }
         return out;
@@ -379,8 +426,8 @@ public final class GradientDiagnostics implements TrainingListener {
     private double firstToLast(double[][] gradNorms) {
         int first = -1;
         int last = -1;
-        for (int i = 0; i < model.size(); i++) {
-            if (model.get(i) instanceof Linear) {
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i) instanceof Linear) {
                 first = first < 0 ? i : first;
                 last = i;
             }
@@ -401,12 +448,12 @@ public final class GradientDiagnostics implements TrainingListener {
                 logN++;
             }
         }
-        List<EpochSummary.Layer> layers = new ArrayList<>();
-        for (int i = 0; i < model.size(); i++) {
-            Module m = model.get(i);
+        List<EpochSummary.Layer> summary = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            Module m = layers.get(i);
             Parameter w = weightOf(layerParams.get(i));
             int idx = i;
-            layers.add(new EpochSummary.Layer(i, m.describe(),
+            summary.add(new EpochSummary.Layer(i, m.describe(),
                     w == null ? Double.NaN : Stats.norm(w.value()), w == null ? Double.NaN : Stats.zeroFraction(w.value()),
                     identical(m).stream().mapToInt(g -> g.length).sum(),
                     mean(mine, s -> s.layers().get(idx).weight() == null ? Double.NaN
@@ -418,7 +465,7 @@ public final class GradientDiagnostics implements TrainingListener {
                     mean(mine, s -> s.layers().get(idx).deadFraction())));
         }
         return new EpochSummary(ep, mine.size(), ep == epoch ? epochMaxGradNorm : Double.NaN,
-                logN == 0 ? Double.NaN : Math.exp(logSum / logN), layers);
+                logN == 0 ? Double.NaN : Math.exp(logSum / logN), summary);
     }
 
     private static Parameter weightOf(List<Parameter> ps) {

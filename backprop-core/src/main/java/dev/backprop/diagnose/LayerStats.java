@@ -10,7 +10,9 @@ import java.util.Map;
  * Statistics of one layer of a {@code Sequential} on a logged step. Values not measured for this layer's kind (or
  * on a step without traced activations) are NaN (null in JSON).
  *
- * @param index the layer's index in the Sequential (the prefix of its parameter names)
+ * @param index the layer's index among the model's leaf layers (its index in a Sequential)
+ * @param path the layer's path in the model, the prefix of its parameter names ("3", "block1.fc2"); "" when the
+ *     model is a single layer
  * @param layer the layer's description ("Linear(784->256)")
  * @param type the layer's kind in lower case: "linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "prelu",
  *     "batchnorm1d", "dropout", ...
@@ -27,14 +29,20 @@ import java.util.Map;
  * @param identicalGroups Linear only: groups of ≥ 2 neurons with identical incoming weights and bias (lecture §3);
  *     each group is its neuron indices
  */
-public record LayerStats(int index, String layer, String type, int units, List<ParamStats> params, double outputGradNorm,
+public record LayerStats(int index, String path, String layer, String type, int units, List<ParamStats> params, double outputGradNorm,
                          double activationMean, double activationStd, double saturatedFraction, double deadFraction,
                          double[] preluAlpha, List<int[]> identicalGroups) {
 
     public LayerStats {
+        path = path == null ? "" : path;
         params = List.copyOf(params);
         preluAlpha = preluAlpha == null ? new double[0] : preluAlpha.clone();
         identicalGroups = List.copyOf(identicalGroups);
+    }
+
+    /** How messages name the layer: its path, or its index when the path is empty. */
+    public String label() {
+        return path.isEmpty() ? Integer.toString(index) : path;
     }
 
     /** The nonlinearity this layer applies (from {@link #type()}), or null for a layer that applies none. */
@@ -69,6 +77,7 @@ public record LayerStats(int index, String layer, String type, int units, List<P
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("index", index);
+        m.put("path", path);
         m.put("layer", layer);
         m.put("type", type);
         m.put("units", units);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.backprop.data.Normalizer;
 import dev.backprop.nn.LayerSpec;
+import dev.backprop.nn.Module;
 import dev.backprop.nn.Sequential;
 import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Tensor;
@@ -85,6 +86,14 @@ public final class ModelFile {
     }
 
     /**
+     * Writes {@code model}'s state dict (any module tree, including one without a {@code LayerSpec}) to a safetensors
+     * file, atomically; {@link #loadWeights} reads it back into a module of the same structure.
+     */
+    public static void saveWeights(Module model, Path safetensors) throws IOException {
+        Safetensors.write(safetensors, model.stateDict(), Map.of("format", "pt"));
+    }
+
+    /**
      * Reads a model folder (or the path of its model.json).
      *
      * @throws NoSuchFileException naming the missing file
@@ -136,8 +145,11 @@ public final class ModelFile {
         return new Loaded(model, info);
     }
 
-    /** Loads weights from a safetensors file into {@code model} (strict names and shapes; any float dtype). */
-    public static void loadWeights(Sequential model, Path safetensors) throws IOException {
+    /**
+     * Loads weights from a safetensors file into {@code model}, any module tree (strict names and shapes; any float
+     * dtype is converted to the model's).
+     */
+    public static void loadWeights(Module model, Path safetensors) throws IOException {
         DType dtype = model.parameters().isEmpty() ? DType.F32 : model.parameters().get(0).value().dtype();
         try {
             model.loadStateDict(convert(Safetensors.read(safetensors), dtype));

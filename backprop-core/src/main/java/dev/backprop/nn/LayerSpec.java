@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.backprop.tensor.DType;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * The architecture of a layer as plain data: what a model file's architecture JSON holds, and what
@@ -71,9 +70,7 @@ public sealed interface LayerSpec {
 
         @Override
         public Module build(DType dtype, long seed) {
-            dev.backprop.nn.Linear l = new dev.backprop.nn.Linear(in, out, bias, dtype);
-            l.resetParameters(ActivationKind.IDENTITY, new SplittableRandom(seed));
-            return l;
+            return new dev.backprop.nn.Linear(in, out, bias, dtype, seed);
         }
     }
 

@@ -10,9 +10,13 @@ import java.util.SplittableRandom;
 
 /**
  * A fully connected layer: y = x·Wᵀ + b for x of shape [N, in], with W of shape [out, in] (PyTorch's layout) and
- * b of shape [out]. A new layer is initialized as {@code resetParameters(ActivationKind.IDENTITY, new SplittableRandom(0))}
- * (Xavier-uniform weights, zero bias), never all zeros; call {@link #resetParameters} or {@link #reset} with the
- * run's generator for seeded, activation-aware initialization ({@link Sequential#fromSpecs} does).
+ * b of shape [out] (lecture eq. 1.3: each output is a weighted sum of the inputs plus a bias).
+ *
+ * <p>A new layer is initialized at random, never all zeros: Xavier-uniform weights (gain 1, as for a layer followed
+ * by no activation) and zero bias, from a seed drawn from {@link Init#nextSeed()} (so {@link Init#manualSeed} makes
+ * hand-built networks reproducible, and two layers of the same shape start different). {@link #reseed} and
+ * {@link #resetParameters} re-initialize it from a seed or generator of the caller's; {@link Sequential#fromSpecs}
+ * initializes each Linear for the activation that follows it.
  */
 public final class Linear extends Module {
     private final int in;
@@ -20,7 +24,40 @@ public final class Linear extends Module {
     private final Parameter weight;
     private final Parameter bias;
 
-    public Linear(int in, int out, boolean bias, DType dtype) {
+    /**
+     * A layer with bias and F32 parameters.
+     *
+     * @param in input features
+     * @param out output features
+     */
+    public Linear(int in, int out) {
+        this(in, out, true, DType.F32, Init.nextSeed());
+    }
+
+    /**
+     * A layer with bias.
+     *
+     * @param in input features
+     * @param out output features
+     * @param dtype element type of the parameters
+     */
+    public Linear(int in, int out, DType dtype) {
+        this(in, out, true, dtype, Init.nextSeed());
+    }
+
+    /**
+     * A layer without bias: y = x·Wᵀ (e.g. before batch normalization, whose shift replaces the bias).
+     *
+     * @param in input features
+     * @param out output features
+     * @param dtype element type of the parameters
+     * @return the layer
+     */
+    public static Linear withoutBias(int in, int out, DType dtype) {
+        return new Linear(in, out, false, dtype, Init.nextSeed());
+    }
+
+    Linear(int in, int out, boolean bias, DType dtype, long seed) {
         if (in <= 0 || out <= 0) {
             throw new IllegalArgumentException("Linear needs positive sizes, got in=" + in + ", out=" + out);
         }
@@ -28,7 +65,18 @@ public final class Linear extends Module {
         this.out = out;
         this.weight = Parameter.of("weight", Role.WEIGHT, dev.backprop.tensor.Tensor.zeros(dtype, out, in));
         this.bias = bias ? Parameter.of("bias", Role.BIAS, dev.backprop.tensor.Tensor.zeros(dtype, out)) : null;
-        resetParameters(ActivationKind.IDENTITY, new SplittableRandom(0));
+        reseed(seed);
+    }
+
+    /**
+     * Re-initializes the layer as a new one is (Xavier-uniform weights, zero bias) from {@code seed}: the same seed
+     * gives the same weights.
+     *
+     * @param seed the seed
+     * @return this layer
+     */
+    public Linear reseed(long seed) {
+        return resetParameters(ActivationKind.IDENTITY, new SplittableRandom(seed));
     }
 
     /** Fills the weight with {@code weightInit} (fanIn = in, fanOut = out) and the bias with {@code biasInit}. */

@@ -2,31 +2,51 @@ package dev.backprop.nn;
 
 import dev.backprop.autograd.Variable;
 import dev.backprop.tensor.DType;
-import dev.backprop.tensor.Tensor;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Layers applied one after the other: y = f_L(…f_2(f_1(x))). Parameter and buffer names are prefixed with the layer
- * index as in PyTorch's nn.Sequential ("0.weight", "2.running_mean").
+ * Layers applied one after the other: y = f_L(…f_2(f_1(x))). The layers are registered as children "0", "1", ...,
+ * so parameter and buffer names are prefixed with the layer index as in PyTorch's nn.Sequential ("0.weight",
+ * "2.running_mean").
  *
- * <p>For diagnostics, {@link #setTrace(boolean) tracing} keeps every layer's output; the outputs retain their
- * gradient, so after {@code backward()} each traced variable's {@code grad()} is dL/d(activation).
+ * <pre>{@code
+ * Sequential net = Sequential.of(new Linear(784, 256), new ReLU(), new Linear(256, 10));
+ * }</pre>
  */
 public final class Sequential extends Module {
     private final List<Module> layers;
-    private boolean trace;
-    private List<Variable> traced = List.of();
 
+    /**
+     * The layers in order.
+     *
+     * @param layers the layers, applied first to last
+     */
     public Sequential(List<Module> layers) {
         this.layers = List.copyOf(layers);
+        for (int i = 0; i < this.layers.size(); i++) {
+            register(Integer.toString(i), this.layers.get(i));
+        }
     }
 
+    /**
+     * The layers in order.
+     *
+     * @param layers the layers, applied first to last
+     */
     public Sequential(Module... layers) {
         this(List.of(layers));
+    }
+
+    /**
+     * The layers in order: {@code Sequential.of(new Linear(784, 256), new ReLU(), new Linear(256, 10))}.
+     *
+     * @param layers the layers, applied first to last
+     * @return the network
+     */
+    public static Sequential of(Module... layers) {
+        return new Sequential(layers);
     }
 
     /**
@@ -41,7 +61,7 @@ public final class Sequential extends Module {
             long layerSeed = seeds.nextLong();
             LayerSpec s = specs.get(i);
             if (s instanceof LayerSpec.Linear l) {
-                Linear lin = new Linear(l.in(), l.out(), l.bias(), dtype);
+                Linear lin = new Linear(l.in(), l.out(), l.bias(), dtype, layerSeed);
                 lin.resetParameters(activationAfter(specs, i), new SplittableRandom(layerSeed));
                 built.add(lin);
             } else {
@@ -70,115 +90,41 @@ public final class Sequential extends Module {
         return ActivationKind.IDENTITY;
     }
 
+    /**
+     * The number of layers.
+     *
+     * @return the layer count
+     */
     public int size() {
         return layers.size();
     }
 
+    /**
+     * Layer {@code i}.
+     *
+     * @param i the index, from 0
+     * @return the layer
+     */
     public Module get(int i) {
         return layers.get(i);
     }
 
+    /**
+     * The layers in order.
+     *
+     * @return an unmodifiable list
+     */
     public List<Module> layers() {
         return layers;
     }
 
-    /** Turns tracing of layer outputs on or off (off by default; it keeps the activations alive). */
-    public void setTrace(boolean on) {
-        trace = on;
-        if (!on) {
-            traced = List.of();
-        }
-    }
-
-    /** The outputs of the layers in the last traced forward pass (index i is the output of layer i). */
-    public List<Variable> trace() {
-        return traced;
-    }
-
     @Override
     public Variable forward(Variable x) {
-        List<Variable> outs = trace ? new ArrayList<>(layers.size()) : null;
         Variable h = x;
-        for (int i = 0; i < layers.size(); i++) {
-            h = layers.get(i).forward(h);
-            if (outs != null) {
-                if (h.requiresGrad() && !h.isLeaf()) {
-                    h.retainGrad();
-                }
-                outs.add(h);
-            }
-        }
-        if (outs != null) {
-            traced = List.copyOf(outs);
+        for (Module layer : layers) {
+            h = layer.apply(h);
         }
         return h;
-    }
-
-    @Override
-    public List<Parameter> parameters() {
-        List<Parameter> all = new ArrayList<>();
-        for (int i = 0; i < layers.size(); i++) {
-            for (Parameter p : layers.get(i).parameters()) {
-                all.add(p.withPrefix(i + "."));
-            }
-        }
-        return all;
-    }
-
-    @Override
-    public Map<String, Tensor> buffers() {
-        Map<String, Tensor> all = new LinkedHashMap<>();
-        for (int i = 0; i < layers.size(); i++) {
-            for (Map.Entry<String, Tensor> e : layers.get(i).buffers().entrySet()) {
-                all.put(i + "." + e.getKey(), e.getValue());
-            }
-        }
-        return all;
-    }
-
-    @Override
-    public Map<String, Long> rngState() {
-        Map<String, Long> all = new LinkedHashMap<>();
-        for (int i = 0; i < layers.size(); i++) {
-            for (Map.Entry<String, Long> e : layers.get(i).rngState().entrySet()) {
-                all.put(i + "." + e.getKey(), e.getValue());
-            }
-        }
-        return all;
-    }
-
-    @Override
-    public void loadRngState(Map<String, Long> state) {
-        for (int i = 0; i < layers.size(); i++) {
-            String prefix = i + ".";
-            Map<String, Long> mine = new LinkedHashMap<>();
-            state.forEach((k, v) -> {
-                if (k.startsWith(prefix)) {
-                    mine.put(k.substring(prefix.length()), v);
-                }
-            });
-            layers.get(i).loadRngState(mine);
-        }
-    }
-
-    /** Parameters then buffers per layer, layer by layer (PyTorch's order). */
-    @Override
-    public Map<String, Tensor> stateDict() {
-        Map<String, Tensor> all = new LinkedHashMap<>();
-        for (int i = 0; i < layers.size(); i++) {
-            for (Map.Entry<String, Tensor> e : layers.get(i).stateDict().entrySet()) {
-                all.put(i + "." + e.getKey(), e.getValue());
-            }
-        }
-        return all;
-    }
-
-    @Override
-    public void train(boolean on) {
-        super.train(on);
-        for (Module m : layers) {
-            m.train(on);
-        }
     }
 
     @Override

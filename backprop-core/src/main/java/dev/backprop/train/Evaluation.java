@@ -34,7 +34,7 @@ public record Evaluation(double loss, double accuracy, int[][] confusion, int sa
             double lossSum = 0;
             int correct = 0;
             for (Batch b : loader.epoch(0)) {
-                Variable out = model.forward(Variable.constant(b.features()));
+                Variable out = model.apply(Variable.constant(b.features()));
                 Tensor targets = Trainer.targetsFor(loss, b, out.value());
                 double l = loss.compute(out, b.labels(), targets).value().item();
                 lossSum += Trainer.perSampleSum(loss, l, b.size());

@@ -8,7 +8,7 @@ import dev.backprop.data.DataLoader;
 import dev.backprop.data.Dataset;
 import dev.backprop.kernel.Tensors;
 import dev.backprop.nn.Parameter;
-import dev.backprop.nn.Sequential;
+import dev.backprop.nn.Module;
 import dev.backprop.nn.loss.Loss;
 import dev.backprop.optim.BaseOptimizer;
 import dev.backprop.optim.Clip;
@@ -31,7 +31,7 @@ import java.util.Objects;
  * a run is bit-for-bit reproducible, and {@link #resume} continues a checkpointed run exactly where it stopped.
  */
 public final class Trainer {
-    private final Sequential model;
+    private final Module model;
     private final List<Parameter> parameters;
     private final Loss loss;
     private final Optimizer optimizer;
@@ -46,6 +46,7 @@ public final class Trainer {
     private final Path checkpointDir;
     private final List<TrainingListener> listeners;
 
+    private ForwardTracer tracer;
     private int startEpoch = 1;
     private long step;
     private final List<EpochMetrics> history = new ArrayList<>();
@@ -71,11 +72,12 @@ public final class Trainer {
     }
 
     /** Starts configuring a trainer of {@code model} on {@code train} batches. */
-    public static Builder builder(Sequential model, Loss loss, Optimizer optimizer, DataLoader train) {
+    public static Builder builder(Module model, Loss loss, Optimizer optimizer, DataLoader train) {
         return new Builder(model, loss, optimizer, train);
     }
 
-    public Sequential model() {
+    /** The model being trained (any module tree). */
+    public Module model() {
         return model;
     }
 
@@ -105,6 +107,15 @@ public final class Trainer {
 
     /** Runs the remaining epochs. */
     public TrainingResult fit() {
+        try (ForwardTracer t = new ForwardTracer(model)) {
+            tracer = t;
+            return fitTraced();
+        } finally {
+            tracer = null;
+        }
+    }
+
+    private TrainingResult fitTraced() {
         listeners.forEach(l -> l.onStart(this));
         boolean stoppedEarly = false;
         for (int epoch = startEpoch; epoch <= epochs; epoch++) {
@@ -152,8 +163,11 @@ public final class Trainer {
             double lr = schedule.lr((int) step - 1, epoch - 1, baseLr);
             optimizer.setLr(lr);
             boolean trace = wantsActivations(step);
-            model.setTrace(trace);
-            Variable out = model.forward(Variable.constant(batch.features()));
+            if (trace) {
+                tracer.arm();
+            }
+            Variable out = model.apply(Variable.constant(batch.features()));
+            tracer.disarm();
             Variable l = loss.compute(out, batch.labels(), targetsFor(loss, batch, out.value()));
             double lv = l.value().item();
             if (!Double.isFinite(lv)) {
@@ -161,7 +175,7 @@ public final class Trainer {
             }
             l.backward();
             StepContext ctx = new StepContext(step, epoch, batchIndex, lv, model, parameters,
-                    trace ? model.trace() : List.of(), lr);
+                    trace ? tracer.records() : List.of(), lr);
             for (TrainingListener li : listeners) {
                 li.afterBackward(ctx);
             }
@@ -177,7 +191,7 @@ public final class Trainer {
                 li.afterStep(ctx);
             }
             optimizer.zeroGrad();
-            model.setTrace(false);
+            tracer.clear();
             lossSum += perSampleSum(loss, lv, batch.size());
             samples += batch.size();
             batchIndex++;
@@ -214,14 +228,17 @@ public final class Trainer {
     private DivergenceException diverged(Batch batch, double lossValue) {
         String where = "loss";
         try (NoGrad ignored = NoGrad.enter()) {
-            Variable x = Variable.constant(batch.features());
-            for (int i = 0; i < model.size(); i++) {
-                x = model.get(i).forward(x);
-                if (!Tensors.allFinite(x.value())) {
-                    where = "layer " + i + " (" + model.get(i).describe() + ")";
+            tracer.arm();
+            model.apply(Variable.constant(batch.features()));
+            tracer.disarm();
+            for (LayerTrace t : tracer.records()) {
+                if (!Tensors.allFinite(t.output().value())) {
+                    where = "layer " + (t.path().isEmpty() ? Integer.toString(t.index()) : t.path()) + " ("
+                            + t.layer().describe() + ")";
                     break;
                 }
             }
+            tracer.clear();
         }
         return new DivergenceException(step, where, "training diverged at step " + step + ": the loss is "
                 + lossValue + (where.equals("loss") ? "" : "; the first non-finite values came out of " + where)
@@ -259,7 +276,7 @@ public final class Trainer {
 
     /** Configuration of a {@link Trainer}. */
     public static final class Builder {
-        private final Sequential model;
+        private final Module model;
         private final Loss loss;
         private final Optimizer optimizer;
         private final DataLoader train;
@@ -272,7 +289,7 @@ public final class Trainer {
         private Path checkpointDir;
         private final List<TrainingListener> listeners = new ArrayList<>();
 
-        private Builder(Sequential model, Loss loss, Optimizer optimizer, DataLoader train) {
+        private Builder(Module model, Loss loss, Optimizer optimizer, DataLoader train) {
             this.model = Objects.requireNonNull(model, "model");
             this.loss = Objects.requireNonNull(loss, "loss");
             this.optimizer = Objects.requireNonNull(optimizer, "optimizer");

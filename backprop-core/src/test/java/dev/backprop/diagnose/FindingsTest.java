@@ -96,12 +96,12 @@ class FindingsTest {
     void gradientNormFarAboveItsEarlyMedianIsExploding() {
         Findings f = new Findings();
         for (int s = 1; s <= 10; s++) {
-            f.observeGradNorm(s, 1.0 + 0.01 * s, 2, "Linear(8->8)");
+            f.observeGradNorm(s, 1.0 + 0.01 * s, 2, "2", "Linear(8->8)");
         }
-        f.observeGradNorm(11, 900, 2, "Linear(8->8)"); // 900 < 1000 × median
+        f.observeGradNorm(11, 900, 2, "2", "Linear(8->8)"); // 900 < 1000 × median
         assertEquals(List.of(), f.all());
-        f.observeGradNorm(12, 3e3, 2, "Linear(8->8)");
-        f.observeGradNorm(13, 1e4, 2, "Linear(8->8)");
+        f.observeGradNorm(12, 3e3, 2, "2", "Linear(8->8)");
+        f.observeGradNorm(13, 1e4, 2, "2", "Linear(8->8)");
         assertEquals(1, f.all().size());
         Finding e = f.all().get(0);
         assertEquals(12, e.step());
@@ -109,7 +109,7 @@ class FindingsTest {
                 e.message());
         assertTrue(e.message().contains("layer 2 (Linear(8->8))"), e.message());
         Findings first = new Findings();
-        first.observeGradNorm(1, 2e5, -1, "");
+        first.observeGradNorm(1, 2e5, -1, "", "");
         assertEquals(Finding.Kind.EXPLODING_GRADIENT, first.all().get(0).kind(), "absolute bound from step 1");
     }
 
@@ -238,8 +238,8 @@ class FindingsTest {
 
     @Test
     void nonFiniteGradientIsLocatedAtTheBackwardThatProducedIt() {
-        Sequential net = new Sequential(new Linear(2, 4, true, DType.F32), new NanBackward(),
-                new Linear(4, 2, true, DType.F32));
+        Sequential net = new Sequential(new Linear(2, 4, DType.F32), new NanBackward(),
+                new Linear(4, 2, DType.F32));
         ((Linear) net.get(0)).resetParameters(ActivationKind.IDENTITY, new java.util.SplittableRandom(1));
         ((Linear) net.get(2)).resetParameters(ActivationKind.IDENTITY, new java.util.SplittableRandom(2));
         GradientDiagnostics d = DiagnoseFixtures.train(net, 0.1, 1, 1);
@@ -253,7 +253,7 @@ class FindingsTest {
     // ------------------------------------------------------------------ persistence and de-duplication
 
     private static StepStats saturatedStep(long step, double fraction) {
-        LayerStats sig = new LayerStats(1, "Sigmoid", "sigmoid", 4, List.of(), 1, 0.5, 0.1, fraction, Double.NaN,
+        LayerStats sig = new LayerStats(1, "1", "Sigmoid", "sigmoid", 4, List.of(), 1, 0.5, 0.1, fraction, Double.NaN,
                 null, List.of());
         return new StepStats(step, 1, 1, 0.1, 1, Double.NaN, List.of(sig));
     }

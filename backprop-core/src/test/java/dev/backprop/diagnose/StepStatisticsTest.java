@@ -40,7 +40,7 @@ class StepStatisticsTest {
     }
 
     private static Linear linear(int in, int out, double[] w, double[] b) {
-        Linear l = new Linear(in, out, true, DType.F64);
+        Linear l = new Linear(in, out, DType.F64);
         for (int i = 0; i < w.length; i++) {
             l.weight().value().setFlat(i, w[i]);
         }

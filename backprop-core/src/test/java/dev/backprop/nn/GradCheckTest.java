@@ -18,10 +18,10 @@ class GradCheckTest {
 
     @Test
     void linearWithAndWithoutBias() {
-        Linear l = new Linear(4, 3, true, DType.F64).reset(new dev.backprop.nn.init.Initializer.Normal(0, 1),
+        Linear l = new Linear(4, 3, DType.F64).reset(new dev.backprop.nn.init.Initializer.Normal(0, 1),
                 new dev.backprop.nn.init.Initializer.Normal(0, 1), new SplittableRandom(1));
         FiniteDifferences.check(l, input(5, 4, 2), TOL);
-        Linear noBias = new Linear(4, 2, false, DType.F64).resetParameters(ActivationKind.RELU, new SplittableRandom(3));
+        Linear noBias = Linear.withoutBias(4, 2, DType.F64).resetParameters(ActivationKind.RELU, new SplittableRandom(3));
         FiniteDifferences.check(noBias, input(3, 4, 4), TOL);
     }
 

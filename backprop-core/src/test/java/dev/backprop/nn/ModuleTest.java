@@ -64,7 +64,7 @@ class ModuleTest {
 
     @Test
     void linearNamesItsShapeInErrors() {
-        Linear l = new Linear(784, 256, true, DType.F32);
+        Linear l = new Linear(784, 256, DType.F32);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> l.forward(Variable.constant(Tensor.zeros(DType.F32, 32, 785))));
         assertTrue(e.getMessage().contains("Linear(784->256) got input of shape [32, 785]"), e.getMessage());
@@ -114,21 +114,27 @@ class ModuleTest {
     }
 
     @Test
-    void traceKeepsActivationsAndTheirGradients() {
+    void forwardHooksSeeEveryLayersInputAndOutput() {
         Sequential net = Sequential.fromSpecs(List.of(new LayerSpec.Linear(3, 4, true),
                 new LayerSpec.Activation(ActivationKind.RELU, 0), new LayerSpec.Linear(4, 2, true)), DType.F64, 5);
-        net.setTrace(true);
-        Variable out = net.forward(Variable.constant(Tensor.randn(DType.F64, 2, 0, 1, 5, 3)));
-        Ops.sum(out).backward();
-        List<Variable> trace = net.trace();
-        assertEquals(3, trace.size());
-        assertSame(out, trace.get(2));
-        for (Variable v : trace) {
-            assertNotNull(v.grad(), "dL/d(activation) kept");
+        List<Module> seen = new java.util.ArrayList<>();
+        List<Variable[]> io = new java.util.ArrayList<>();
+        List<Module.HookHandle> handles = new java.util.ArrayList<>();
+        for (Module m : net.leaves().values()) {
+            handles.add(m.addForwardHook((mod, in, out) -> {
+                seen.add(mod);
+                io.add(new Variable[] {in, out});
+            }));
         }
-        assertTrue(trace.get(2).grad().allClose(Tensor.ones(DType.F64, 5, 2), 0));
-        net.setTrace(false);
-        assertTrue(net.trace().isEmpty());
+        Variable x = Variable.constant(Tensor.randn(DType.F64, 2, 0, 1, 5, 3));
+        Variable out = net.apply(x);
+        assertEquals(net.layers(), seen);
+        assertSame(x, io.get(0)[0]);
+        assertSame(io.get(0)[1], io.get(1)[0], "each layer's input is the previous layer's output");
+        assertSame(out, io.get(2)[1]);
+        handles.forEach(Module.HookHandle::close);
+        net.apply(x);
+        assertEquals(3, seen.size(), "closed hooks are not called");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backprop.autograd.Reduction;
@@ -158,8 +159,9 @@ class TrainerTest {
                         }
                         gradNorms.add(n);
                         before[0] = s.parameters().get(0).value().toFloatArray();
-                        assertEquals(s.model().size(), s.activations().size());
-                        assertTrue(s.activations().get(0).grad() != null, "dL/d(activation) retained");
+                        assertEquals(s.model().leaves().size(), s.activations().size());
+                        assertTrue(s.activations().get(0).output().grad() != null, "dL/d(activation) retained");
+                        assertSame(s.activations().get(0).output(), s.activations().get(1).input());
                     }
 
                     @Override

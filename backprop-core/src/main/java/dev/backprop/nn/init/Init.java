@@ -3,6 +3,7 @@ package dev.backprop.nn.init;
 import dev.backprop.nn.ActivationKind;
 import dev.backprop.nn.Role;
 import java.util.Locale;
+import java.util.SplittableRandom;
 
 /**
  * Gains, per-role defaults and the command-line forms of the {@link Initializer}s.
@@ -15,7 +16,34 @@ public final class Init {
     public static final String CHOICES = "he-normal|he-uniform|xavier-normal|xavier-uniform|lecun-normal|lecun-uniform"
             + "|orthogonal|normal:STD|uniform:A|constant:V";
 
+    private static final Object SEEDS_LOCK = new Object();
+    private static SplittableRandom seeds = new SplittableRandom(0);
+
     private Init() {}
+
+    /**
+     * Restarts the sequence of seeds that directly constructed layers ({@code new Linear(784, 256)}) draw their
+     * initialization from, as PyTorch's {@code torch.manual_seed} does: after {@code manualSeed(s)} the same
+     * construction order gives the same weights. The sequence starts as if {@code manualSeed(0)} had been called.
+     *
+     * @param seed the seed
+     */
+    public static void manualSeed(long seed) {
+        synchronized (SEEDS_LOCK) {
+            seeds = new SplittableRandom(seed);
+        }
+    }
+
+    /**
+     * The next seed of the sequence restarted by {@link #manualSeed} (thread-safe; each call gives a new one).
+     *
+     * @return a seed for one layer's initialization
+     */
+    public static long nextSeed() {
+        synchronized (SEEDS_LOCK) {
+            return seeds.nextLong();
+        }
+    }
 
     /** The gain of {@code activation} with parameter {@code param} (NaN: its default): see {@link ActivationKind#gain}. */
     public static double gain(ActivationKind activation, double param) {
