@@ -47,7 +47,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         ModelFile.Loaded loaded = EvalData.loadModel(model);
         EvalData.Resolved data = dataOptions.load(model, loaded.info());
-        Loss loss = Loss.parse(loaded.info().loss());
+        Loss loss = loaded.info().loss();
         Evaluation e = Evaluation.of(loaded.model(), loss, data.data(), batch, loaded.info().dtype());
         List<String> classes = loaded.info().isClassification() ? loaded.info().classNames() : data.data().classNames();
         PrintWriter out = spec.commandLine().getOut();

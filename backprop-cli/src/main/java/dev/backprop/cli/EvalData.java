@@ -41,11 +41,16 @@ final class EvalData {
 
     /** Loads the model of a run folder; a folder that does not exist is named as such. */
     static ModelFile.Loaded loadModel(Path dir) throws IOException {
+        return ModelFile.load(requireRunFolder(dir));
+    }
+
+    /** {@code dir}, or an error naming it when it does not exist. */
+    static Path requireRunFolder(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             throw new java.nio.file.NoSuchFileException(dir.toString(), null, "no such run folder (expected "
                     + ModelFile.ARCHITECTURE + " and " + ModelFile.WEIGHTS + " written by 'backprop train')");
         }
-        return ModelFile.load(dir);
+        return dir;
     }
 
     /** The run's configuration when {@code modelDir} holds a config.json, else the defaults; then these flags. */

@@ -149,7 +149,7 @@ final class InspectCommand implements Callable<Integer> {
             m.put("dtype", loaded.info().dtype().label());
             m.put("input_features", loaded.info().inputFeatures());
             m.put("classes", loaded.info().classNames());
-            m.put("loss", loaded.info().loss());
+            m.put("loss", loaded.info().loss().name());
             m.put("normalizer", loaded.info().normalizer().kind());
             m.put("layers", layers(loaded, stats));
         }
@@ -218,7 +218,7 @@ final class InspectCommand implements Callable<Integer> {
             ModelFile.Info info = loaded.info();
             out.printf("model: %d input features -> %s, loss %s, %s, normaliser %s%n", info.inputFeatures(),
                     info.isClassification() ? info.classNames().size() + " classes " + info.classNames() : "regression",
-                    info.loss(), info.dtype().label(), info.normalizer().kind());
+                    info.loss().name(), info.dtype().label(), info.normalizer().kind());
             out.println();
             out.print(loaded.model().summary(info.inputFeatures()));
         }

@@ -2,14 +2,9 @@ package dev.backprop.cli;
 
 import de.siegmar.fastcsv.writer.CsvWriter;
 import de.siegmar.fastcsv.writer.LineDelimiter;
-import dev.backprop.autograd.NoGrad;
-import dev.backprop.autograd.Ops;
-import dev.backprop.autograd.Variable;
+import dev.backprop.Model;
 import dev.backprop.data.CsvReader;
 import dev.backprop.io.AtomicFiles;
-import dev.backprop.io.ModelFile;
-import dev.backprop.nn.Sequential;
-import dev.backprop.tensor.Tensor;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -27,6 +22,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code backprop predict}: runs a saved classifier on the rows of a CSV file and writes, per row, the predicted
  * class and the class probabilities {@code p_c = softmax(z)_c = exp(z_c) / sum_k exp(z_k)} of the logits z.
+ *
+ * <p>Input columns: a model that records its feature names (every model trained by this version) reads the columns
+ * of those names, in whatever order the file has them, and ignores the others; a missing column is an error naming
+ * it. An older model takes every column but {@code --label-column}, by position.
  *
  * <p>Output (CSV with a header, one line per input row, in input order):
  * {@code prediction,p_<class 1>,...,p_<class K>}, probabilities with 6 decimals. A model without classes (regression)
@@ -48,35 +47,21 @@ final class PredictCommand implements Callable<Integer> {
     Path input;
     @Option(names = "--output", paramLabel = "FILE", description = "Write the predictions here (atomically) instead of stdout.")
     Path output;
-    @Option(names = "--label-column", paramLabel = "NAME|INDEX", description = "A column of the input to ignore (e.g. the label of a test file).")
+    @Option(names = "--label-column", paramLabel = "NAME|INDEX", description = "For a model that records no feature names: a column of the input to ignore (e.g. the label of a test file). Models that name their features find their columns by name, in any order, and ignore the others.")
     String labelColumn;
     @picocli.CommandLine.Mixin
     StandardOptions standard = new StandardOptions();
 
     @Override
     public Integer call() throws Exception {
-        ModelFile.Loaded loaded = EvalData.loadModel(model);
-        ModelFile.Info info = loaded.info();
-        CsvReader.Features rows;
-        try {
-            rows = CsvReader.readFeatures(input, labelColumn == null ? null : PreparedData.column(labelColumn));
-        } catch (IllegalArgumentException e) {
-            throw labelColumn != null || !e.getMessage().contains("is not a number") ? e
-                    : new IllegalArgumentException(e.getMessage() + " (if that column is the label, skip it with"
-                    + " --label-column)", e);
-        }
-        if (rows.featureCount() != info.inputFeatures()) {
-            throw new UsageError(input + " has " + rows.featureCount() + " feature columns " + abbreviate(rows.names())
-                    + ", but the model takes " + info.inputFeatures() + " input features"
-                    + (labelColumn == null && rows.featureCount() == info.inputFeatures() + 1
-                    ? "; if one column is a label, name it with --label-column" : ""));
-        }
+        Model m = Model.load(EvalData.requireRunFolder(model));
+        CsvReader.Features rows = m.hasFeatureNames() ? byName(m) : byPosition(m);
         if (output == null) {
-            write(spec.commandLine().getOut(), loaded.model(), info, rows);
+            write(spec.commandLine().getOut(), m, rows);
         } else {
             AtomicFiles.write(output, os -> {
                 Writer w = new OutputStreamWriter(os, StandardCharsets.UTF_8);
-                write(w, loaded.model(), info, rows);
+                write(w, m, rows);
                 w.flush();
             });
             spec.commandLine().getErr().println("wrote " + rows.rows() + " predictions to " + output);
@@ -85,56 +70,90 @@ final class PredictCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Writes the header and one line per row. */
-    static void write(Writer w, Sequential model, ModelFile.Info info, CsvReader.Features rows) throws IOException {
-        CsvWriter csv = CsvWriter.builder().lineDelimiter(LineDelimiter.LF).build(w);
-        boolean classify = info.isClassification();
-        int f = rows.featureCount();
-        int k = model.outFeatures(f);
-        List<String> header = new ArrayList<>();
-        if (classify) {
-            header.add("prediction");
-            info.classNames().forEach(c -> header.add("p_" + c));
-        } else {
-            for (int j = 0; j < k; j++) {
-                header.add("output_" + j);
-            }
+    /** The model's feature columns, found by their names in any order; other columns are not read. */
+    private CsvReader.Features byName(Model m) throws IOException {
+        try {
+            return CsvReader.readColumns(input, m.featureNames());
+        } catch (CsvReader.MissingColumnsException e) {
+            throw new UsageError(e.getMessage());
         }
-        csv.writeRecord(header);
-        model.eval();
+    }
+
+    /** A model that records no feature names: every column but --label-column, in file order. */
+    private CsvReader.Features byPosition(Model m) throws IOException {
+        CsvReader.Features rows;
+        try {
+            rows = CsvReader.readFeatures(input, labelColumn == null ? null : PreparedData.column(labelColumn));
+        } catch (IllegalArgumentException e) {
+            throw labelColumn != null || !e.getMessage().contains("is not a number") ? e
+                    : new IllegalArgumentException(e.getMessage() + " (if that column is the label, skip it with"
+                    + " --label-column)", e);
+        }
+        if (rows.featureCount() != m.inputFeatures()) {
+            throw new UsageError(input + " has " + rows.featureCount() + " feature columns " + abbreviate(rows.names())
+                    + ", but the model takes " + m.inputFeatures() + " input features"
+                    + (labelColumn == null && rows.featureCount() == m.inputFeatures() + 1
+                    ? "; if one column is a label, name it with --label-column" : ""));
+        }
+        return rows;
+    }
+
+    /** Writes the header and one line per row. */
+    static void write(Writer w, Model model, CsvReader.Features rows) throws IOException {
+        CsvWriter csv = CsvWriter.builder().lineDelimiter(LineDelimiter.LF).build(w);
+        List<String> classes = model.classNames();
+        boolean classify = !classes.isEmpty();
+        int f = rows.featureCount();
+        List<String> header = new ArrayList<>();
         for (int from = 0; from < rows.rows(); from += CHUNK) {
             int n = Math.min(CHUNK, rows.rows() - from);
-            float[] x = new float[n * f];
-            System.arraycopy(rows.values(), from * f, x, 0, x.length);
+            float[][] x = new float[n][f];
             for (int i = 0; i < n; i++) {
-                info.normalizer().applyInPlace(x, i * f, f);
+                System.arraycopy(rows.values(), (from + i) * f, x[i], 0, f);
             }
-            Tensor out;
-            try (NoGrad ignored = NoGrad.enter()) {
-                Variable z = model.forward(Variable.constant(Tensor.of(x, n, f).to(info.dtype())));
-                out = classify ? Ops.softmax(z).value() : z.value();
+            float[][] out = classify ? model.predictProbabilities(x) : model.outputs(x);
+            if (header.isEmpty()) {
+                if (classify) {
+                    header.add("prediction");
+                    classes.forEach(c -> header.add("p_" + c));
+                } else {
+                    for (int j = 0; j < out[0].length; j++) {
+                        header.add("output_" + j);
+                    }
+                }
+                csv.writeRecord(header);
             }
-            for (int i = 0; i < n; i++) {
-                csv.writeRecord(line(out, i, k, classify ? info.classNames() : null));
+            for (float[] row : out) {
+                csv.writeRecord(line(row, classify ? classes : null));
             }
+        }
+        if (header.isEmpty()) {
+            csv.writeRecord(classify ? header(classes) : List.of("output_0"));
         }
         csv.flush();
     }
 
-    /** Row {@code i}: the arg-max class name and the probabilities, or the raw outputs. */
-    private static List<String> line(Tensor out, int i, int k, List<String> classes) {
-        List<String> cells = new ArrayList<>(k + 1);
+    private static List<String> header(List<String> classes) {
+        List<String> h = new ArrayList<>();
+        h.add("prediction");
+        classes.forEach(c -> h.add("p_" + c));
+        return h;
+    }
+
+    /** One row: the arg-max class name and the probabilities, or the raw outputs. */
+    private static List<String> line(float[] out, List<String> classes) {
+        List<String> cells = new ArrayList<>(out.length + 1);
         int best = 0;
-        for (int j = 0; j < k; j++) {
-            if (out.getFlat(i * k + j) > out.getFlat(i * k + best)) {
+        for (int j = 0; j < out.length; j++) {
+            if (out[j] > out[best]) {
                 best = j;
             }
         }
         if (classes != null) {
             cells.add(classes.get(best));
         }
-        for (int j = 0; j < k; j++) {
-            cells.add(String.format(Locale.ROOT, classes != null ? "%.6f" : "%.6g", out.getFlat(i * k + j)));
+        for (float v : out) {
+            cells.add(String.format(Locale.ROOT, classes != null ? "%.6f" : "%.6g", v));
         }
         return cells;
     }

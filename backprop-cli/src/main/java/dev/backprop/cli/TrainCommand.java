@@ -151,8 +151,8 @@ final class TrainCommand implements Callable<Integer> {
                     writeFindings(dir, diag.findingMaps());
                 }
             }
-            ModelFile.save(dir, model, new ModelFile.Info(data.train().featureCount(),
-                    data.train().isClassification() ? data.train().classNames() : List.of(), loss.name(),
+            ModelFile.save(dir, model, new ModelFile.Info(data.train().featureCount(), data.train().featureNames(),
+                    data.train().isClassification() ? data.train().classNames() : List.of(), loss,
                     data.normalizer(), dtype));
             Path report = writeReport(dir, msg);
             Map<String, Object> summary = summary(dir, model, result);

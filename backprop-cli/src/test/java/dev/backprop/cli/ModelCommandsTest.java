@@ -145,11 +145,35 @@ class ModelCommandsTest {
         Cli.Result r = Cli.run("predict", "--model", flowers.toString(), "--input", bad.toString()).expect(1)
                 .noStackTrace();
         assertTrue(r.err().contains(bad + " line 3, column 2 ('width'): 'five' is not a number"), r.err());
-        Cli.Result labelled = Cli.run("predict", "--model", flowers.toString(), "--input", test.toString()).expect(1);
-        assertTrue(labelled.err().contains("--label-column"), labelled.err());
-        Path narrow = Files.writeString(tmp.resolve("narrow.csv"), "a,b\n1,2\n");
+        Path narrow = Files.writeString(tmp.resolve("narrow.csv"), "a,length,b\n1,2,3\n");
         Cli.Result n = Cli.run("predict", "--model", flowers.toString(), "--input", narrow.toString()).expect(2);
-        assertTrue(n.err().contains("has 2 feature columns [a, b], but the model takes 3 input features"), n.err());
+        assertTrue(n.err().contains(narrow + ": the header lacks 2 of the 3 columns the model needs: [width, weight]"),
+                n.err());
+    }
+
+    @Test
+    void predictFindsTheModelsColumnsByName() throws IOException {
+        // the label column is ignored, and shuffled columns give the same predictions
+        Cli.Result plain = Cli.run("predict", "--model", flowers.toString(), "--input", test.toString()).expect(0);
+        List<String> lines = Files.readAllLines(test);
+        List<String> header = List.of(lines.get(0).split(","));
+        int[] perm = new int[header.size()];
+        for (int i = 0; i < perm.length; i++) {
+            perm[i] = perm.length - 1 - i;
+        }
+        StringBuilder shuffled = new StringBuilder();
+        for (String line : lines) {
+            String[] cells = line.split(",");
+            StringBuilder row = new StringBuilder();
+            for (int i = 0; i < perm.length; i++) {
+                row.append(i == 0 ? "" : ",").append(cells[perm[i]]);
+            }
+            shuffled.append(row).append(",extra\n");
+        }
+        Path reversed = Files.writeString(tmp.resolve("reversed.csv"), shuffled.toString());
+        Cli.Result r = Cli.run("predict", "--model", flowers.toString(), "--input", reversed.toString()).expect(0);
+        assertEquals(plain.out(), r.out());
+        assertTrue(plain.out().lines().count() > 1, plain.out());
     }
 
     @Test

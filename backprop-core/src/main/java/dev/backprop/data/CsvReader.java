@@ -84,7 +84,7 @@ public final class CsvReader {
             }
             labels[i] = c;
         }
-        return Dataset.classification(x, t.featureCount(), labels, names.size()).withClassNames(names);
+        return t.named(Dataset.classification(x, t.featureCount(), labels, names.size()).withClassNames(names));
     }
 
     /** Reads a regression set with one float target per sample, taken from column {@code target}. */
@@ -95,7 +95,7 @@ public final class CsvReader {
         for (int i = 0; i < y.length; i++) {
             y[i] = (float) t.number(i, t.labelColumn);
         }
-        return Dataset.regression(x, t.featureCount(), y, 1);
+        return t.named(Dataset.regression(x, t.featureCount(), y, 1));
     }
 
     /**
@@ -128,14 +128,8 @@ public final class CsvReader {
      */
     public static Features readFeatures(Path file, Column ignore) throws IOException {
         Table t = Table.read(file, ignore);
-        List<String> names = new ArrayList<>();
-        for (int col = 0; col < t.header.size(); col++) {
-            if (col != t.labelColumn) {
-                names.add(t.header.get(col));
-            }
-        }
         long[] lines = t.lines.stream().mapToLong(Long::longValue).toArray();
-        return new Features(names, t.features(), lines);
+        return new Features(t.featureNames(), t.features(), lines);
     }
 
     /** Integer labels 0..max as "0".."max"; otherwise the sorted distinct strings. */
@@ -173,7 +167,67 @@ public final class CsvReader {
      * The parsed file: header, data rows with their line numbers, and which column is the label (-1 when the file
      * is read without one).
      */
+    /** A file lacks columns that were asked for by name; the message names the file and the columns. */
+    public static final class MissingColumnsException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        MissingColumnsException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Reads the columns named {@code names}, in that order, as numeric features; other columns (a label, an id,
+     * text) are not parsed. This is how a model's inputs are picked out of a file whose columns come in another
+     * order or include others.
+     *
+     * @param file the CSV file (header row first)
+     * @param names the column names to read, in the order wanted
+     * @return the features, named {@code names}
+     * @throws MissingColumnsException naming the file and the names its header lacks
+     * @throws IllegalArgumentException naming the file, line and column of a value that is not a finite number
+     */
+    public static Features readColumns(Path file, List<String> names) throws IOException {
+        Table t = Table.read(file, null);
+        Map<String, Integer> at = new HashMap<>();
+        for (int i = t.header.size() - 1; i >= 0; i--) {
+            at.put(t.header.get(i), i);
+        }
+        List<String> missing = names.stream().filter(n -> !at.containsKey(n)).toList();
+        if (!missing.isEmpty()) {
+            throw new MissingColumnsException(file + ": the header lacks " + missing.size() + " of the "
+                    + names.size() + " columns the model needs: "
+                    + (missing.size() <= 8 ? missing : missing.subList(0, 6) + " and " + (missing.size() - 6) + " more"));
+        }
+        int f = names.size();
+        float[] x = new float[t.rows.size() * f];
+        for (int i = 0; i < t.rows.size(); i++) {
+            for (int j = 0; j < f; j++) {
+                x[i * f + j] = (float) t.number(i, at.get(names.get(j)));
+            }
+        }
+        long[] lines = t.lines.stream().mapToLong(Long::longValue).toArray();
+        return new Features(names, x, lines);
+    }
+
     private record Table(Path file, List<String> header, List<String[]> rows, List<Long> lines, int labelColumn) {
+        /** The header names of the feature columns (all but the label), in file order. */
+        List<String> featureNames() {
+            List<String> names = new ArrayList<>();
+            for (int col = 0; col < header.size(); col++) {
+                if (col != labelColumn) {
+                    names.add(header.get(col));
+                }
+            }
+            return names;
+        }
+
+        /** {@code d} with the header's feature names, when they are distinct (else by position only). */
+        Dataset named(Dataset d) {
+            List<String> names = featureNames();
+            return new java.util.HashSet<>(names).size() == names.size() ? d.withFeatureNames(names) : d;
+        }
+
 
         static Table read(Path file, Column label) throws IOException {
             List<String> header = null;

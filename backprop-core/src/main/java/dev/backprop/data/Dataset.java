@@ -38,9 +38,10 @@ public final class Dataset {
     private final float[] targets;  // regression targets [size, targetCount], or null
     private final int targetCount;  // 0 for classification
     private final List<String> classNames;
+    private final List<String> featureNames; // null: x0, x1, ...
 
     private Dataset(int size, int featureCount, byte[] u8, float[] f32, int[] labels, int classCount,
-                    float[] targets, int targetCount, List<String> classNames) {
+                    float[] targets, int targetCount, List<String> classNames, List<String> featureNames) {
         this.size = size;
         this.featureCount = featureCount;
         this.u8 = u8;
@@ -50,6 +51,7 @@ public final class Dataset {
         this.targets = targets;
         this.targetCount = targetCount;
         this.classNames = classNames;
+        this.featureNames = featureNames;
     }
 
     // ---------------------------------------------------------------- factories
@@ -61,7 +63,7 @@ public final class Dataset {
     public static Dataset classification(float[] features, int featureCount, int[] labels, int classCount) {
         checkFeatures(features.length, featureCount, labels.length);
         checkLabels(labels, classCount);
-        return new Dataset(labels.length, featureCount, null, features, labels, classCount, null, 0, null);
+        return new Dataset(labels.length, featureCount, null, features, labels, classCount, null, 0, null, null);
     }
 
     /**
@@ -71,7 +73,7 @@ public final class Dataset {
     public static Dataset classificationU8(byte[] pixels, int featureCount, int[] labels, int classCount) {
         checkFeatures(pixels.length, featureCount, labels.length);
         checkLabels(labels, classCount);
-        return new Dataset(labels.length, featureCount, pixels, null, labels, classCount, null, 0, null);
+        return new Dataset(labels.length, featureCount, pixels, null, labels, classCount, null, 0, null, null);
     }
 
     /**
@@ -84,7 +86,7 @@ public final class Dataset {
         }
         int n = targets.length / targetCount;
         checkFeatures(features.length, featureCount, n);
-        return new Dataset(n, featureCount, null, features, null, 0, targets, targetCount, null);
+        return new Dataset(n, featureCount, null, features, null, 0, targets, targetCount, null, null);
     }
 
     /** This dataset with names for its classes (one per class, index order), e.g. to map predictions back. */
@@ -93,7 +95,27 @@ public final class Dataset {
         if (names.size() != classCount) {
             throw new IllegalArgumentException(names.size() + " class names for " + classCount + " classes: " + names);
         }
-        return new Dataset(size, featureCount, u8, f32, labels, classCount, targets, targetCount, List.copyOf(names));
+        return new Dataset(size, featureCount, u8, f32, labels, classCount, targets, targetCount, List.copyOf(names), featureNames);
+    }
+
+    /**
+     * This dataset with names for its feature columns (one per feature, in column order): the CSV header, or
+     * pixel0..pixel783 for images. A model trained on it records them, so that prediction can match input columns by
+     * name.
+     *
+     * @param names one distinct name per feature
+     * @return a dataset sharing this one's arrays
+     * @throws IllegalArgumentException when the count differs from {@link #featureCount()} or a name repeats
+     */
+    public Dataset withFeatureNames(List<String> names) {
+        if (names.size() != featureCount) {
+            throw new IllegalArgumentException(names.size() + " feature names for " + featureCount + " features");
+        }
+        if (new java.util.HashSet<>(names).size() != names.size()) {
+            throw new IllegalArgumentException("feature names repeat: " + names);
+        }
+        return new Dataset(size, featureCount, u8, f32, labels, classCount, targets, targetCount, classNames,
+                List.copyOf(names));
     }
 
     private static void checkFeatures(int length, int featureCount, int rows) {
@@ -145,6 +167,22 @@ public final class Dataset {
     /** True when features are stored as bytes meaning {@code b / 255}. */
     public boolean isU8() {
         return u8 != null;
+    }
+
+    /**
+     * Feature names in column order: those given by {@link #withFeatureNames}, else "x0", "x1", ...
+     *
+     * @return one name per feature
+     */
+    public List<String> featureNames() {
+        if (featureNames != null) {
+            return featureNames;
+        }
+        List<String> names = new ArrayList<>(featureCount);
+        for (int j = 0; j < featureCount; j++) {
+            names.add("x" + j);
+        }
+        return List.copyOf(names);
     }
 
     /** Class names in index order; "0", "1", ... when none were given. Empty for regression. */
@@ -304,13 +342,13 @@ public final class Dataset {
                 System.arraycopy(targets, r * targetCount, nt, i * targetCount, targetCount);
             }
         }
-        return new Dataset(n, featureCount, nu8, nf32, nl, classCount, nt, targetCount, classNames);
+        return new Dataset(n, featureCount, nu8, nf32, nl, classCount, nt, targetCount, classNames, featureNames);
     }
 
     /** This dataset with its features replaced by {@code features} ([size, featureCount] row-major floats). */
     Dataset withFeatures(float[] features) {
         checkFeatures(features.length, featureCount, size);
-        return new Dataset(size, featureCount, null, features, labels, classCount, targets, targetCount, classNames);
+        return new Dataset(size, featureCount, null, features, labels, classCount, targets, targetCount, classNames, featureNames);
     }
 
     private void requireClassification(String what) {

@@ -79,7 +79,11 @@ public final class FashionMnist {
                         + " is outside [0, " + CLASSES + ")");
             }
         }
+        List<String> pixels = new java.util.ArrayList<>(images.pixelsPerImage());
+        for (int j = 0; j < images.pixelsPerImage(); j++) {
+            pixels.add("pixel" + j);
+        }
         return Dataset.classificationU8(images.pixels(), images.pixelsPerImage(), labels, CLASSES)
-                .withClassNames(CLASS_NAMES);
+                .withClassNames(CLASS_NAMES).withFeatureNames(pixels);
     }
 }

@@ -10,6 +10,7 @@ import dev.backprop.data.Normalizer;
 import dev.backprop.nn.LayerSpec;
 import dev.backprop.nn.Module;
 import dev.backprop.nn.Sequential;
+import dev.backprop.nn.loss.Loss;
 import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Tensor;
 import java.io.IOException;
@@ -46,14 +47,29 @@ public final class ModelFile {
      * What a model needs besides its layers to be used on new data.
      *
      * @param inputFeatures number of input features
+     * @param featureNames the input columns' names in order (the training CSV's header, pixel0..783 for images), or
+     *     empty when unknown (model files written before names were recorded)
      * @param classNames class names in output order (empty for regression)
-     * @param loss the loss it was trained with ("cross_entropy", "mse", "bce_with_logits")
+     * @param loss the loss it was trained with (stored by its name: "cross_entropy", "mse", "bce_with_logits")
      * @param normalizer the input normalisation fitted on the training data
      * @param dtype element type of the weights
      */
-    public record Info(int inputFeatures, List<String> classNames, String loss, Normalizer normalizer, DType dtype) {
+    public record Info(int inputFeatures, List<String> featureNames, List<String> classNames, Loss loss,
+                       Normalizer normalizer, DType dtype) {
+        /** Validates the sizes and copies the lists. */
         public Info {
+            if (inputFeatures < 1) {
+                throw new IllegalArgumentException("a model needs at least one input feature, got " + inputFeatures);
+            }
+            featureNames = List.copyOf(featureNames);
             classNames = List.copyOf(classNames);
+            java.util.Objects.requireNonNull(loss, "loss");
+            java.util.Objects.requireNonNull(normalizer, "normalizer");
+            java.util.Objects.requireNonNull(dtype, "dtype");
+            if (!featureNames.isEmpty() && featureNames.size() != inputFeatures) {
+                throw new IllegalArgumentException(featureNames.size() + " feature names for " + inputFeatures
+                        + " input features");
+            }
         }
 
         /** True for a classifier. */
@@ -66,15 +82,26 @@ public final class ModelFile {
     public record Loaded(Sequential model, Info info) {
     }
 
-    /** Writes model.json and model.safetensors into {@code dir} (created if needed). */
+    /**
+     * Writes model.json and model.safetensors into {@code dir} (created if needed), each atomically; the widths are
+     * checked first, so nothing is written for a model that does not match its information.
+     *
+     * @throws IllegalArgumentException when the model's input or output width does not match {@code info}
+     */
     public static void save(Path dir, Sequential model, Info info) throws IOException {
+        String problem = mismatch(model, info);
+        if (problem != null) {
+            throw new IllegalArgumentException("cannot save " + model.describe() + ": " + problem);
+        }
         Files.createDirectories(dir);
         ObjectNode root = JSON.createObjectNode();
         root.put("format", "backprop-model");
         root.put("version", 1);
         root.put("dtype", info.dtype().label());
         root.put("input_features", info.inputFeatures());
-        root.put("loss", info.loss());
+        root.put("loss", info.loss().name());
+        ArrayNode features = root.putArray("features");
+        info.featureNames().forEach(features::add);
         ArrayNode classes = root.putArray("classes");
         info.classNames().forEach(classes::add);
         ObjectNode norm = root.putObject("normalizer");
@@ -133,9 +160,21 @@ public final class ModelFile {
         }
         List<String> classes = new ArrayList<>();
         root.path("classes").forEach(c -> classes.add(c.asText()));
-        Info info = new Info(require(root, "input_features", arch).asInt(), classes,
-                root.path("loss").asText("cross_entropy"), normalizer, dtype);
-        Sequential model = Sequential.fromSpecs(specs, dtype, 0);
+        List<String> features = new ArrayList<>();
+        root.path("features").forEach(c -> features.add(c.asText()));
+        Info info;
+        Sequential model;
+        try {
+            info = new Info(require(root, "input_features", arch).asInt(), features, classes,
+                    Loss.parse(root.path("loss").asText("cross_entropy")), normalizer, dtype);
+            model = Sequential.fromSpecs(specs, dtype, 0);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(arch + ": " + e.getMessage(), e);
+        }
+        String problem = mismatch(model, info);
+        if (problem != null) {
+            throw new IOException(arch + ": " + problem);
+        }
         Map<String, Tensor> state = Safetensors.read(weights);
         try {
             model.loadStateDict(convert(state, dtype));
@@ -156,6 +195,25 @@ public final class ModelFile {
         } catch (IllegalArgumentException e) {
             throw new IOException(safetensors + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Why {@code info} does not fit {@code model} (input width, class count), or null when it does. */
+    private static String mismatch(Sequential model, Info info) {
+        for (dev.backprop.nn.Module m : model.leaves().values()) {
+            if (m instanceof dev.backprop.nn.Linear l) {
+                if (l.in() != info.inputFeatures()) {
+                    return "input_features is " + info.inputFeatures() + " but the first layer, " + l.describe()
+                            + ", takes " + l.in();
+                }
+                break;
+            }
+        }
+        int out = model.outFeatures(info.inputFeatures());
+        if (info.isClassification() && out != info.classNames().size()) {
+            return info.classNames().size() + " class names " + info.classNames() + " for " + out
+                    + " outputs of the last layer";
+        }
+        return null;
     }
 
     private static Map<String, Tensor> convert(Map<String, Tensor> state, DType dtype) {

@@ -11,6 +11,7 @@ import dev.backprop.data.Normalizer;
 import dev.backprop.nn.ActivationKind;
 import dev.backprop.nn.Mlp;
 import dev.backprop.nn.Sequential;
+import dev.backprop.nn.loss.Loss;
 import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Tensor;
 import java.io.IOException;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ModelFileTest {
-    private static final ModelFile.Info INFO = new ModelFile.Info(4, List.of("a", "b", "c"), "cross_entropy",
+    private static final ModelFile.Info INFO = new ModelFile.Info(4, List.of("w", "x", "y", "z"), List.of("a", "b", "c"), Loss.parse("cross_entropy"),
             Normalizer.of("standard", new double[][] {{1, 2, 3, 4}, {1, 1, 2, 2}}), DType.F32);
 
     private static Sequential model() {
