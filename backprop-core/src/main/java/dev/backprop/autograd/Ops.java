@@ -319,8 +319,8 @@ public final class Ops {
     /**
      * Element-wise natural logarithm {@code y = ln(a)}. Backward: {@code da = g/a}.
      *
-     * @param a the operand (NaN where negative, -infinity where 0)
-     * @return the logarithms
+     * @param a the operand
+     * @return the logarithms (NaN where {@code a < 0}, -infinity where {@code a = 0})
      */
     public static Variable log(Variable a) {
         Tensor x = a.value();
@@ -353,8 +353,8 @@ public final class Ops {
     }
 
     /**
-     * Element-wise absolute value {@code y = |a|}. Backward: {@code da = g·sign(a)}, with sign(0) = 0 as in PyTorch
-     * (the subgradient the L1 penalty of lecture eq. 2.8 uses at 0).
+     * Element-wise absolute value {@code y = |a|}. Backward: {@code da = g·sign(a)}, with sign(0) = 0 as in
+     * PyTorch.
      *
      * @param a the operand
      * @return the absolute values
@@ -612,9 +612,9 @@ public final class Ops {
     /**
      * Cross-entropy of softmax(logits) against integer labels, fused and stable:
      * {@code loss_i = logsumexp(x_i) - x_i[label_i]} with the row maximum subtracted first (finite for logits of
-     * ±1000), combined over the N rows by {@code reduction}. This is the usual starting point of backpropagation,
-     * dL/dy of lecture eq. 1.5. Backward: {@code dx = (softmax(x) - onehot(label))·g/N} for MEAN, without
-     * {@code /N} for SUM.
+     * ±1000), combined over the N rows by {@code reduction}. Its backward is where backpropagation starts: dL/dy
+     * for the network output y, the first factor of the lecture's eqs. 1.3 and 1.8.
+     * Backward: {@code dx = (softmax(x) - onehot(label))·g/N} for MEAN, without {@code /N} for SUM.
      *
      * @param logits the unnormalised scores {@code [N, C]}
      * @param labels N class indices in {@code [0, C)} (copied)

@@ -160,7 +160,7 @@ public final class Variable {
     /**
      * Backward pass from a one-element result, with seed {@code dL/dL = 1}: the usual call on a loss.
      *
-     * @throws IllegalArgumentException if the value has more than one element (use {@link #backward(Tensor)})
+     * @throws IllegalArgumentException if the value does not have exactly one element (use {@link #backward(Tensor)})
      * @throws IllegalStateException as for {@link #backward(Tensor)}
      */
     public void backward() {

@@ -50,7 +50,7 @@ public final class IdxReader {
      * @param file the file, gzipped or raw
      * @return the labels, each unsigned byte as an int in [0, 255]
      * @throws IOException if the file cannot be read, ends early, has bytes after the data or is a corrupt gzip stream
-     * @throws IllegalArgumentException if the magic number is not {@link #LABELS_MAGIC}
+     * @throws IllegalArgumentException if the magic number is not {@link #LABELS_MAGIC} or the count is negative
      */
     public static int[] readLabels(Path file) throws IOException {
         try (InputStream in = open(file)) {
@@ -70,8 +70,8 @@ public final class IdxReader {
      * @param file the file, gzipped or raw
      * @return the images and their dimensions
      * @throws IOException if the file cannot be read, ends early, has bytes after the data or is a corrupt gzip stream
-     * @throws IllegalArgumentException if the magic number is not {@link #IMAGES_MAGIC}, an image dimension is 0 or
-     *         negative, or the pixels do not fit in one array
+     * @throws IllegalArgumentException if the magic number is not {@link #IMAGES_MAGIC}, a dimension is negative, an
+     *         image has no rows or columns, or the pixels do not fit in one array
      */
     public static Images readImages(Path file) throws IOException {
         try (InputStream in = open(file)) {

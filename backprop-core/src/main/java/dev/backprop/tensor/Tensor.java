@@ -196,7 +196,9 @@ public final class Tensor {
 
     /**
      * Draws one standard normal sample with the Marsaglia polar method: draw {@code u, v} uniform in (-1, 1) until
-     * {@code 0 < s = u^2 + v^2 < 1}, then return {@code u * sqrt(-2 ln(s) / s)}.
+     * {@code 0 < s = u^2 + v^2 < 1}, then return {@code u * sqrt(-2 ln(s) / s)}. The weight initialisers of
+     * {@code dev.backprop.nn.init} draw from it: sampling a high-entropy distribution such as the Gaussian gives
+     * every weight a different start and so breaks the symmetry between neurons (lecture §3, eq. 1.18).
      *
      * @param rng the generator to draw from (advanced by at least two draws)
      * @return a sample from N(0, 1)
