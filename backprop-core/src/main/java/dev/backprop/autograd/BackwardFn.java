@@ -9,5 +9,11 @@ import dev.backprop.tensor.Tensor;
  */
 @FunctionalInterface
 public interface BackwardFn {
+    /**
+     * Applies the rule.
+     *
+     * @param gradOutput dL/d(output), of the output's shape; must not be modified (it may be shared)
+     * @return one gradient per input, in recording order; {@code null} where none is needed
+     */
     Tensor[] apply(Tensor gradOutput);
 }

@@ -21,7 +21,7 @@ import java.util.function.Function;
  * {@code 1e-3 * max(1, |L|)} unless given.
  */
 public final class GradCheck {
-    /** Default step of the finite differences. */
+    /** Default relative step of the finite differences: {@code h = 1e-6·max(1, |x_i|)}. */
     public static final double DEFAULT_STEP = 1e-6;
 
     private GradCheck() {
@@ -31,22 +31,32 @@ public final class GradCheck {
      * The worst element of one input: its error, flat index, analytic and numeric gradient.
      *
      * @param input position of the input in the list
+     * @param maxRelError the largest error over the input's elements (see the class comment); infinite where the
+     *        error is NaN; 0 for an empty input
+     * @param worstIndex row-major index of the element with that error, or -1 for an empty input
+     * @param analytic the gradient from the backward pass at that element (0 when the input got no gradient)
+     * @param numeric the central-difference estimate at that element
      */
     public record InputError(int input, double maxRelError, int worstIndex, double analytic, double numeric) {
     }
 
-    /** The result of a check: one {@link InputError} per input. */
+    /**
+     * The result of a check: one {@link InputError} per input.
+     *
+     * @param inputs the worst element of each input, in input order
+     */
     public record Report(List<InputError> inputs) {
-        /** The largest error over all inputs (0 when there are no elements). */
+        /** {@return the largest error over all inputs (0 when there are no elements)} */
         public double maxRelError() {
             return inputs.stream().mapToDouble(InputError::maxRelError).max().orElse(0.0);
         }
 
-        /** The largest error of each input, in order. */
+        /** {@return the largest error of each input, in input order} */
         public double[] perInput() {
             return inputs.stream().mapToDouble(InputError::maxRelError).toArray();
         }
 
+        /** {@return the overall error and, for each input, its worst element with both gradients} */
         @Override
         public String toString() {
             StringBuilder sb = new StringBuilder("GradCheck(max relative error " + maxRelError());
@@ -59,21 +69,41 @@ public final class GradCheck {
         }
     }
 
-    /** {@link #check(Function, List, double, double)} with the default step and floor. */
+    /**
+     * {@link #check(Function, List, double, double)} with the default step and floor.
+     *
+     * @param f the function under test, given one variable per input
+     * @param inputs the points to check at: F64 tensors (copied, not modified)
+     * @return one worst element per input
+     * @throws IllegalArgumentException if an input is not F64
+     */
     public static Report check(Function<List<Variable>, Variable> f, Tensor... inputs) {
         return check(f, List.of(inputs));
     }
 
-    /** {@link #check(Function, List, double, double)} with the default step and floor. */
+    /**
+     * {@link #check(Function, List, double, double)} with the default step and floor.
+     *
+     * @param f the function under test, given one variable per input
+     * @param inputs the points to check at: F64 tensors (copied, not modified)
+     * @return one worst element per input
+     * @throws IllegalArgumentException if an input is not F64
+     */
     public static Report check(Function<List<Variable>, Variable> f, List<Tensor> inputs) {
         return check(f, inputs, DEFAULT_STEP, Double.NaN);
     }
 
     /**
-     * Compares analytic and numeric gradients of {@code f} at {@code inputs} (F64 tensors; copied, not modified).
+     * Compares analytic and numeric gradients of {@code f} at {@code inputs}. The analytic gradient comes from one
+     * backward pass; then, for each element of each input, {@code f} is evaluated twice more under {@link NoGrad}
+     * (so a check costs {@code 2·(total elements) + 1} evaluations). {@code f} must be deterministic.
      *
+     * @param f the function under test, given one variable per input (in order); it may return any shape
+     * @param inputs the points to check at: F64 tensors (copied, not modified)
      * @param step relative finite-difference step (h = step * max(1, |x_i|))
      * @param floor denominator floor for near-zero gradients, or NaN for {@code 1e-3 * max(1, |L|)}
+     * @return one worst element per input
+     * @throws IllegalArgumentException if an input is not F64
      */
     public static Report check(Function<List<Variable>, Variable> f, List<Tensor> inputs, double step, double floor) {
         List<Tensor> xs = new ArrayList<>();

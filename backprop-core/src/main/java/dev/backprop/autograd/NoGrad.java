@@ -19,16 +19,21 @@ public final class NoGrad implements AutoCloseable {
         DEPTH.get()[0]++;
     }
 
-    /** Enters a no-grad scope; close it to leave. */
+    /**
+     * Enters a no-grad scope on the current thread; close it (on the same thread) to leave.
+     *
+     * @return the scope, to close with try-with-resources
+     */
     public static NoGrad enter() {
         return new NoGrad();
     }
 
-    /** True when the current thread is inside a no-grad scope. */
+    /** {@return true when the current thread is inside at least one open no-grad scope} */
     public static boolean active() {
         return DEPTH.get()[0] > 0;
     }
 
+    /** Leaves the scope. Closing twice has no further effect. */
     @Override
     public void close() {
         if (!closed) {

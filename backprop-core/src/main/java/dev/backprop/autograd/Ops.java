@@ -27,7 +27,16 @@ public final class Ops {
 
     // ------------------------------------------------------------------ arithmetic
 
-    /** {@code a + b} (broadcasting); {@code da = sum_broadcast(g)}, {@code db = sum_broadcast(g)}. */
+    /**
+     * Element-wise sum, broadcasting: {@code y = a + b}.
+     * Backward: {@code da = sumToShape(g, a.shape)}, {@code db = sumToShape(g, b.shape)}, where
+     * {@link Reductions#sumToShape sumToShape} undoes the broadcast.
+     *
+     * @param a the left operand
+     * @param b the right operand, of the same dtype
+     * @return the sum, in the broadcast shape
+     * @throws IllegalArgumentException if the shapes cannot be broadcast or the dtypes differ
+     */
     public static Variable add(Variable a, Variable b) {
         Tensor out = Elementwise.binary(Binary.ADD, a.value(), b.value(), "add");
         Shape sa = a.shape();
@@ -37,7 +46,15 @@ public final class Ops {
             b.requiresGrad() ? Reductions.sumToShape(g, sb) : null}, a, b);
     }
 
-    /** {@code a - b} (broadcasting); {@code da = sum_broadcast(g)}, {@code db = -sum_broadcast(g)}. */
+    /**
+     * Element-wise difference, broadcasting: {@code y = a - b}.
+     * Backward: {@code da = sumToShape(g, a.shape)}, {@code db = -sumToShape(g, b.shape)}.
+     *
+     * @param a the left operand
+     * @param b the right operand, of the same dtype
+     * @return the difference, in the broadcast shape
+     * @throws IllegalArgumentException if the shapes cannot be broadcast or the dtypes differ
+     */
     public static Variable sub(Variable a, Variable b) {
         Tensor out = Elementwise.binary(Binary.SUB, a.value(), b.value(), "sub");
         Shape sa = a.shape();
@@ -47,7 +64,15 @@ public final class Ops {
             b.requiresGrad() ? Elementwise.scale(Reductions.sumToShape(g, sb), -1.0) : null}, a, b);
     }
 
-    /** {@code a * b} element-wise (broadcasting); {@code da = sum_broadcast(g*b)}, {@code db = sum_broadcast(g*a)}. */
+    /**
+     * Element-wise product, broadcasting: {@code y = a * b}.
+     * Backward: {@code da = sumToShape(g * b, a.shape)}, {@code db = sumToShape(g * a, b.shape)}.
+     *
+     * @param a the left operand
+     * @param b the right operand, of the same dtype
+     * @return the product, in the broadcast shape
+     * @throws IllegalArgumentException if the shapes cannot be broadcast or the dtypes differ
+     */
     public static Variable mul(Variable a, Variable b) {
         Tensor av = a.value();
         Tensor bv = b.value();
@@ -59,7 +84,16 @@ public final class Ops {
                     : null}, a, b);
     }
 
-    /** {@code a / b} element-wise (broadcasting); {@code da = sum_broadcast(g/b)}, {@code db = -sum_broadcast(g*out/b)}. */
+    /**
+     * Element-wise quotient, broadcasting: {@code y = a / b}.
+     * Backward: {@code da = sumToShape(g / b, a.shape)}, {@code db = -sumToShape(g * y / b, b.shape)}
+     * (that is, {@code -g·a/b^2}).
+     *
+     * @param a the numerator
+     * @param b the denominator, of the same dtype
+     * @return the quotient, in the broadcast shape
+     * @throws IllegalArgumentException if the shapes cannot be broadcast or the dtypes differ
+     */
     public static Variable div(Variable a, Variable b) {
         Tensor av = a.value();
         Tensor bv = b.value();
@@ -73,12 +107,23 @@ public final class Ops {
         }, a, b);
     }
 
-    /** {@code -a}; {@code da = -g}. */
+    /**
+     * Negation {@code y = -a}. Backward: {@code da = -g}.
+     *
+     * @param a the operand
+     * @return the negated value (recorded as op "neg")
+     */
     public static Variable neg(Variable a) {
         return scale(a, -1.0, "neg");
     }
 
-    /** {@code s * a}; {@code da = s * g}. */
+    /**
+     * Multiplication by a constant, {@code y = s·a}. Backward: {@code da = s·g}.
+     *
+     * @param a the operand
+     * @param s the constant factor
+     * @return the scaled value
+     */
     public static Variable scale(Variable a, double s) {
         return scale(a, s, "scale");
     }
@@ -88,7 +133,13 @@ public final class Ops {
         return Variable.op(name, out, g -> new Tensor[] {Elementwise.scale(g, s)}, a);
     }
 
-    /** {@code a + s}; {@code da = g}. */
+    /**
+     * Addition of a constant, {@code y = a + s}. Backward: {@code da = g}.
+     *
+     * @param a the operand
+     * @param s the constant to add
+     * @return the shifted value
+     */
     public static Variable addScalar(Variable a, double s) {
         Tensor out = Elementwise.addScalar(a.value(), s);
         return Variable.op("addScalar", out, g -> new Tensor[] {g}, a);
@@ -96,7 +147,15 @@ public final class Ops {
 
     // ------------------------------------------------------------------ matrix products
 
-    /** {@code C = A·B} for 2-D A [m,k], B [k,n]; {@code dA = dC·Bᵀ}, {@code dB = Aᵀ·dC}. */
+    /**
+     * Matrix product {@code C = A·B} of 2-D operands {@code A [m, k]} and {@code B [k, n]}, via {@link Gemm}.
+     * Backward: {@code dA = g·Bᵀ}, {@code dB = Aᵀ·g}.
+     *
+     * @param a the left matrix {@code [m, k]}
+     * @param b the right matrix {@code [k, n]}, of the same dtype
+     * @return the product {@code [m, n]}
+     * @throws IllegalArgumentException if an operand is not 2-D, the inner dimensions differ or the dtypes differ
+     */
     public static Variable matmul(Variable a, Variable b) {
         Tensor av = a.value();
         Tensor bv = b.value();
@@ -112,8 +171,16 @@ public final class Ops {
     }
 
     /**
-     * Fully connected layer {@code y = x·wᵀ + b} for x [N, in], w [out, in], b [out] or null.
-     * Backward: {@code dx = dy·w}, {@code dw = dyᵀ·x}, {@code db = column sums of dy}.
+     * Fully connected layer {@code y = x·wᵀ + b}: for each sample (row of x), the lecture's linear combiner
+     * {@code v = W x} (eq. 1.8) plus a bias. The output starts as the bias rows and one GEMM accumulates into it.
+     * Backward (the lecture's eqs. 1.12-1.13: each weight's partial is the input it multiplies):
+     * {@code dx = g·w}, {@code dw = gᵀ·x}, {@code db = sum over rows of g}.
+     *
+     * @param x the input {@code [N, in]}
+     * @param w the weight {@code [out, in]}, of the same dtype (PyTorch's layout)
+     * @param b the bias {@code [out]}, or null for none
+     * @return the output {@code [N, out]}
+     * @throws IllegalArgumentException if the shapes do not fit or the dtypes differ
      */
     public static Variable linear(Variable x, Variable w, Variable b) {
         Tensor xv = x.value();
@@ -159,21 +226,40 @@ public final class Ops {
 
     // ------------------------------------------------------------------ reductions
 
-    /** Sum of all elements, a scalar (shape []); {@code da = g} everywhere. */
+    /**
+     * Sum of all elements, as a scalar (shape {@code []}). Backward: {@code da = g} at every element.
+     *
+     * @param a the operand
+     * @return the sum
+     */
     public static Variable sum(Variable a) {
         Tensor out = Tensor.scalar(a.value().dtype(), Reductions.sum(a.value()));
         Shape s = a.shape();
         return Variable.op("sum", out, g -> new Tensor[] {Tensor.full(g.dtype(), g.item(), s.dims())}, a);
     }
 
-    /** Mean of all elements, a scalar; {@code da = g/n} everywhere. */
+    /**
+     * Mean of all elements, as a scalar (shape {@code []}). Backward: {@code da = g/n} at every element, {@code n}
+     * the number of elements.
+     *
+     * @param a the operand
+     * @return the mean (NaN for an empty operand)
+     */
     public static Variable mean(Variable a) {
         Tensor out = Tensor.scalar(a.value().dtype(), Reductions.mean(a.value()));
         Shape s = a.shape();
         return Variable.op("mean", out, g -> new Tensor[] {Tensor.full(g.dtype(), g.item() / s.size(), s.dims())}, a);
     }
 
-    /** Sum along {@code axis}; {@code da} is {@code g} copied along the axis. */
+    /**
+     * Sum along one axis. Backward: {@code g} copied to every position along the axis.
+     *
+     * @param a the operand
+     * @param axis the axis to sum over; negative values count from the end
+     * @param keepDim keep the summed axis with size 1
+     * @return the sums, in the reduced shape
+     * @throws IllegalArgumentException if the axis is out of range
+     */
     public static Variable sum(Variable a, int axis, boolean keepDim) {
         int ax = Reductions.normalizeAxis(a.shape(), axis, "sum");
         Tensor out = Reductions.sum(a.value(), ax, keepDim);
@@ -181,7 +267,15 @@ public final class Ops {
         return Variable.op("sum", out, g -> new Tensor[] {Reductions.expandAlongAxis(g, s, ax, 1.0)}, a);
     }
 
-    /** Mean along {@code axis}; {@code da} is {@code g/n} copied along the axis. */
+    /**
+     * Mean along one axis of size {@code n}. Backward: {@code g/n} copied to every position along the axis.
+     *
+     * @param a the operand
+     * @param axis the axis to average over; negative values count from the end
+     * @param keepDim keep the averaged axis with size 1
+     * @return the means, in the reduced shape
+     * @throws IllegalArgumentException if the axis is out of range
+     */
     public static Variable mean(Variable a, int axis, boolean keepDim) {
         int ax = Reductions.normalizeAxis(a.shape(), axis, "mean");
         Tensor out = Reductions.mean(a.value(), ax, keepDim);
@@ -189,7 +283,16 @@ public final class Ops {
         return Variable.op("mean", out, g -> new Tensor[] {Reductions.expandAlongAxis(g, s, ax, 1.0 / s.dim(ax))}, a);
     }
 
-    /** Maximum along {@code axis}; the gradient goes to the first arg-max of each slice, 0 elsewhere. */
+    /**
+     * Maximum along one axis (NaN counts as maximal). Backward: each slice's {@code g} goes to the first position of
+     * its maximum; every other position gets 0 (ties are not shared).
+     *
+     * @param a the operand
+     * @param axis the axis to reduce; negative values count from the end
+     * @param keepDim keep the reduced axis with size 1
+     * @return the maxima, in the reduced shape
+     * @throws IllegalArgumentException if the axis is out of range or empty
+     */
     public static Variable max(Variable a, int axis, boolean keepDim) {
         int ax = Reductions.normalizeAxis(a.shape(), axis, "max");
         Reductions.MaxResult r = Reductions.max(a.value(), ax, keepDim);
@@ -200,40 +303,76 @@ public final class Ops {
 
     // ------------------------------------------------------------------ element-wise math
 
-    /** {@code e^a}; {@code da = g * e^a}. */
+    /**
+     * Element-wise exponential {@code y = e^a}. Backward: {@code da = g·y}.
+     *
+     * @param a the operand
+     * @return the exponentials
+     */
     public static Variable exp(Variable a) {
         Tensor y = Elementwise.map(a.value(), Math::exp);
         return Variable.op("exp", y, g -> new Tensor[] {Elementwise.binary(Binary.MUL, g, y, "exp backward")}, a);
     }
 
-    /** Natural logarithm; {@code da = g / a}. */
+    /**
+     * Element-wise natural logarithm {@code y = ln(a)}. Backward: {@code da = g/a}.
+     *
+     * @param a the operand
+     * @return the logarithms (NaN where {@code a < 0}, -infinity where {@code a = 0})
+     */
     public static Variable log(Variable a) {
         Tensor x = a.value();
         return Variable.op("log", Elementwise.map(x, Math::log),
                 g -> new Tensor[] {Elementwise.binary(Binary.DIV, g, x, "log backward")}, a);
     }
 
-    /** {@code a^p}; {@code da = g * p * a^(p-1)}. */
+    /**
+     * Element-wise power {@code y = a^p} ({@link Math#pow}). Backward: {@code da = g·p·a^(p-1)}.
+     *
+     * @param a the base
+     * @param p the constant exponent
+     * @return the powers
+     */
     public static Variable pow(Variable a, double p) {
         Tensor x = a.value();
         return Variable.op("pow", Elementwise.map(x, v -> Math.pow(v, p)),
                 g -> new Tensor[] {Elementwise.zip(g, x, (gi, xi) -> gi * p * Math.pow(xi, p - 1))}, a);
     }
 
-    /** Square root; {@code da = g / (2 sqrt(a))}. */
+    /**
+     * Element-wise square root {@code y = sqrt(a)}. Backward: {@code da = g/(2y)} (infinite at 0).
+     *
+     * @param a the operand
+     * @return the square roots (NaN where negative)
+     */
     public static Variable sqrt(Variable a) {
         Tensor y = Elementwise.map(a.value(), Math::sqrt);
         return Variable.op("sqrt", y, g -> new Tensor[] {Elementwise.zip(g, y, (gi, yi) -> gi * 0.5 / yi)}, a);
     }
 
-    /** {@code |a|}; {@code da = g * sign(a)}, with sign(0) = 0 as in PyTorch. */
+    /**
+     * Element-wise absolute value {@code y = |a|}. Backward: {@code da = g·sign(a)}, with sign(0) = 0 as in
+     * PyTorch.
+     *
+     * @param a the operand
+     * @return the absolute values
+     */
     public static Variable abs(Variable a) {
         Tensor x = a.value();
         return Variable.op("abs", Elementwise.map(x, Math::abs),
                 g -> new Tensor[] {Elementwise.zip(g, x, (gi, xi) -> gi * Math.signum(xi))}, a);
     }
 
-    /** {@code min(max(a, lo), hi)}; {@code da = g} where {@code lo <= a <= hi}, 0 outside. */
+    /**
+     * Element-wise clamp {@code y = min(max(a, lo), hi)}. Backward: {@code da = g} where {@code lo <= a <= hi}
+     * (bounds included, as in PyTorch), 0 outside.
+     *
+     * @param a the operand
+     * @param lo the lower bound
+     * @param hi the upper bound
+     * @return the clamped values
+     * @throws IllegalArgumentException if {@code lo > hi}
+     */
     public static Variable clamp(Variable a, double lo, double hi) {
         if (lo > hi) {
             throw new IllegalArgumentException("clamp: lo " + lo + " > hi " + hi);
@@ -245,7 +384,14 @@ public final class Ops {
 
     // ------------------------------------------------------------------ shape
 
-    /** The same elements in another shape (one dimension may be -1); {@code da = g} reshaped back. */
+    /**
+     * The same elements in another shape (a view, no copy). Backward: {@code g} reshaped back to a's shape.
+     *
+     * @param a the operand
+     * @param dims the new shape; one dimension may be -1 (inferred)
+     * @return the reshaped value
+     * @throws IllegalArgumentException if the sizes do not match
+     */
     public static Variable reshape(Variable a, int... dims) {
         Shape s = a.shape();
         Tensor out;
@@ -257,7 +403,13 @@ public final class Ops {
         return Variable.op("reshape", out, g -> new Tensor[] {g.reshape(s.dims())}, a);
     }
 
-    /** Transpose of a 2-D tensor; {@code da = gᵀ}. */
+    /**
+     * Transpose of a 2-D operand, {@code y[j][i] = a[i][j]} (copied). Backward: {@code da = gᵀ}.
+     *
+     * @param a the 2-D operand
+     * @return the transpose
+     * @throws IllegalArgumentException if {@code a} is not 2-D
+     */
     public static Variable transpose(Variable a) {
         if (a.value().rank() != 2) {
             throw new IllegalArgumentException("transpose: needs a 2-D tensor, got shape " + a.shape());
@@ -267,25 +419,50 @@ public final class Ops {
 
     // ------------------------------------------------------------------ activations
 
-    /** Logistic sigmoid {@code 1/(1+e^-a)} (stable for large |a|); {@code da = g * y * (1 - y)}. */
+    /**
+     * Logistic sigmoid {@code y = 1/(1 + e^-a)} (lecture eq. 1.15), computed without overflow for large |a|.
+     * Backward: {@code da = g·y·(1 - y)}; at most {@code g/4}, and near 0 when the unit saturates (the vanishing
+     * gradient of lecture §2.1).
+     *
+     * @param a the operand
+     * @return the activations, in [0, 1]
+     */
     public static Variable sigmoid(Variable a) {
         Tensor y = Elementwise.map(a.value(), Elementwise::sigmoid);
         return Variable.op("sigmoid", y, g -> new Tensor[] {Elementwise.zip(g, y, (gi, yi) -> gi * yi * (1 - yi))}, a);
     }
 
-    /** Hyperbolic tangent; {@code da = g * (1 - y^2)}. */
+    /**
+     * Hyperbolic tangent {@code y = (e^a - e^-a)/(e^a + e^-a)} (lecture eq. 1.16). Backward: {@code da = g·(1 - y^2)}.
+     *
+     * @param a the operand
+     * @return the activations, in [-1, 1]
+     */
     public static Variable tanh(Variable a) {
         Tensor y = Elementwise.map(a.value(), Math::tanh);
         return Variable.op("tanh", y, g -> new Tensor[] {Elementwise.zip(g, y, (gi, yi) -> gi * (1 - yi * yi))}, a);
     }
 
-    /** {@code max(a, 0)}; {@code da = g} where {@code a > 0}, else 0 (relu'(0) = 0, as PyTorch). */
+    /**
+     * Rectified linear unit {@code y = max(a, 0)} (NaN gives 0). Backward: {@code da = g} where {@code a > 0}, else 0
+     * (relu'(0) = 0, as in PyTorch).
+     *
+     * @param a the operand
+     * @return the activations
+     */
     public static Variable relu(Variable a) {
         Tensor y = Elementwise.relu(a.value());
         return Variable.op("relu", y, g -> new Tensor[] {Elementwise.reluBackward(g, y)}, a);
     }
 
-    /** {@code a > 0 ? a : slope*a}; {@code da = g} where {@code a > 0}, {@code slope*g} elsewhere. */
+    /**
+     * Leaky ReLU {@code y = a > 0 ? a : slope·a}: lecture eq. 1.17 with a fixed, not learned, slope.
+     * Backward: {@code da = g} where {@code a > 0}, {@code slope·g} elsewhere (including at 0).
+     *
+     * @param a the operand
+     * @param slope the slope for non-positive inputs
+     * @return the activations
+     */
     public static Variable leakyRelu(Variable a, double slope) {
         Tensor x = a.value();
         return Variable.op("leakyRelu", Elementwise.map(x, v -> v > 0 ? v : slope * v),
@@ -293,9 +470,14 @@ public final class Ops {
     }
 
     /**
-     * Parametric ReLU {@code x > 0 ? x : alpha*x}, with alpha of shape [1] (shared) or [C] (one per channel, the
-     * channel being dimension 1 of x, as in PyTorch). {@code dx = x > 0 ? g : alpha*g};
-     * {@code dalpha = sum of g*x where x <= 0}, over the batch (and over the channels when alpha is shared).
+     * Parametric ReLU (lecture eq. 1.17) {@code y = x > 0 ? x : alpha·x}, with alpha of shape [1] (shared) or [C] (one
+     * per channel, the channel being dimension 1 of x, as in PyTorch). Backward: {@code dx = x > 0 ? g : alpha·g};
+     * {@code dalpha = sum of g·x where x <= 0}, over the batch (and over the channels when alpha is shared).
+     *
+     * @param x the input; at least 2-D when alpha is per channel
+     * @param alpha the learnable slopes, {@code [1]} or {@code [C]}, of the same dtype
+     * @return the activations, in x's shape
+     * @throws IllegalArgumentException if alpha's shape does not fit x or the dtypes differ
      */
     public static Variable prelu(Variable x, Variable alpha) {
         Tensor xv = x.value();
@@ -321,7 +503,14 @@ public final class Ops {
                     Shape.of(ab)).reshape(av.shape().dims()) : null}, x, alpha);
     }
 
-    /** ELU {@code a > 0 ? a : alpha*(e^a - 1)}; {@code da = g} where {@code a > 0}, {@code g*alpha*e^a} elsewhere. */
+    /**
+     * ELU {@code y = a > 0 ? a : alpha·(e^a - 1)}. Backward: {@code da = g} where {@code a > 0}, {@code g·alpha·e^a}
+     * elsewhere.
+     *
+     * @param a the operand
+     * @param alpha the scale of the negative part (its limit is {@code -alpha})
+     * @return the activations
+     */
     public static Variable elu(Variable a, double alpha) {
         Tensor x = a.value();
         return Variable.op("elu", Elementwise.map(x, v -> v > 0 ? v : alpha * Math.expm1(v)),
@@ -329,8 +518,12 @@ public final class Ops {
     }
 
     /**
-     * GELU, exact form {@code a * Phi(a)} with {@code Phi(a) = (1 + erf(a/sqrt 2))/2} (PyTorch's default);
-     * {@code da = g * (Phi(a) + a*phi(a))} with phi the standard normal density.
+     * GELU, exact form {@code y = a·Phi(a)} with {@code Phi(a) = (1 + erf(a/sqrt 2))/2} the standard normal
+     * distribution function (PyTorch's default, not the tanh approximation). Backward:
+     * {@code da = g·(Phi(a) + a·phi(a))} with phi the standard normal density.
+     *
+     * @param a the operand
+     * @return the activations
      */
     public static Variable gelu(Variable a) {
         Tensor x = a.value();
@@ -339,7 +532,12 @@ public final class Ops {
                         (gi, xi) -> gi * (Erf.normalCdf(xi) + xi * Erf.normalPdf(xi)))}, a);
     }
 
-    /** SiLU (swish) {@code a * sigmoid(a)}; {@code da = g * s * (1 + a*(1 - s))} with {@code s = sigmoid(a)}. */
+    /**
+     * SiLU (swish) {@code y = a·sigmoid(a)}. Backward: {@code da = g·s·(1 + a·(1 - s))} with {@code s = sigmoid(a)}.
+     *
+     * @param a the operand
+     * @return the activations
+     */
     public static Variable silu(Variable a) {
         Tensor x = a.value();
         return Variable.op("silu", Elementwise.map(x, v -> v * Elementwise.sigmoid(v)),
@@ -349,7 +547,14 @@ public final class Ops {
                 })}, a);
     }
 
-    /** Softmax along the last axis; {@code da = y * (g - sum_j g_j y_j)} per row. */
+    /**
+     * Softmax along the last axis, {@code y_j = exp(a_j - m) / sum_k exp(a_k - m)} with {@code m} the row maximum.
+     * Backward, per row: {@code da = y·(g - sum_j g_j·y_j)}.
+     *
+     * @param a the logits, rank at least 1
+     * @return the probabilities, each row summing to 1
+     * @throws IllegalArgumentException if {@code a} is a scalar
+     */
     public static Variable softmax(Variable a) {
         Tensor y = Reductions.softmaxLastAxis(a.value());
         return Variable.op("softmax", y, g -> new Tensor[] {softmaxBackward(g, y)}, a);
@@ -372,7 +577,14 @@ public final class Ops {
         return dx;
     }
 
-    /** Log-softmax along the last axis (max subtracted first); {@code da = g - softmax(a) * sum_j g_j} per row. */
+    /**
+     * Log-softmax along the last axis, {@code y_j = a_j - m - log sum_k exp(a_k - m)} with {@code m} the row maximum.
+     * Backward, per row: {@code da = g - softmax(a)·sum_j g_j}.
+     *
+     * @param a the logits, rank at least 1
+     * @return the log-probabilities
+     * @throws IllegalArgumentException if {@code a} is a scalar
+     */
     public static Variable logSoftmax(Variable a) {
         Tensor y = Reductions.logSoftmaxLastAxis(a.value());
         return Variable.op("logSoftmax", y, g -> {
@@ -398,10 +610,16 @@ public final class Ops {
     /**
      * Cross-entropy of softmax(logits) against integer labels, fused and stable:
      * {@code loss_i = logsumexp(x_i) - x_i[label_i]} with the row maximum subtracted first (finite for logits of
-     * ±1000). Backward: {@code dx = (softmax(x) - onehot(label)) * g / N} for MEAN, without {@code /N} for SUM.
+     * ±1000), combined over the N rows by {@code reduction}. Its backward is where backpropagation starts: dL/dy
+     * for the network output y, the first factor of the lecture's eqs. 1.3 and 1.8.
+     * Backward: {@code dx = (softmax(x) - onehot(label))·g/N} for MEAN, without {@code /N} for SUM.
      *
-     * @param logits [N, C]
-     * @param labels N class indices in [0, C)
+     * @param logits the unnormalised scores {@code [N, C]}
+     * @param labels N class indices in {@code [0, C)} (copied)
+     * @param reduction MEAN (divide by N) or SUM
+     * @return the loss, a scalar
+     * @throws IllegalArgumentException if logits is not 2-D, there is not one label per row, or a label is out of range
+     * @throws NullPointerException if {@code reduction} is null
      */
     public static Variable softmaxCrossEntropy(Variable logits, int[] labels, Reduction reduction) {
         Tensor x = logits.value();
@@ -442,7 +660,17 @@ public final class Ops {
         }, logits);
     }
 
-    /** Mean (or sum) of squared errors {@code (pred - target)^2}; {@code dpred = 2 (pred - target) g / n}. */
+    /**
+     * Squared error {@code sum_i (pred_i - target_i)^2}, divided by the number of elements for MEAN.
+     * Backward: {@code dpred = 2·(pred - target)·g/n} ({@code n = 1} for SUM).
+     *
+     * @param pred the predictions
+     * @param target the targets, of the same shape (any dtype; converted to pred's); no gradient
+     * @param reduction MEAN (divide by the element count) or SUM
+     * @return the loss, a scalar
+     * @throws IllegalArgumentException if the shapes differ
+     * @throws NullPointerException if {@code reduction} is null
+     */
     public static Variable mse(Variable pred, Tensor target, Reduction reduction) {
         Tensor p = pred.value();
         if (!p.shape().equals(target.shape())) {
@@ -462,8 +690,16 @@ public final class Ops {
     }
 
     /**
-     * Binary cross-entropy on logits, in the stable form {@code max(x,0) - x*t + log(1 + e^-|x|)} per element;
-     * {@code dx = (sigmoid(x) - t) * g / n} (n = number of elements for MEAN).
+     * Binary cross-entropy on logits, {@code -t·log(sigmoid(x)) - (1 - t)·log(1 - sigmoid(x))} per element, computed
+     * in the stable form {@code max(x, 0) - x·t + log(1 + e^-|x|)}. Backward: {@code dx = (sigmoid(x) - t)·g/n}
+     * ({@code n} the number of elements for MEAN, 1 for SUM).
+     *
+     * @param logits the unnormalised scores
+     * @param targets the targets in [0, 1], of the same shape (not copied: they are read again by the backward pass)
+     * @param reduction MEAN (divide by the element count) or SUM
+     * @return the loss, a scalar
+     * @throws IllegalArgumentException if the shapes differ
+     * @throws NullPointerException if {@code reduction} is null
      */
     public static Variable bceWithLogits(Variable logits, Tensor targets, Reduction reduction) {
         Tensor x = logits.value();

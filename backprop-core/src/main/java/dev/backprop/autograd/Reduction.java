@@ -6,5 +6,8 @@ package dev.backprop.autograd;
  * {@link Ops#mse} and {@link Ops#bceWithLogits} they are per element, as in PyTorch.
  */
 public enum Reduction {
-    MEAN, SUM
+    /** Divide the sum of the terms by their number. */
+    MEAN,
+    /** Keep the sum of the terms. */
+    SUM
 }

@@ -35,12 +35,22 @@ public final class Variable {
         this.node = node;
     }
 
-    /** A leaf whose gradient is accumulated by {@link #backward()} (a trainable parameter). */
+    /**
+     * Creates a leaf whose gradient {@link #backward()} accumulates: a trainable parameter.
+     *
+     * @param value the parameter's tensor (not copied; optimizers update it in place)
+     * @return the leaf, with {@link #requiresGrad()} true
+     */
     public static Variable param(Tensor value) {
         return new Variable(value, true, null);
     }
 
-    /** A leaf that needs no gradient (inputs, targets). */
+    /**
+     * Creates a leaf that needs no gradient (inputs, targets, fixed values).
+     *
+     * @param value the tensor (not copied)
+     * @return the leaf, with {@link #requiresGrad()} false
+     */
     public static Variable constant(Tensor value) {
         return new Variable(value, false, null);
     }
@@ -54,6 +64,7 @@ public final class Variable {
      * @param backward the rule mapping dL/d(output) to dL/d(inputs)
      * @param inputs the operation's inputs, in the order {@code backward} returns their gradients; an optional
      *     input that is absent (a linear layer's missing bias) is null, and its gradient is ignored
+     * @return the output as a variable: recorded (requiring a gradient) or a constant
      */
     public static Variable op(String op, Tensor output, BackwardFn backward, Variable... inputs) {
         if (NoGrad.active()) {
@@ -67,47 +78,64 @@ public final class Variable {
         return constant(output);
     }
 
-    /** The value. */
+    /** {@return the value (the tensor itself, not a copy)} */
     public Tensor value() {
         return value;
     }
 
-    /** Shape of the value. */
+    /** {@return the shape of the value} */
     public Shape shape() {
         return value.shape();
     }
 
-    /** True for parameters and for results of operations on them. */
+    /** {@return true for parameters and for results of recorded operations on them} */
     public boolean requiresGrad() {
         return requiresGrad;
     }
 
-    /** True for variables created by the user rather than by an operation. */
+    /**
+     * {@return true for variables created with {@link #param} or {@link #constant} (or recorded as constants),
+     * false for recorded operation outputs}
+     */
     public boolean isLeaf() {
         return node == null;
     }
 
-    /** Name of the operation that produced this variable, or "leaf". */
+    /** {@return the name of the operation that produced this variable, or "leaf"} */
     public String opName() {
         return node == null ? "leaf" : node.op;
     }
 
-    /** Optional name (a parameter's name, a layer's output), used in messages. */
+    /** {@return the optional name (a parameter's name, a layer's output) used in messages, or null} */
     public String name() {
         return name;
     }
 
+    /**
+     * Sets the optional name used in messages and diagnostics.
+     *
+     * @param n the name (a parameter's name, a layer's output), or null to clear it
+     * @return this variable, for chaining
+     */
     public Variable named(String n) {
         this.name = n;
         return this;
     }
 
-    /** The accumulated gradient dL/d(this), or null before any backward pass reached it. */
+    /**
+     * {@return the accumulated gradient dL/d(this), or null before any backward pass reached it (and for
+     * intermediate variables without {@link #retainGrad()})}
+     */
     public Tensor grad() {
         return grad;
     }
 
-    /** Sets the gradient (optimizers and tests use this; null clears it). */
+    /**
+     * Replaces the gradient (optimizers and tests use this).
+     *
+     * @param g the new gradient, of the value's shape (not copied), or null to clear it
+     * @throws IllegalArgumentException if {@code g}'s shape differs from the value's
+     */
     public void setGrad(Tensor g) {
         if (g != null) {
             value.requireSameShape(g, "setGrad");
@@ -115,18 +143,27 @@ public final class Variable {
         this.grad = g;
     }
 
-    /** Clears the gradient. */
+    /** Clears the gradient (sets it to null; the next backward pass starts a fresh one). */
     public void zeroGrad() {
         this.grad = null;
     }
 
-    /** Keeps this intermediate variable's gradient after backward, so that it can be read with {@link #grad()}. */
+    /**
+     * Keeps this intermediate variable's gradient after backward, so that it can be read with {@link #grad()}.
+     *
+     * @return this variable, for chaining
+     */
     public Variable retainGrad() {
         this.retainGrad = true;
         return this;
     }
 
-    /** Backward from a scalar: dL/dL = 1. */
+    /**
+     * Backward pass from a one-element result, with seed {@code dL/dL = 1}: the usual call on a loss.
+     *
+     * @throws IllegalArgumentException if the value does not have exactly one element (use {@link #backward(Tensor)})
+     * @throws IllegalStateException as for {@link #backward(Tensor)}
+     */
     public void backward() {
         if (value.size() != 1) {
             throw new IllegalArgumentException("backward() without a seed gradient needs a scalar, got shape "
@@ -136,10 +173,18 @@ public final class Variable {
     }
 
     /**
-     * Backward pass from this variable with the given seed gradient dL/d(this).
+     * Backward pass from this variable with the given seed gradient dL/d(this): the chain rule of the lecture's
+     * eqs. 1.3-1.14, applied one operation at a time. The variables reachable from this one are visited in reverse
+     * topological order; each operation's rule turns the gradient of its output (already summed over all its uses)
+     * into gradients of its inputs, and a value that feeds several operations gets the sum. Leaves that require a
+     * gradient, and variables marked with {@link #retainGrad()}, add the result to {@link #grad()} (so gradients
+     * accumulate across backward passes until cleared). Each rule is freed after use, so the graph can be traversed
+     * only once.
      *
+     * @param seed dL/d(this), of this variable's shape
      * @throws IllegalArgumentException if the seed's shape differs from this variable's
-     * @throws IllegalStateException if this graph was already freed by an earlier backward pass
+     * @throws IllegalStateException if this variable does not require a gradient, if this graph was already freed by
+     *         an earlier backward pass, or if a backward rule returns a gradient of the wrong shape
      */
     public void backward(Tensor seed) {
         value.requireSameShape(seed, "backward seed");
@@ -230,6 +275,7 @@ public final class Variable {
         return order;
     }
 
+    /** {@return a short description: the name if any, the producing operation and the value} */
     @Override
     public String toString() {
         return "Variable(" + (name != null ? name + ", " : "") + opName() + ", " + value + ")";

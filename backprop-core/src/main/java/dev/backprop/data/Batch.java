@@ -14,7 +14,7 @@ import dev.backprop.tensor.Tensor;
  * @param indices  the B sample indices in the dataset, in batch order
  */
 public record Batch(Tensor features, int[] labels, Tensor targets, int[] indices) {
-    /** Number of samples B in this batch. */
+    /** {@return the number of samples B in this batch} */
     public int size() {
         return indices.length;
     }

@@ -30,22 +30,40 @@ import java.util.TreeSet;
  */
 public final class CsvReader {
 
-    /** Selects the label or target column. */
+    /** Selects the label or target column: {@link #named by header name} or {@link #at by position}. */
     public sealed interface Column {
-        /** The column whose header is {@code name} (exact match). */
+        /**
+         * The column whose header is {@code name} (exact match, first such column).
+         *
+         * @param name the header text
+         */
         record Named(String name) implements Column {
         }
 
-        /** The column at 0-based {@code index}; a negative index counts from the end ({@code -1} is the last). */
+        /**
+         * The column at 0-based {@code index}; a negative index counts from the end ({@code -1} is the last).
+         *
+         * @param index the position
+         */
         record Index(int index) implements Column {
         }
 
-        /** The column whose header is {@code name}. */
+        /**
+         * Selects a column by its header.
+         *
+         * @param name the header text (exact match)
+         * @return the selector
+         */
         static Column named(String name) {
             return new Named(name);
         }
 
-        /** The column at {@code index} (0-based; negative counts from the end, -1 being the last column). */
+        /**
+         * Selects a column by position.
+         *
+         * @param index 0-based; negative counts from the end, -1 being the last column
+         * @return the selector
+         */
         static Column at(int index) {
             return new Index(index);
         }
@@ -54,7 +72,17 @@ public final class CsvReader {
     private CsvReader() {
     }
 
-    /** Reads a classification set; integer labels are class indices, string labels are mapped in sorted order. */
+    /**
+     * Reads a classification set, inferring the classes: integer labels are class indices (classes 0 .. max), and
+     * otherwise the sorted distinct label strings become classes 0, 1, ...
+     *
+     * @param file the CSV file
+     * @param label the label column; every other column is a feature
+     * @return the dataset, with its class names
+     * @throws IOException if the file cannot be read or is not valid CSV
+     * @throws IllegalArgumentException naming the file, line and column for a missing or non-numeric value, a row of
+     *         the wrong length, an unknown label column, or a file without data rows
+     */
     public static Dataset readClassification(Path file, Column label) throws IOException {
         return readClassification(file, label, null);
     }
@@ -63,6 +91,14 @@ public final class CsvReader {
      * Reads a classification set whose label strings are mapped to indices by {@code classNames} (index = position
      * in the list), e.g. the names of the training set when reading a test set. A label not in the list is an
      * error. With {@code classNames == null} this is {@link #readClassification(Path, Column)}.
+     *
+     * @param file the CSV file
+     * @param label the label column; every other column is a feature
+     * @param classNames the class names in index order, or null to infer them
+     * @return the dataset, with these class names
+     * @throws IOException if the file cannot be read or is not valid CSV
+     * @throws IllegalArgumentException naming the file, line and column for a missing or non-numeric value, a row of
+     *         the wrong length, an unknown label column or a label not among the class names
      */
     public static Dataset readClassification(Path file, Column label, List<String> classNames) throws IOException {
         Table t = Table.read(file, label);
@@ -87,7 +123,16 @@ public final class CsvReader {
         return t.named(Dataset.classification(x, t.featureCount(), labels, names.size()).withClassNames(names));
     }
 
-    /** Reads a regression set with one float target per sample, taken from column {@code target}. */
+    /**
+     * Reads a regression set with one float target per sample.
+     *
+     * @param file the CSV file
+     * @param target the target column; every other column is a feature
+     * @return the dataset, one target per sample
+     * @throws IOException if the file cannot be read or is not valid CSV
+     * @throws IllegalArgumentException naming the file, line and column for a missing or non-numeric value, a row of
+     *         the wrong length or an unknown target column
+     */
     public static Dataset readRegression(Path file, Column target) throws IOException {
         Table t = Table.read(file, target);
         float[] x = t.features();
@@ -106,16 +151,23 @@ public final class CsvReader {
      * @param lines the file line on which each row starts (1-based), to name a row in messages
      */
     public record Features(List<String> names, float[] values, long[] lines) {
+        /**
+         * Copies the list of names (the arrays are kept as given).
+         *
+         * @param names the feature columns' header names
+         * @param values the row-major values
+         * @param lines the starting line of each row
+         */
         public Features {
             names = List.copyOf(names);
         }
 
-        /** Number of rows. */
+        /** {@return the number of rows} */
         public int rows() {
             return lines.length;
         }
 
-        /** Number of features per row. */
+        /** {@return the number of features per row} */
         public int featureCount() {
             return names.size();
         }
@@ -125,6 +177,13 @@ public final class CsvReader {
      * Reads every column as a numeric feature, except {@code ignore} (a label column to skip) when it is not null.
      * A file with a header and no rows gives zero rows. Bad values are rejected as by the other readers, naming
      * the file, the line and the column.
+     *
+     * @param file the CSV file
+     * @param ignore a column to skip, or null to read all columns
+     * @return the feature names, values and line numbers
+     * @throws IOException if the file cannot be read or is not valid CSV
+     * @throws IllegalArgumentException naming the file, line and column for a missing or non-numeric value, a row of
+     *         the wrong length or an unknown column
      */
     public static Features readFeatures(Path file, Column ignore) throws IOException {
         Table t = Table.read(file, ignore);
@@ -186,6 +245,7 @@ public final class CsvReader {
      * @return the features, named {@code names}
      * @throws MissingColumnsException naming the file and the names its header lacks
      * @throws IllegalArgumentException naming the file, line and column of a value that is not a finite number
+     * @throws IOException when the file cannot be read or parsed as CSV
      */
     public static Features readColumns(Path file, List<String> names) throws IOException {
         Table t = Table.read(file, null);

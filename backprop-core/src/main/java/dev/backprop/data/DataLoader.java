@@ -25,13 +25,17 @@ public final class DataLoader {
     /** Feature values per batch above which batch assembly is split over threads (about 2 ranges of 64 KB). */
     static final int PARALLEL_ELEMENTS = 32_768;
 
-    /** The order in which an epoch visits the samples. */
+    /** The order in which an epoch visits the samples: {@link Sequential} or {@link Shuffled}. */
     public sealed interface Order {
         /** Samples in dataset order, every epoch. */
         record Sequential() implements Order {
         }
 
-        /** A fresh permutation per epoch, derived from {@code seed} and the epoch number. */
+        /**
+         * A fresh permutation per epoch, derived from {@code seed} and the epoch number alone.
+         *
+         * @param seed the seed all epochs' permutations derive from
+         */
         record Shuffled(long seed) implements Order {
         }
     }
@@ -46,8 +50,15 @@ public final class DataLoader {
     private Batch tail;
 
     /**
-     * A loader of batches of {@code batchSize} samples whose features (and regression targets) are tensors of
-     * {@code dtype}.
+     * Creates a loader. Buffers are allocated on first use.
+     *
+     * @param data the samples
+     * @param batchSize the number of samples per full batch, at least 1
+     * @param order sequential or seeded shuffle
+     * @param dtype the element type of the feature (and regression target) tensors
+     * @param dropLast skip the incomplete final batch of each epoch (true) or yield it (false)
+     * @throws NullPointerException if {@code data}, {@code order} or {@code dtype} is null
+     * @throws IllegalArgumentException if {@code batchSize < 1}
      */
     public DataLoader(Dataset data, int batchSize, Order order, DType dtype, boolean dropLast) {
         this.data = Objects.requireNonNull(data, "data");
@@ -61,53 +72,91 @@ public final class DataLoader {
         this.perm = new int[data.size()];
     }
 
-    /** Shuffled each epoch from {@code seed}, F32, keeping the short final batch. */
+    /**
+     * A training loader: shuffled each epoch from {@code seed}, F32, keeping the short final batch.
+     *
+     * @param data the samples
+     * @param batchSize the number of samples per full batch, at least 1
+     * @param seed the seed of the per-epoch permutations
+     * @return the loader
+     */
     public static DataLoader shuffled(Dataset data, int batchSize, long seed) {
         return new DataLoader(data, batchSize, new Order.Shuffled(seed), DType.F32, false);
     }
 
-    /** In dataset order, F32, keeping the short final batch (for evaluation). */
+    /**
+     * An evaluation loader: dataset order, F32, keeping the short final batch.
+     *
+     * @param data the samples
+     * @param batchSize the number of samples per full batch, at least 1
+     * @return the loader
+     */
     public static DataLoader sequential(Dataset data, int batchSize) {
         return new DataLoader(data, batchSize, new Order.Sequential(), DType.F32, false);
     }
 
-    /** The same loader producing tensors of {@code newType}. */
+    /**
+     * The same loader producing tensors of another element type (a new loader with its own buffers).
+     *
+     * @param newType the element type of the feature and target tensors
+     * @return the new loader
+     */
     public DataLoader withDType(DType newType) {
         return new DataLoader(data, batchSize, order, newType, dropLast);
     }
 
-    /** The same loader, skipping (true) or keeping (false) the incomplete final batch of each epoch. */
+    /**
+     * The same loader, skipping or keeping the incomplete final batch (a new loader with its own buffers).
+     *
+     * @param drop skip (true) or keep (false) the incomplete final batch of each epoch
+     * @return the new loader
+     */
     public DataLoader withDropLast(boolean drop) {
         return new DataLoader(data, batchSize, order, dtype, drop);
     }
 
-    /** The dataset this loader reads. */
+    /** {@return the dataset this loader reads} */
     public Dataset dataset() {
         return data;
     }
 
-    /** Samples per full batch. */
-    /** Element type of the feature tensors this loader yields. */
+    /** {@return the element type of the feature (and target) tensors this loader yields} */
     public DType dtype() {
         return dtype;
     }
 
+    /** {@return the number of samples per full batch} */
     public int batchSize() {
         return batchSize;
     }
 
-    /** Number of batches in one epoch. */
+    /**
+     * {@return the number of batches in one epoch: {@code ceil(size / batchSize)}, or {@code floor(size / batchSize)}
+     * with drop-last}
+     */
     public int batchCount() {
         int n = data.size();
         return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
     }
 
-    /** The batches of epoch {@code epoch} (0-based). */
+    /**
+     * The batches of one epoch. Each iterator fixes the order when it is created; the batches it returns share the
+     * loader's buffers, so each is valid only until the next {@code next()}, and only one iteration should run at a
+     * time.
+     *
+     * @param epoch the epoch number, 0-based (it selects the permutation when shuffled)
+     * @return the batches, in visiting order
+     */
     public Iterable<Batch> epoch(int epoch) {
         return () -> new BatchIterator(epoch);
     }
 
-    /** The order in which epoch {@code epoch} visits the samples. */
+    /**
+     * The order in which one epoch visits the samples: the sample indices, batch after batch.
+     *
+     * @param epoch the epoch number, 0-based
+     * @return a new array of the {@code size} sample indices in visiting order
+     */
     public int[] order(int epoch) {
         int[] out = new int[data.size()];
         fillOrder(epoch, out);
@@ -208,7 +257,15 @@ public final class DataLoader {
 
     // ---------------------------------------------------------------- seeded permutations
 
-    /** The permutation of {@code 0 .. n-1} for {@code (seed, epoch)}: the same pair always gives the same order. */
+    /**
+     * The seeded permutation of {@code 0 .. n-1} for {@code (seed, epoch)}: a Fisher-Yates shuffle driven by a
+     * {@link SplittableRandom} seeded with a splitmix64 mix of the two. The same pair always gives the same order.
+     *
+     * @param n the number of elements
+     * @param seed the base seed
+     * @param epoch the epoch (stream) number
+     * @return a new array holding the permutation
+     */
     public static int[] permutation(int n, long seed, int epoch) {
         int[] p = new int[n];
         permute(p, seed, epoch);

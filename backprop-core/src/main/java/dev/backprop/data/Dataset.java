@@ -57,8 +57,16 @@ public final class Dataset {
     // ---------------------------------------------------------------- factories
 
     /**
-     * A classification set with float features (row-major {@code [size, featureCount]}, not copied) and labels in
-     * {@code [0, classCount)} (not copied).
+     * Creates a classification set with float features. Neither array is copied: the caller must not change them
+     * afterwards.
+     *
+     * @param features the features, row-major {@code [size, featureCount]}
+     * @param featureCount the number of features per sample, at least 1
+     * @param labels one class label per sample, in {@code [0, classCount)}; their number is the set's size
+     * @param classCount the number of classes, at least 1
+     * @return the dataset
+     * @throws IllegalArgumentException if the feature array does not make {@code labels.length} rows of
+     *         {@code featureCount}, {@code classCount < 1}, or a label is out of range
      */
     public static Dataset classification(float[] features, int featureCount, int[] labels, int classCount) {
         checkFeatures(features.length, featureCount, labels.length);
@@ -67,8 +75,16 @@ public final class Dataset {
     }
 
     /**
-     * A classification set whose features are unsigned bytes standing for {@code b / 255} (8-bit pixels); neither
-     * array is copied.
+     * Creates a classification set whose features are unsigned bytes standing for {@code b / 255} (8-bit pixels),
+     * a quarter of the memory of floats. Neither array is copied: the caller must not change them afterwards.
+     *
+     * @param pixels the features as unsigned bytes, row-major {@code [size, featureCount]}
+     * @param featureCount the number of features per sample, at least 1
+     * @param labels one class label per sample, in {@code [0, classCount)}; their number is the set's size
+     * @param classCount the number of classes, at least 1
+     * @return the dataset
+     * @throws IllegalArgumentException if the byte array does not make {@code labels.length} rows of
+     *         {@code featureCount}, {@code classCount < 1}, or a label is out of range
      */
     public static Dataset classificationU8(byte[] pixels, int featureCount, int[] labels, int classCount) {
         checkFeatures(pixels.length, featureCount, labels.length);
@@ -77,8 +93,15 @@ public final class Dataset {
     }
 
     /**
-     * A regression set: float features {@code [size, featureCount]} and float targets {@code [size, targetCount]},
-     * both row-major and not copied.
+     * Creates a regression set. Neither array is copied: the caller must not change them afterwards.
+     *
+     * @param features the features, row-major {@code [size, featureCount]}
+     * @param featureCount the number of features per sample, at least 1
+     * @param targets the targets, row-major {@code [size, targetCount]}; the size is {@code targets.length / targetCount}
+     * @param targetCount the number of targets per sample, at least 1
+     * @return the dataset
+     * @throws IllegalArgumentException if {@code targetCount < 1}, the targets do not make whole rows, or the
+     *         features do not make as many rows of {@code featureCount}
      */
     public static Dataset regression(float[] features, int featureCount, float[] targets, int targetCount) {
         if (targetCount <= 0 || targets.length % targetCount != 0) {
@@ -89,7 +112,14 @@ public final class Dataset {
         return new Dataset(n, featureCount, null, features, null, 0, targets, targetCount, null, null);
     }
 
-    /** This dataset with names for its classes (one per class, index order), e.g. to map predictions back. */
+    /**
+     * This dataset with names for its classes (sharing the sample data), e.g. to map predictions back to names.
+     *
+     * @param names one name per class, in label order (copied)
+     * @return a new dataset with the same samples and these class names
+     * @throws IllegalStateException if this is a regression set
+     * @throws IllegalArgumentException if the number of names is not the number of classes
+     */
     public Dataset withClassNames(List<String> names) {
         requireClassification("withClassNames");
         if (names.size() != classCount) {
@@ -139,32 +169,32 @@ public final class Dataset {
 
     // ---------------------------------------------------------------- queries
 
-    /** Number of samples. */
+    /** {@return the number of samples} */
     public int size() {
         return size;
     }
 
-    /** Number of features per sample. */
+    /** {@return the number of features per sample} */
     public int featureCount() {
         return featureCount;
     }
 
-    /** True for a classification set (integer labels), false for regression (float targets). */
+    /** {@return true for a classification set (integer labels), false for regression (float targets)} */
     public boolean isClassification() {
         return labels != null;
     }
 
-    /** Number of classes; 0 for a regression set. */
+    /** {@return the number of classes; 0 for a regression set} */
     public int classCount() {
         return classCount;
     }
 
-    /** Number of regression targets per sample; 0 for a classification set. */
+    /** {@return the number of regression targets per sample; 0 for a classification set} */
     public int targetCount() {
         return targetCount;
     }
 
-    /** True when features are stored as bytes meaning {@code b / 255}. */
+    /** {@return true when the features are stored as bytes meaning {@code b / 255}} */
     public boolean isU8() {
         return u8 != null;
     }
@@ -185,7 +215,7 @@ public final class Dataset {
         return List.copyOf(names);
     }
 
-    /** Class names in index order; "0", "1", ... when none were given. Empty for regression. */
+    /** {@return the class names in label order; "0", "1", ... when none were given; empty for a regression set} */
     public List<String> classNames() {
         if (classNames != null) {
             return classNames;
@@ -197,7 +227,14 @@ public final class Dataset {
         return List.copyOf(names);
     }
 
-    /** Feature {@code col} of sample {@code row}, as a float (bytes converted to [0, 1]). */
+    /**
+     * Reads one feature.
+     *
+     * @param row the sample, in {@code [0, size)}
+     * @param col the feature, in {@code [0, featureCount)}
+     * @return the feature as a float (bytes converted to [0, 1])
+     * @throws IndexOutOfBoundsException if {@code row} or {@code col} is out of range
+     */
     public float feature(int row, int col) {
         Objects.checkIndex(row, size);
         Objects.checkIndex(col, featureCount);
@@ -205,26 +242,49 @@ public final class Dataset {
         return u8 != null ? U8_TO_FLOAT[u8[i] & 0xFF] : f32[i];
     }
 
-    /** Label of sample {@code row} (classification only). */
+    /**
+     * Reads one label (classification only).
+     *
+     * @param row the sample, in {@code [0, size)}
+     * @return its class label
+     * @throws IllegalStateException if this is a regression set
+     * @throws IndexOutOfBoundsException if {@code row} is out of range
+     */
     public int label(int row) {
         requireClassification("label");
         return labels[Objects.checkIndex(row, size)];
     }
 
-    /** A copy of all labels (classification only). */
+    /**
+     * {@return a copy of all labels, in sample order (classification only)}
+     *
+     * @throws IllegalStateException if this is a regression set
+     */
     public int[] labels() {
         requireClassification("labels");
         return labels.clone();
     }
 
-    /** Target {@code col} of sample {@code row} (regression only). */
+    /**
+     * Reads one regression target (regression only).
+     *
+     * @param row the sample, in {@code [0, size)}
+     * @param col the target, in {@code [0, targetCount)}
+     * @return the target value
+     * @throws IllegalStateException if this is a classification set
+     * @throws IndexOutOfBoundsException if {@code row} or {@code col} is out of range
+     */
     public float target(int row, int col) {
         requireRegression("target");
         Objects.checkIndex(row, size);
         return targets[row * targetCount + Objects.checkIndex(col, targetCount)];
     }
 
-    /** Number of samples of each class (classification only). */
+    /**
+     * {@return the number of samples of each class, indexed by label (classification only)}
+     *
+     * @throws IllegalStateException if this is a regression set
+     */
     public int[] classCounts() {
         requireClassification("classCounts");
         int[] counts = new int[classCount];
@@ -234,7 +294,14 @@ public final class Dataset {
         return counts;
     }
 
-    /** Copies the features of sample {@code row} into {@code dst[off .. off + featureCount)}. */
+    /**
+     * Copies the features of one sample into {@code dst[off .. off + featureCount)} (bytes converted to [0, 1]).
+     *
+     * @param row the sample, in {@code [0, size)}
+     * @param dst the destination array
+     * @param off where in {@code dst} the sample's first feature goes
+     * @throws IndexOutOfBoundsException if {@code row} is out of range or {@code dst} is too short
+     */
     public void copyFeatures(int row, float[] dst, int off) {
         int from = Objects.checkIndex(row, size) * featureCount;
         if (u8 != null) {
@@ -246,7 +313,15 @@ public final class Dataset {
         }
     }
 
-    /** Copies the features of sample {@code row} into {@code dst[off .. off + featureCount)}. */
+    /**
+     * Copies the features of one sample into {@code dst[off .. off + featureCount)}, widened to double (bytes
+     * converted to [0, 1]).
+     *
+     * @param row the sample, in {@code [0, size)}
+     * @param dst the destination array
+     * @param off where in {@code dst} the sample's first feature goes
+     * @throws IndexOutOfBoundsException if {@code row} is out of range or {@code dst} is too short
+     */
     public void copyFeatures(int row, double[] dst, int off) {
         int from = Objects.checkIndex(row, size) * featureCount;
         for (int j = 0; j < featureCount; j++) {
@@ -254,13 +329,26 @@ public final class Dataset {
         }
     }
 
-    /** Copies the targets of sample {@code row} into {@code dst[off .. off + targetCount)} (regression only). */
+    /**
+     * Copies the targets of one sample into {@code dst[off .. off + targetCount)} (regression only).
+     *
+     * @param row the sample, in {@code [0, size)}
+     * @param dst the destination array
+     * @param off where in {@code dst} the sample's first target goes
+     * @throws IllegalStateException if this is a classification set
+     * @throws IndexOutOfBoundsException if {@code row} is out of range or {@code dst} is too short
+     */
     public void copyTargets(int row, float[] dst, int off) {
         requireRegression("copyTargets");
         System.arraycopy(targets, Objects.checkIndex(row, size) * targetCount, dst, off, targetCount);
     }
 
-    /** All features as a new tensor of shape [size, featureCount] (for evaluation; training uses a loader). */
+    /**
+     * All features as one new tensor (for evaluation; training reads mini-batches through a {@link DataLoader}).
+     *
+     * @param dtype the element type of the tensor
+     * @return a new {@code [size, featureCount]} tensor
+     */
     public Tensor features(DType dtype) {
         Tensor t = Tensor.zeros(dtype, size, featureCount);
         if (dtype == DType.F32) {
@@ -275,7 +363,13 @@ public final class Dataset {
         return t;
     }
 
-    /** All targets as a new tensor of shape [size, targetCount] (regression only). */
+    /**
+     * All targets as one new tensor (regression only).
+     *
+     * @param dtype the element type of the tensor
+     * @return a new {@code [size, targetCount]} tensor
+     * @throws IllegalStateException if this is a classification set
+     */
     public Tensor targets(DType dtype) {
         requireRegression("targets");
         return Tensor.of(targets.clone(), size, targetCount).to(dtype);
@@ -285,8 +379,14 @@ public final class Dataset {
 
     /**
      * Splits off a random hold-out: {@code round(fraction * size)} samples, chosen by a permutation seeded with
-     * {@code seed}, go to {@link TrainTest#test()}; the rest, in their original order, to {@link TrainTest#train()}.
-     * The same seed gives the same split.
+     * {@code seed}, go to {@link TrainTest#test()}; the rest to {@link TrainTest#train()}. Both keep the original
+     * sample order. The same seed gives the same split, and it is independent of a {@link DataLoader}'s shuffle with
+     * the same seed.
+     *
+     * @param fraction the share of samples to hold out, in [0, 1]
+     * @param seed the seed of the permutation
+     * @return the remaining samples as {@code train} and the held-out ones as {@code test}, both copies
+     * @throws IllegalArgumentException if {@code fraction} is outside [0, 1] or NaN
      */
     public TrainTest split(double fraction, long seed) {
         if (!(fraction >= 0 && fraction <= 1)) {
@@ -311,7 +411,13 @@ public final class Dataset {
         return new TrainTest(select(trainIdx), select(heldIdx));
     }
 
-    /** The first {@code n} samples (all of them when {@code n >= size}). */
+    /**
+     * The first {@code n} samples, copied.
+     *
+     * @param n how many samples to keep; all of them when {@code n >= size}
+     * @return a new dataset of {@code min(n, size)} samples
+     * @throws IllegalArgumentException if {@code n < 0}
+     */
     public Dataset subset(int n) {
         if (n < 0) {
             throw new IllegalArgumentException("subset size must be >= 0, got " + n);
@@ -322,7 +428,13 @@ public final class Dataset {
         return select(idx);
     }
 
-    /** The samples at {@code indices}, in that order (copied; an index may repeat). */
+    /**
+     * The samples at the given positions, in that order, copied (an index may repeat). Class names are kept.
+     *
+     * @param indices the sample positions, each in {@code [0, size)}
+     * @return a new dataset of {@code indices.length} samples
+     * @throws IndexOutOfBoundsException if an index is out of range
+     */
     public Dataset select(int[] indices) {
         int n = indices.length;
         byte[] nu8 = u8 == null ? null : new byte[n * featureCount];
@@ -365,6 +477,7 @@ public final class Dataset {
         }
     }
 
+    /** {@return a one-line summary: sizes, classes or targets, and "u8" for byte features} */
     @Override
     public String toString() {
         return "Dataset(" + size + " samples x " + featureCount + " features, "

@@ -17,20 +17,32 @@ import java.util.List;
  * per batch; each image is a row of 784 features in row-major pixel order.
  */
 public final class FashionMnist {
-    /** Where the {@code dataset-fashion-mnist} package installs the files. */
+    /**
+     * Where the {@code dataset-fashion-mnist} package installs the files: {@code /usr/share/datasets/fashion-mnist}.
+     */
     public static final Path DEFAULT_DIR = Path.of("/usr/share/datasets/fashion-mnist");
-    /** Number of classes. */
+    /** Number of classes (10). */
     public static final int CLASSES = 10;
-    /** Image side in pixels. */
+    /** Image side in pixels (28); each image has {@code SIDE·SIDE = 784} features. */
     public static final int SIDE = 28;
-    /** The class names, indexed by label. */
+    /** The class names, indexed by label (0 = "T-shirt/top" ... 9 = "Ankle boot"). */
     public static final List<String> CLASS_NAMES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
             "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
     private FashionMnist() {
     }
 
-    /** Loads the training set (60000 images) and the test set (10000, the "t10k" files) from {@code dir}. */
+    /**
+     * Loads the training set (60000 images) and the test set (10000, the "t10k" files) from a folder. Each of the
+     * four files is taken as {@code name.gz} when that exists, else as {@code name}.
+     *
+     * @param dir the folder holding the four IDX files
+     * @return the training set as {@code train} and the test set as {@code test}, with the class names attached
+     * @throws java.nio.file.NoSuchFileException listing the missing files and how to install them
+     * @throws IOException if a file cannot be read or is truncated or corrupt
+     * @throws IllegalArgumentException if a file is not the expected IDX file, the images are not 28 x 28, the image
+     *         and label counts differ, or a label is outside [0, 10)
+     */
     public static TrainTest load(Path dir) throws IOException {
         Path trainImages = find(dir, "train-images-idx3-ubyte");
         Path trainLabels = find(dir, "train-labels-idx1-ubyte");
@@ -51,7 +63,12 @@ public final class FashionMnist {
         return new TrainTest(read(trainImages, trainLabels), read(testImages, testLabels));
     }
 
-    /** Loads from {@link #DEFAULT_DIR}. */
+    /**
+     * Loads both sets from {@link #DEFAULT_DIR}, as {@link #load(Path)} does.
+     *
+     * @return the training and test sets
+     * @throws IOException if a file is missing, unreadable, truncated or corrupt
+     */
     public static TrainTest load() throws IOException {
         return load(DEFAULT_DIR);
     }

@@ -21,14 +21,21 @@ import java.util.zip.ZipException;
  * long as the header says; every error names the file and what is wrong.
  */
 public final class IdxReader {
-    /** Magic number of an IDX file of unsigned-byte labels, one dimension. */
+    /** Magic number of an IDX file of unsigned-byte labels, one dimension: {@code 0x00000801}. */
     public static final int LABELS_MAGIC = 0x00000801;
-    /** Magic number of an IDX file of unsigned-byte images, three dimensions. */
+    /** Magic number of an IDX file of unsigned-byte images, three dimensions: {@code 0x00000803}. */
     public static final int IMAGES_MAGIC = 0x00000803;
 
-    /** Images of an IDX3 file: {@code count} images of {@code rows x cols} pixels, row-major, one byte each. */
+    /**
+     * Images of an IDX3 file: {@code count} images of {@code rows x cols} pixels, row-major, one byte each.
+     *
+     * @param count the number of images N
+     * @param rows the height of an image in pixels
+     * @param cols the width of an image in pixels
+     * @param pixels {@code count·rows·cols} unsigned bytes (read with {@code & 0xFF}), image after image
+     */
     public record Images(int count, int rows, int cols, byte[] pixels) {
-        /** Pixels per image. */
+        /** {@return the number of pixels per image, {@code rows·cols}} */
         public int pixelsPerImage() {
             return rows * cols;
         }
@@ -37,7 +44,14 @@ public final class IdxReader {
     private IdxReader() {
     }
 
-    /** Reads an IDX1 file of labels, each an unsigned byte returned as an int in [0, 255]. */
+    /**
+     * Reads an IDX1 file of labels.
+     *
+     * @param file the file, gzipped or raw
+     * @return the labels, each unsigned byte as an int in [0, 255]
+     * @throws IOException if the file cannot be read, ends early, has bytes after the data or is a corrupt gzip stream
+     * @throws IllegalArgumentException if the magic number is not {@link #LABELS_MAGIC} or the count is negative
+     */
     public static int[] readLabels(Path file) throws IOException {
         try (InputStream in = open(file)) {
             int[] dims = readHeader(in, file, LABELS_MAGIC, "labels");
@@ -50,7 +64,15 @@ public final class IdxReader {
         }
     }
 
-    /** Reads an IDX3 file of unsigned-byte images. */
+    /**
+     * Reads an IDX3 file of unsigned-byte images.
+     *
+     * @param file the file, gzipped or raw
+     * @return the images and their dimensions
+     * @throws IOException if the file cannot be read, ends early, has bytes after the data or is a corrupt gzip stream
+     * @throws IllegalArgumentException if the magic number is not {@link #IMAGES_MAGIC}, a dimension is negative, an
+     *         image has no rows or columns, or the pixels do not fit in one array
+     */
     public static Images readImages(Path file) throws IOException {
         try (InputStream in = open(file)) {
             int[] dims = readHeader(in, file, IMAGES_MAGIC, "images");

@@ -20,12 +20,24 @@ import java.util.Locale;
  */
 public sealed interface Normalizer {
 
-    /** The identity. */
+    /** The identity, {@code x' = x}. */
     record None() implements Normalizer {
     }
 
-    /** Z-score: per feature, subtract {@code mean} and divide by {@code std} (1 where std is 0). */
+    /**
+     * Z-score: per feature, {@code x'_j = (x_j - mean_j) / std_j}, dividing by 1 where {@code std_j} is not positive.
+     *
+     * @param mean the per-feature means of the training features
+     * @param std the per-feature population standard deviations of the training features
+     */
     record Standard(double[] mean, double[] std) implements Normalizer {
+        /**
+         * Copies and checks the parameters.
+         *
+         * @param mean the per-feature means
+         * @param std the per-feature standard deviations
+         * @throws IllegalArgumentException if the arrays differ in length or hold a NaN or infinity
+         */
         public Standard {
             mean = mean.clone();
             std = std.clone();
@@ -33,8 +45,21 @@ public sealed interface Normalizer {
         }
     }
 
-    /** Min-max: per feature, subtract {@code min} and divide by {@code max - min} (1 where they are equal). */
+    /**
+     * Min-max: per feature, {@code x'_j = (x_j - min_j) / (max_j - min_j)}, dividing by 1 where the range is not
+     * positive.
+     *
+     * @param min the per-feature minima of the training features
+     * @param max the per-feature maxima of the training features
+     */
     record MinMax(double[] min, double[] max) implements Normalizer {
+        /**
+         * Copies and checks the parameters.
+         *
+         * @param min the per-feature minima
+         * @param max the per-feature maxima
+         * @throws IllegalArgumentException if the arrays differ in length or hold a NaN or infinity
+         */
         public MinMax {
             min = min.clone();
             max = max.clone();
@@ -42,12 +67,19 @@ public sealed interface Normalizer {
         }
     }
 
-    /** The identity normaliser. */
+    /** {@return the identity normaliser} */
     static Normalizer none() {
         return new None();
     }
 
-    /** Fits the z-score normaliser on {@code train}'s features. */
+    /**
+     * Fits the z-score normaliser: {@code mean_j = (1/N) sum_i x_ij} and the population standard deviation
+     * {@code std_j = sqrt((1/N) sum_i (x_ij - mean_j)^2)} (divided by N, not N - 1), in two passes in double.
+     *
+     * @param train the training set (byte features are read as {@code b / 255}); an empty set gives zeros
+     * @return the fitted normaliser
+     * @throws IllegalArgumentException if a feature's statistics are not finite
+     */
     static Standard fitStandard(Dataset train) {
         int f = train.featureCount();
         double[] mean = new double[f];
@@ -75,7 +107,13 @@ public sealed interface Normalizer {
         return new Standard(mean, var);
     }
 
-    /** Fits the min-max normaliser on {@code train}'s features. */
+    /**
+     * Fits the min-max normaliser: {@code min_j} and {@code max_j} of each feature over the training set.
+     *
+     * @param train the training set (byte features are read as {@code b / 255}); an empty set gives zeros
+     * @return the fitted normaliser
+     * @throws IllegalArgumentException if a feature holds a NaN or infinity
+     */
     static MinMax fitMinMax(Dataset train) {
         int f = train.featureCount();
         double[] min = new double[f];
@@ -93,7 +131,14 @@ public sealed interface Normalizer {
         return new MinMax(min, max);
     }
 
-    /** Fits the normaliser of the given kind ("none", "standard" or "minmax") on {@code train}. */
+    /**
+     * Fits the normaliser of the given kind on a training set.
+     *
+     * @param kind "none", "standard" or "minmax", in any case
+     * @param train the training set
+     * @return the fitted normaliser
+     * @throws IllegalArgumentException for an unknown kind or non-finite statistics
+     */
     static Normalizer fit(String kind, Dataset train) {
         return switch (kind.toLowerCase(Locale.ROOT)) {
             case "none" -> none();
@@ -104,7 +149,15 @@ public sealed interface Normalizer {
         };
     }
 
-    /** The normaliser of {@code kind} with exported {@code parameters} (as returned by {@link #parameters()}). */
+    /**
+     * Rebuilds a normaliser from its exported form, the inverse of {@link #kind()} and {@link #parameters()}.
+     *
+     * @param kind "none", "standard" or "minmax", in any case
+     * @param parameters no arrays for none; {mean, std} for standard; {min, max} for min-max (copied)
+     * @return the normaliser
+     * @throws IllegalArgumentException for an unknown kind, the wrong number of arrays, arrays of different lengths or
+     *         non-finite values
+     */
     static Normalizer of(String kind, double[][] parameters) {
         String k = kind.toLowerCase(Locale.ROOT);
         int expected = k.equals("none") ? 0 : 2;
@@ -121,7 +174,7 @@ public sealed interface Normalizer {
         };
     }
 
-    /** The kind's name: "none", "standard" or "minmax". */
+    /** {@return the kind's name: "none", "standard" or "minmax"} */
     default String kind() {
         return switch (this) {
             case None n -> "none";
@@ -130,7 +183,9 @@ public sealed interface Normalizer {
         };
     }
 
-    /** The fitted parameters as copies: {} for none, {mean, std} for standard, {min, max} for min-max. */
+    /**
+     * {@return the fitted parameters as copies: no arrays for none, {mean, std} for standard, {min, max} for min-max}
+     */
     default double[][] parameters() {
         return switch (this) {
             case None n -> new double[0][];
@@ -139,7 +194,13 @@ public sealed interface Normalizer {
         };
     }
 
-    /** Normalises {@code x}, the value of feature {@code j}. */
+    /**
+     * Normalises one feature value, {@code (x - shift_j) / scale_j}.
+     *
+     * @param j the feature index (not checked against the fitted feature count beyond the array bounds)
+     * @param x the raw value of feature {@code j}
+     * @return the normalised value
+     */
     default double apply(int j, double x) {
         return switch (this) {
             case None n -> x;
@@ -148,7 +209,14 @@ public sealed interface Normalizer {
         };
     }
 
-    /** Normalises one sample's features {@code row[off .. off + featureCount)} in place. */
+    /**
+     * Normalises one sample's features {@code row[off .. off + featureCount)} in place.
+     *
+     * @param row the array holding the sample
+     * @param off where the sample's first feature is
+     * @param featureCount the number of features, which must be the number the normaliser was fitted on
+     * @throws IllegalArgumentException if {@code featureCount} differs from the fitted feature count
+     */
     default void applyInPlace(float[] row, int off, int featureCount) {
         requireFeatureCount(featureCount);
         for (int j = 0; j < featureCount; j++) {
@@ -156,7 +224,14 @@ public sealed interface Normalizer {
         }
     }
 
-    /** {@code data} with normalised float features (labels, targets and class names kept). */
+    /**
+     * Normalises a whole dataset. The result stores float features (byte features are expanded); labels, targets and
+     * class names are kept.
+     *
+     * @param data the dataset, with the fitted number of features
+     * @return {@code data} itself for {@link None}, otherwise a new dataset with normalised features
+     * @throws IllegalArgumentException if the feature count differs from the fitted one
+     */
     default Dataset apply(Dataset data) {
         if (this instanceof None) {
             return data;

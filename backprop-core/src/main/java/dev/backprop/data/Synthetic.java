@@ -14,11 +14,11 @@ import java.util.SplittableRandom;
  * of the clean point.
  */
 public final class Synthetic {
-    /** Turns of each spiral arm: the angle grows by {@code 2 pi * SPIRAL_TURNS} from the centre to the rim. */
+    /** Turns of each spiral arm (0.75): the angle grows by {@code 2 pi * SPIRAL_TURNS} from the centre to the rim. */
     public static final double SPIRAL_TURNS = 0.75;
-    /** Radius of the inner circle in {@link #circles} (the outer one has radius 1). */
+    /** Radius of the inner circle in {@link #circles} (0.5; the outer one has radius 1). */
     public static final double INNER_RADIUS = 0.5;
-    /** Blob centres are drawn uniformly from {@code [-BLOB_BOX, BLOB_BOX]} in every coordinate. */
+    /** Blob centres are drawn uniformly from {@code [-BLOB_BOX, BLOB_BOX]} (here 5) in every coordinate. */
     public static final double BLOB_BOX = 5;
 
     private static final long TRAIN_STREAM = 1;
@@ -34,7 +34,16 @@ public final class Synthetic {
     private Synthetic() {
     }
 
-    /** Two interleaved spirals; see {@link #spirals(int, int, int, double, long)}. */
+    /**
+     * Two interleaved spirals; see {@link #spirals(int, int, int, double, long)}.
+     *
+     * @param nTrain the number of training samples, at least 0
+     * @param nTest the number of test samples, at least 0
+     * @param noise the standard deviation of the Gaussian noise per coordinate, finite and at least 0
+     * @param seed the seed both sets derive from
+     * @return the training and test sets, 2 features and 2 classes
+     * @throws IllegalArgumentException if a count is negative or {@code noise} is negative, infinite or NaN
+     */
     public static TrainTest spirals(int nTrain, int nTest, double noise, long seed) {
         return spirals(nTrain, nTest, 2, noise, seed);
     }
@@ -42,6 +51,14 @@ public final class Synthetic {
     /**
      * {@code classes} interleaved spiral arms: for class k, with t ~ U(0, 1), the point at radius {@code r = t} and
      * angle {@code theta = 2 pi k / K + 2 pi * SPIRAL_TURNS * t}.
+     *
+     * @param nTrain the number of training samples, at least 0
+     * @param nTest the number of test samples, at least 0
+     * @param classes the number of arms K, at least 2
+     * @param noise the standard deviation of the Gaussian noise per coordinate, finite and at least 0
+     * @param seed the seed both sets derive from
+     * @return the training and test sets, 2 features and K classes
+     * @throws IllegalArgumentException if {@code classes < 2}, a count is negative or {@code noise} is invalid
      */
     public static TrainTest spirals(int nTrain, int nTest, int classes, double noise, long seed) {
         requireAtLeast("classes", classes, 2);
@@ -56,6 +73,13 @@ public final class Synthetic {
     /**
      * Two concentric circles: class 0 on the circle of radius 1, class 1 on the circle of radius
      * {@link #INNER_RADIUS}, at a uniform angle.
+     *
+     * @param nTrain the number of training samples, at least 0
+     * @param nTest the number of test samples, at least 0
+     * @param noise the standard deviation of the Gaussian noise per coordinate, finite and at least 0
+     * @param seed the seed both sets derive from
+     * @return the training and test sets, 2 features and 2 classes
+     * @throws IllegalArgumentException if a count is negative or {@code noise} is invalid
      */
     public static TrainTest circles(int nTrain, int nTest, double noise, long seed) {
         return make(nTrain, nTest, 2, 2, noise, seed, (c, rng, p) -> {
@@ -69,6 +93,13 @@ public final class Synthetic {
     /**
      * Two interleaved half-moons, with t ~ U(0, pi): class 0 is {@code (cos t, sin t)} (the upper half of the unit
      * circle), class 1 is {@code (1 - cos t, 1/2 - sin t)} (a lower half circle centred at (1, 1/2)).
+     *
+     * @param nTrain the number of training samples, at least 0
+     * @param nTest the number of test samples, at least 0
+     * @param noise the standard deviation of the Gaussian noise per coordinate, finite and at least 0
+     * @param seed the seed both sets derive from
+     * @return the training and test sets, 2 features and 2 classes
+     * @throws IllegalArgumentException if a count is negative or {@code noise} is invalid
      */
     public static TrainTest moons(int nTrain, int nTest, double noise, long seed) {
         return make(nTrain, nTest, 2, 2, noise, seed, (c, rng, p) -> {
@@ -81,6 +112,13 @@ public final class Synthetic {
     /**
      * XOR of signs: points uniform in the square (-1, 1)^2, class 1 where {@code x * y < 0} (signs differ) and class
      * 0 where {@code x * y > 0}; each class fills its two quadrants evenly.
+     *
+     * @param nTrain the number of training samples, at least 0
+     * @param nTest the number of test samples, at least 0
+     * @param noise the standard deviation of the Gaussian noise per coordinate, finite and at least 0
+     * @param seed the seed both sets derive from
+     * @return the training and test sets, 2 features and 2 classes
+     * @throws IllegalArgumentException if a count is negative or {@code noise} is invalid
      */
     public static TrainTest xor(int nTrain, int nTest, double noise, long seed) {
         return make(nTrain, nTest, 2, 2, noise, seed, (c, rng, p) -> {
@@ -94,6 +132,16 @@ public final class Synthetic {
     /**
      * Gaussian blobs: one centre per class, drawn uniformly from {@code [-BLOB_BOX, BLOB_BOX]^dims} (the same
      * centres for train and test), and points {@code centre_k + noise * N(0, I)}.
+     *
+     * @param nTrain the number of training samples, at least 0
+     * @param nTest the number of test samples, at least 0
+     * @param classes the number of classes (blobs), at least 1
+     * @param dims the number of features, at least 1
+     * @param noise the standard deviation of each blob, finite and at least 0
+     * @param seed the seed both sets and the centres derive from
+     * @return the training and test sets
+     * @throws IllegalArgumentException if {@code classes} or {@code dims} is below 1, a count is negative or
+     *         {@code noise} is invalid
      */
     public static TrainTest blobs(int nTrain, int nTest, int classes, int dims, double noise, long seed) {
         requireAtLeast("classes", classes, 1);
@@ -103,7 +151,14 @@ public final class Synthetic {
                 (c, rng, p) -> System.arraycopy(centres[c], 0, p, 0, dims));
     }
 
-    /** The centres used by {@link #blobs} for these arguments, one row per class. */
+    /**
+     * The centres used by {@link #blobs} for these arguments.
+     *
+     * @param classes the number of classes
+     * @param dims the number of coordinates
+     * @param seed the seed passed to {@link #blobs}
+     * @return one row of {@code dims} coordinates per class
+     */
     public static double[][] blobCentres(int classes, int dims, long seed) {
         SplittableRandom rng = new SplittableRandom(DataLoader.mix(seed, CENTRE_STREAM));
         double[][] centres = new double[classes][dims];

@@ -10,6 +10,14 @@ import java.util.Objects;
  * @param test  the held-out samples, never used for fitting
  */
 public record TrainTest(Dataset train, Dataset test) {
+    /**
+     * Checks that both sets are present and have the same number of features.
+     *
+     * @param train the samples to fit on
+     * @param test the held-out samples
+     * @throws NullPointerException if either set is null
+     * @throws IllegalArgumentException if the feature counts differ
+     */
     public TrainTest {
         Objects.requireNonNull(train, "train");
         Objects.requireNonNull(test, "test");

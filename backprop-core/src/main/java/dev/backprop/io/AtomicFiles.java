@@ -17,7 +17,9 @@ import java.nio.file.StandardOpenOption;
  * <p>The content goes to a temporary file in the target's own directory (so that both lie on the same file
  * system), is flushed to the device, and then replaces the target with one rename: {@code ATOMIC_MOVE} where the
  * file system supports it, otherwise {@code REPLACE_EXISTING}. A reader therefore sees either the old file or the
- * complete new one. Where the platform allows, the directory is flushed too, so that the rename survives a power cut. If the writer fails, the temporary file is deleted and the old file is left untouched.
+ * complete new one. Where the platform allows, the directory is flushed too, so that the rename survives a power
+ * cut. If the writer fails, the temporary file is deleted and the old file is left untouched. The new file keeps
+ * the permissions of the file it replaces (rw-r--r-- for a new file) on POSIX file systems.
  */
 public final class AtomicFiles {
     private AtomicFiles() {
@@ -26,13 +28,22 @@ public final class AtomicFiles {
     /** Produces a file's content on a stream; it may throw, in which case nothing is replaced. */
     @FunctionalInterface
     public interface ContentWriter {
-        /** Writes the whole content to {@code out}; the caller closes the stream. */
+        /**
+         * Writes the whole content to {@code out}; the caller flushes and closes the stream.
+         *
+         * @param out the (buffered) stream to the temporary file
+         * @throws IOException if the content cannot be produced or written; the target is then left as it was
+         */
         void writeTo(OutputStream out) throws IOException;
     }
 
     /**
-     * Replaces (or creates) {@code target} with the bytes {@code writer} produces.
+     * Replaces (or creates) {@code target} with the bytes {@code writer} produces, creating missing parent
+     * directories.
      *
+     * @param target the file to replace or create
+     * @param writer produces the content; if it throws (an IOException, a runtime exception or an error), the
+     *        temporary file is deleted and the exception is rethrown
      * @throws IOException if writing or renaming fails; the previous content of {@code target}, if any, is kept
      */
     public static void write(Path target, ContentWriter writer) throws IOException {
@@ -55,7 +66,13 @@ public final class AtomicFiles {
         }
     }
 
-    /** Replaces (or creates) {@code target} with {@code bytes}. */
+    /**
+     * Replaces (or creates) {@code target} with {@code bytes}, as {@link #write(Path, ContentWriter)} does.
+     *
+     * @param target the file to replace or create
+     * @param bytes the whole new content
+     * @throws IOException if writing or renaming fails; the previous content of {@code target}, if any, is kept
+     */
     public static void write(Path target, byte[] bytes) throws IOException {
         write(target, out -> out.write(bytes));
     }

@@ -31,7 +31,7 @@ import java.util.Map;
  * strict: any inconsistency (see {@link #readContents}) is an {@link IOException} naming the file and the tensor.
  */
 public final class Safetensors {
-    /** The largest header this reader accepts, in bytes: a guard against corrupt length fields. */
+    /** The largest header this reader accepts, 100 MiB: a guard against corrupt length fields. */
     public static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
     private static final int CHUNK_BYTES = 1 << 16;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,8 +43,18 @@ public final class Safetensors {
      * The tensors of a file, in data order (for files this class writes, the order they were given in), and the
      * free-form string metadata of its {@code "__metadata__"} entry (empty when there is none). Both maps are
      * unmodifiable and keep their order.
+     *
+     * @param tensors the tensors by name, in data order
+     * @param metadata the {@code "__metadata__"} strings, empty when there are none
      */
     public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {
+        /**
+         * Copies both maps into unmodifiable maps that keep the given order (the tensors themselves are not copied).
+         *
+         * @param tensors the tensors by name
+         * @param metadata the metadata strings
+         * @throws NullPointerException if either map is null
+         */
         public Contents {
             tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
             metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
@@ -53,12 +63,29 @@ public final class Safetensors {
 
     // ---------------------------------------------------------------- writing
 
-    /** Writes {@code tensors} (in iteration order) to {@code file}, atomically replacing any existing file. */
+    /**
+     * Writes named tensors to a safetensors file without metadata, atomically replacing any existing file.
+     *
+     * @param file the file to write
+     * @param tensors the tensors by name, written in the map's iteration order (F32 or F64, any shape, views allowed)
+     * @throws IOException if the file cannot be written; an existing file is then kept
+     * @throws IllegalArgumentException if a name or tensor is null, or a tensor is named {@code "__metadata__"}
+     */
     public static void write(Path file, Map<String, Tensor> tensors) throws IOException {
         write(file, tensors, Map.of());
     }
 
-    /** Writes {@code tensors} and string {@code metadata} to {@code file}, atomically replacing any existing file. */
+    /**
+     * Writes named tensors and string metadata to a safetensors file, atomically replacing any existing file. The
+     * JSON header is padded with spaces to a multiple of 8 bytes, so the data region starts aligned.
+     *
+     * @param file the file to write
+     * @param tensors the tensors by name, written in the map's iteration order (F32 or F64, any shape, views allowed)
+     * @param metadata strings stored under {@code "__metadata__"}; empty for none
+     * @throws IOException if the file cannot be written; an existing file is then kept
+     * @throws IllegalArgumentException if a name, tensor, metadata key or value is null, or a tensor is named
+     *         {@code "__metadata__"}
+     */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         byte[] header = header(tensors, metadata);
         AtomicFiles.write(file, out -> {
@@ -123,14 +150,22 @@ public final class Safetensors {
 
     // ---------------------------------------------------------------- reading
 
-    /** The tensors of {@code file}, in data order; see {@link #readContents} for what is checked. */
+    /**
+     * The tensors of a safetensors file, in data order; see {@link #readContents} for what is checked.
+     *
+     * @param file the file to read
+     * @return the tensors by name, an unmodifiable map in data order; each tensor has its own storage
+     * @throws IOException if the file cannot be read or is not a consistent safetensors file of F32/F64 tensors
+     */
     public static Map<String, Tensor> read(Path file) throws IOException {
         return readContents(file).tensors();
     }
 
     /**
-     * The tensors and metadata of {@code file}.
+     * The tensors and metadata of a safetensors file.
      *
+     * @param file the file to read
+     * @return the tensors in data order and the metadata
      * @throws IOException naming the file (and the tensor, where one is concerned) when the file is shorter than
      *     its header length says, the header is longer than {@link #MAX_HEADER_BYTES}, the header is not a JSON
      *     object of well-formed entries, a dtype is not F32 or F64, a tensor's byte length differs from

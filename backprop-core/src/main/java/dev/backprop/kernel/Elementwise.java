@@ -21,16 +21,29 @@ public final class Elementwise {
     private Elementwise() {
     }
 
-    /** The four broadcasting binary operations. */
+    /** The four broadcasting binary operations of {@link #binary}. */
     public enum Binary {
-        ADD, SUB, MUL, DIV
+        /** {@code a + b}. */
+        ADD,
+        /** {@code a - b}. */
+        SUB,
+        /** {@code a * b}. */
+        MUL,
+        /** {@code a / b} (IEEE division: by zero gives ±infinity or NaN). */
+        DIV
     }
 
     /**
-     * {@code c = a op b} with NumPy broadcasting (trailing dimensions aligned, a dimension of 1 stretches).
+     * Element-wise {@code c = a op b} with NumPy broadcasting: the shapes are aligned at their trailing dimensions and a
+     * dimension of 1 (or a missing leading one) stretches, so {@code c} has shape
+     * {@link Shape#broadcast Shape.broadcast(a.shape(), b.shape())}. Computed in the operands' dtype.
      *
-     * @param opName named in error messages
-     * @throws IllegalArgumentException naming the op and both shapes when they cannot be broadcast or dtypes differ
+     * @param op the operation
+     * @param a the left operand
+     * @param b the right operand, of the same dtype
+     * @param opName the operation's name, used in error messages
+     * @return a new contiguous tensor of the broadcast shape
+     * @throws IllegalArgumentException naming the op and both shapes when they cannot be broadcast or the dtypes differ
      */
     public static Tensor binary(Binary op, Tensor a, Tensor b, String opName) {
         requireSameDType(opName, a, b);
@@ -64,7 +77,14 @@ public final class Elementwise {
         return c;
     }
 
-    /** Throws IllegalArgumentException naming the op, both dtypes and shapes, unless the dtypes agree. */
+    /**
+     * Checks that two tensors have the same dtype.
+     *
+     * @param opName the operation's name, put at the start of the error message
+     * @param a one tensor
+     * @param b the other tensor
+     * @throws IllegalArgumentException naming the op and both dtypes and shapes when the dtypes differ
+     */
     public static void requireSameDType(String opName, Tensor a, Tensor b) {
         if (a.dtype() != b.dtype()) {
             throw new IllegalArgumentException(opName + ": dtypes differ, " + a.dtype() + " " + a.shape() + " and "
@@ -137,7 +157,13 @@ public final class Elementwise {
         }
     }
 
-    /** {@code y = f(x)} element-wise (computed in double, rounded to float for F32). */
+    /**
+     * Element-wise {@code y = f(x)}, computed in double and rounded to float for F32.
+     *
+     * @param x the input
+     * @param f the function applied to each element
+     * @return a new contiguous tensor of the same shape and dtype
+     */
     public static Tensor map(Tensor x, DoubleUnaryOperator f) {
         Tensor y = Tensor.zeros(x.dtype(), x.shape());
         int n = x.size();
@@ -159,8 +185,14 @@ public final class Elementwise {
     }
 
     /**
-     * {@code c = f(a, b)} element-wise for two tensors of the same shape and dtype (backward rules use it as
-     * {@code f(gradOut, cached)}).
+     * Element-wise {@code c = f(a, b)} for two tensors of the same shape and dtype, computed in double (backward rules
+     * use it as {@code f(gradOut, cached)}).
+     *
+     * @param a the first input
+     * @param b the second input
+     * @param f the function applied to each pair of elements
+     * @return a new contiguous tensor of the same shape and dtype
+     * @throws IllegalArgumentException if the shapes or dtypes differ
      */
     public static Tensor zip(Tensor a, Tensor b, DoubleBinaryOperator f) {
         a.requireSameShape(b, "zip");
@@ -187,7 +219,13 @@ public final class Elementwise {
         return c;
     }
 
-    /** {@code y = s * x}. */
+    /**
+     * Element-wise {@code y = s·x} (for F32, {@code s} is rounded to float first).
+     *
+     * @param x the input
+     * @param s the factor
+     * @return a new contiguous tensor of the same shape and dtype
+     */
     public static Tensor scale(Tensor x, double s) {
         Tensor y = Tensor.zeros(x.dtype(), x.shape());
         int n = x.size();
@@ -209,7 +247,13 @@ public final class Elementwise {
         return y;
     }
 
-    /** {@code y = x + s}. */
+    /**
+     * Element-wise {@code y = x + s} (for F32, {@code s} is rounded to float first).
+     *
+     * @param x the input
+     * @param s the value to add
+     * @return a new contiguous tensor of the same shape and dtype
+     */
     public static Tensor addScalar(Tensor x, double s) {
         Tensor y = Tensor.zeros(x.dtype(), x.shape());
         int n = x.size();
@@ -235,6 +279,9 @@ public final class Elementwise {
      * {@code relu(x) = x > 0 ? x : 0} (so NaN and -0 give 0). The F32 loop uses the Vector API: the JIT does not
      * vectorise a select, and a scalar branch on the sign of random activations is mispredicted half the time.
      * Large F32 tensors are split over {@link Parallel}'s threads (element-wise, so the same for any count).
+     *
+     * @param x the input
+     * @return a new contiguous tensor of the same shape and dtype
      */
     public static Tensor relu(Tensor x) {
         Tensor y = Tensor.zeros(x.dtype(), x.shape());
@@ -261,6 +308,11 @@ public final class Elementwise {
     /**
      * Backward of relu and its relatives: {@code dx = y > 0 ? g : 0}, where {@code y} is the relu output (or input;
      * both are positive at the same places). relu'(0) is taken as 0, as PyTorch does.
+     *
+     * @param g the gradient with respect to relu's output
+     * @param y relu's output (or input), of the same shape and dtype as {@code g}
+     * @return the gradient with respect to relu's input, a new contiguous tensor
+     * @throws IllegalArgumentException if the shapes differ
      */
     public static Tensor reluBackward(Tensor g, Tensor y) {
         g.requireSameShape(y, "relu backward");
@@ -314,7 +366,14 @@ public final class Elementwise {
         }
     }
 
-    /** Adds {@code bias[j]} to every row of the 2-D tensor {@code y} in place: {@code y[i, j] += bias[j]}. */
+    /**
+     * Adds a bias to every row of a 2-D tensor, in place: {@code y[i, j] += bias[j]} (a linear layer's
+     * {@code X·Wᵀ + b}).
+     *
+     * @param y the {@code [rows, cols]} tensor, modified in place
+     * @param bias a tensor of {@code cols} elements, of the same dtype as {@code y}
+     * @throws IllegalArgumentException if {@code y} is not 2-D or the bias size is not {@code cols}
+     */
     public static void addRowVectorInto(Tensor y, Tensor bias) {
         int rows = y.rows();
         int cols = y.cols();
@@ -345,7 +404,13 @@ public final class Elementwise {
         }
     }
 
-    /** Logistic sigmoid {@code 1/(1+e^-x)}, in a form that neither overflows nor loses precision for large |x|. */
+    /**
+     * The logistic sigmoid {@code 1/(1+e^-x)} (lecture eq. 1.15), computed as {@code e^x/(1+e^x)} for negative
+     * {@code x} so that no exponential overflows.
+     *
+     * @param x the argument
+     * @return sigmoid(x) in [0, 1]
+     */
     public static double sigmoid(double x) {
         if (x >= 0) {
             return 1.0 / (1.0 + Math.exp(-x));

@@ -32,7 +32,12 @@ public final class Erf {
     private Erf() {
     }
 
-    /** erf(x). */
+    /**
+     * The error function {@code erf(x) = 2/sqrt(pi) * integral_0^x exp(-t^2) dt}.
+     *
+     * @param x the argument
+     * @return erf(x) in [-1, 1]; NaN for NaN
+     */
     public static double erf(double x) {
         double ax = Math.abs(x);
         if (ax < 1.0) {
@@ -45,7 +50,13 @@ public final class Erf {
         return x < 0 ? -r : r;
     }
 
-    /** erfc(x) = 1 - erf(x), accurate also where it is tiny (large positive x). */
+    /**
+     * The complementary error function {@code erfc(x) = 1 - erf(x)}, computed directly so that it keeps its relative
+     * accuracy where it is tiny (large positive x) instead of cancelling to 0.
+     *
+     * @param x the argument
+     * @return erfc(x) in [0, 2]; 0 beyond about 27.3, where it is below the smallest double; NaN for NaN
+     */
     public static double erfc(double x) {
         if (Double.isNaN(x)) {
             return x;
@@ -59,12 +70,23 @@ public final class Erf {
         return 1.0 - small(x);
     }
 
-    /** Standard normal CDF {@code Phi(x) = erfc(-x/sqrt 2)/2}, accurate in both tails. */
+    /**
+     * The standard normal distribution function {@code Phi(x) = erfc(-x/sqrt(2))/2}, accurate in both tails (the
+     * exact GELU is {@code x·Phi(x)}).
+     *
+     * @param x the argument
+     * @return P(Z &lt;= x) for a standard normal Z
+     */
     public static double normalCdf(double x) {
         return 0.5 * erfc(-x * SQRT_HALF);
     }
 
-    /** Standard normal density {@code phi(x) = exp(-x^2/2)/sqrt(2 pi)}. */
+    /**
+     * The standard normal density {@code phi(x) = exp(-x^2/2)/sqrt(2 pi)}, the derivative of {@link #normalCdf}.
+     *
+     * @param x the argument
+     * @return phi(x)
+     */
     public static double normalPdf(double x) {
         return 0.3989422804014327 * Math.exp(-0.5 * x * x);
     }

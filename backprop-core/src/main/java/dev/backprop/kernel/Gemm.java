@@ -15,7 +15,10 @@ import dev.backprop.tensor.Tensor;
  * every thread count. {@code -Dbackprop.vector=false} switches F32 to the plain loops.
  */
 public final class Gemm {
-    /** True when F32 uses the Vector API kernel (module present and not disabled by {@code backprop.vector}). */
+    /**
+     * True when F32 uses the Vector API kernel: the {@code jdk.incubator.vector} module is in the boot layer and the
+     * system property {@code backprop.vector} is not {@code "false"}. Read once, when the class is initialised.
+     */
     public static final boolean VECTORIZED = vectorAvailable();
 
     private Gemm() {
@@ -29,9 +32,28 @@ public final class Gemm {
     }
 
     /**
-     * F32 GEMM: {@code C (+)= op(A)·op(B)}, row-major with leading dimensions.
+     * F32 GEMM: {@code C = op(A)·op(B) + beta·C} with {@code beta = accumulate ? 1 : 0} (there is no alpha; the
+     * product is never scaled). All three matrices are row-major inside their arrays: stored element {@code (r, c)} of
+     * A is {@code a[aOff + r·lda + c]}, and likewise for B and C. With {@code beta = 0} the old contents of C are
+     * ignored, so C may hold garbage.
      *
-     * @throws IllegalArgumentException naming the shapes when a size is negative or a matrix does not fit its array
+     * @param transA whether op(A) is the transpose of the stored A (then A is stored {@code k x m})
+     * @param transB whether op(B) is the transpose of the stored B (then B is stored {@code n x k})
+     * @param m rows of op(A) and of C
+     * @param n columns of op(B) and of C
+     * @param k columns of op(A), rows of op(B); with {@code k = 0} the product is zero
+     * @param a array holding A
+     * @param aOff index of A's element (0, 0) in {@code a}
+     * @param lda distance between the starts of consecutive stored rows of A (at least the stored row length)
+     * @param b array holding B
+     * @param bOff index of B's element (0, 0) in {@code b}
+     * @param ldb distance between the starts of consecutive stored rows of B
+     * @param c array holding C, written in place
+     * @param cOff index of C's element (0, 0) in {@code c}
+     * @param ldc distance between the starts of consecutive rows of C (at least {@code n})
+     * @param accumulate add the product to C (true) or overwrite C with it (false)
+     * @throws IllegalArgumentException naming the matrix when a size is negative, an offset is negative, a leading
+     *         dimension is shorter than the stored row, or a matrix does not fit its array
      */
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
@@ -49,9 +71,26 @@ public final class Gemm {
     }
 
     /**
-     * F64 GEMM: {@code C (+)= op(A)·op(B)}, row-major with leading dimensions.
+     * F64 GEMM: {@code C = op(A)·op(B) + beta·C} with {@code beta = accumulate ? 1 : 0}; the same contract and
+     * layout as {@link #sgemm}, computed with plain loops ({@code LoopGemm}).
      *
-     * @throws IllegalArgumentException naming the shapes when a size is negative or a matrix does not fit its array
+     * @param transA whether op(A) is the transpose of the stored A (then A is stored {@code k x m})
+     * @param transB whether op(B) is the transpose of the stored B (then B is stored {@code n x k})
+     * @param m rows of op(A) and of C
+     * @param n columns of op(B) and of C
+     * @param k columns of op(A), rows of op(B); with {@code k = 0} the product is zero
+     * @param a array holding A
+     * @param aOff index of A's element (0, 0) in {@code a}
+     * @param lda distance between the starts of consecutive stored rows of A (at least the stored row length)
+     * @param b array holding B
+     * @param bOff index of B's element (0, 0) in {@code b}
+     * @param ldb distance between the starts of consecutive stored rows of B
+     * @param c array holding C, written in place
+     * @param cOff index of C's element (0, 0) in {@code c}
+     * @param ldc distance between the starts of consecutive rows of C (at least {@code n})
+     * @param accumulate add the product to C (true) or overwrite C with it (false)
+     * @throws IllegalArgumentException naming the matrix when a size is negative, an offset is negative, a leading
+     *         dimension is shorter than the stored row, or a matrix does not fit its array
      */
     public static void dgemm(boolean transA, boolean transB, int m, int n, int k,
                              double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
@@ -85,9 +124,16 @@ public final class Gemm {
     }
 
     /**
-     * {@code op(a)·op(b)} for 2-D tensors of the same dtype, as a new tensor.
+     * Matrix product of two 2-D tensors, {@code op(a)·op(b)}, as a new tensor; dispatches to {@link #sgemm} or
+     * {@link #dgemm}. For a linear layer: forward {@code matmul(x, w, false, true)} is {@code X·Wᵀ}.
      *
-     * @throws IllegalArgumentException naming both shapes when the inner dimensions differ
+     * @param a the left matrix
+     * @param b the right matrix, of the same dtype
+     * @param transA use {@code aᵀ} instead of {@code a}
+     * @param transB use {@code bᵀ} instead of {@code b}
+     * @return a new {@code [m, n]} tensor, {@code m} the rows of op(a) and {@code n} the columns of op(b)
+     * @throws IllegalArgumentException naming both shapes when a tensor is not 2-D, the dtypes differ or the inner
+     *         dimensions differ
      */
     public static Tensor matmul(Tensor a, Tensor b, boolean transA, boolean transB) {
         if (a.rank() != 2 || b.rank() != 2) {

@@ -12,6 +12,27 @@ public final class GemmReference {
     private GemmReference() {
     }
 
+    /**
+     * F32 reference GEMM: {@code C = op(A)·op(B)} or, with {@code accumulate}, {@code C += op(A)·op(B)}; each dot
+     * product is summed in double in ascending {@code p} and rounded to float once. Arguments as in
+     * {@link Gemm#sgemm}, but unchecked.
+     *
+     * @param transA whether op(A) is the transpose of the stored A
+     * @param transB whether op(B) is the transpose of the stored B
+     * @param m rows of op(A) and of C
+     * @param n columns of op(B) and of C
+     * @param k columns of op(A), rows of op(B)
+     * @param a array holding A (row-major)
+     * @param aOff index of A's first element in {@code a}
+     * @param lda row stride of the stored A
+     * @param b array holding B (row-major)
+     * @param bOff index of B's first element in {@code b}
+     * @param ldb row stride of the stored B
+     * @param c array holding C, written in place
+     * @param cOff index of C's first element in {@code c}
+     * @param ldc row stride of C
+     * @param accumulate add to C instead of overwriting it
+     */
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float[] c, int cOff, int ldc, boolean accumulate) {
@@ -29,6 +50,26 @@ public final class GemmReference {
         }
     }
 
+    /**
+     * F64 reference GEMM: {@code C = op(A)·op(B)} or, with {@code accumulate}, {@code C += op(A)·op(B)}, summing each
+     * dot product in ascending {@code p}. Arguments as in {@link Gemm#dgemm}, but unchecked.
+     *
+     * @param transA whether op(A) is the transpose of the stored A
+     * @param transB whether op(B) is the transpose of the stored B
+     * @param m rows of op(A) and of C
+     * @param n columns of op(B) and of C
+     * @param k columns of op(A), rows of op(B)
+     * @param a array holding A (row-major)
+     * @param aOff index of A's first element in {@code a}
+     * @param lda row stride of the stored A
+     * @param b array holding B (row-major)
+     * @param bOff index of B's first element in {@code b}
+     * @param ldb row stride of the stored B
+     * @param c array holding C, written in place
+     * @param cOff index of C's first element in {@code c}
+     * @param ldc row stride of C
+     * @param accumulate add to C instead of overwriting it
+     */
     public static void dgemm(boolean transA, boolean transB, int m, int n, int k,
                              double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
                              double[] c, int cOff, int ldc, boolean accumulate) {

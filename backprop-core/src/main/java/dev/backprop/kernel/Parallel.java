@@ -22,7 +22,7 @@ import java.util.function.IntConsumer;
 public final class Parallel {
     /**
      * The fewest elements of element-wise work worth a thread of its own: kernels split a tensor over threads only
-     * above twice this size (the hand-off costs a few microseconds, about what one core needs for 32k floats).
+     * from twice this size (the hand-off costs a few microseconds, about what one core needs for 32k floats).
      */
     public static final int GRAIN = 32_768;
     private static final ThreadLocal<Boolean> INSIDE = ThreadLocal.withInitial(() -> Boolean.FALSE);
@@ -34,9 +34,10 @@ public final class Parallel {
     }
 
     /**
-     * Sets the number of threads kernels may use (the caller included); the default is the number of available
-     * processors. Takes effect for the next {@code parallelFor}.
+     * Sets the number of threads kernels may use, the calling thread included; the default is the number of available
+     * processors. A change stops the current workers; new ones start on the next {@code parallelFor} that needs them.
      *
+     * @param n the thread count; 1 runs everything on the calling thread
      * @throws IllegalArgumentException when {@code n < 1}
      */
     public static void setThreads(int n) {
@@ -52,21 +53,29 @@ public final class Parallel {
         }
     }
 
-    /** The number of threads kernels may use, the calling thread included. */
+    /** {@return the number of threads kernels may use, the calling thread included} */
     public static int threads() {
         synchronized (LOCK) {
             return threads;
         }
     }
 
-    /** True when the current thread is already running a {@code parallelFor} task (nested calls run inline). */
+    /**
+     * {@return true when the current thread is already running a {@code parallelFor} task (nested calls run inline)}
+     */
     public static boolean inTask() {
         return INSIDE.get();
     }
 
     /**
-     * Runs {@code body.accept(i)} for {@code i = 0 .. tasks-1}, spread over the pool; returns when all are done.
-     * The first exception thrown by a task is rethrown here (remaining tasks are skipped).
+     * Runs {@code body.accept(i)} once for each {@code i} in {@code [0, tasks)}, spread over the pool, and returns
+     * when all are done. The calling thread works too. Called from inside a task, or with one thread or one task, the
+     * tasks run inline in index order.
+     *
+     * @param tasks the number of tasks; nothing runs when it is 0 or less
+     * @param body the task body, given the task index
+     * @throws RuntimeException the first exception (or error) thrown by a task, rethrown here; tasks not yet started
+     *         are skipped. A checked throwable is wrapped in an {@link IllegalStateException}
      */
     public static void parallelFor(int tasks, IntConsumer body) {
         if (tasks <= 0) {
@@ -95,7 +104,12 @@ public final class Parallel {
     /** Work over the index range {@code [from, to)}. */
     @FunctionalInterface
     public interface Range {
-        /** Processes indices {@code from <= i < to}. */
+        /**
+         * Processes the indices {@code from <= i < to}.
+         *
+         * @param from the first index (inclusive)
+         * @param to the end index (exclusive)
+         */
         void run(int from, int to);
     }
 
@@ -106,7 +120,9 @@ public final class Parallel {
      * each output element the same way whichever range it falls in (element-wise work, or reductions split over
      * their outputs and never over the summed dimension).
      *
+     * @param n the number of indices; nothing runs when it is 0
      * @param grain the smallest range worth a thread of its own
+     * @param body the work for one range
      */
     public static void forRanges(int n, int grain, Range body) {
         int parts = parts(n, grain);
@@ -120,8 +136,12 @@ public final class Parallel {
     }
 
     /**
-     * How many ranges {@link #forRanges} splits {@code n} indices into: {@code min(threads(), n / grain)}, at least
-     * 1, and 1 inside a task (nested calls run inline anyway).
+     * How many ranges {@link #forRanges} splits {@code n} indices into: 1 when {@code n < 2·grain} or inside a task
+     * (nested calls run inline anyway), otherwise {@code min(threads(), n / grain)}.
+     *
+     * @param n the number of indices
+     * @param grain the smallest range worth a thread of its own
+     * @return the number of ranges, at least 1
      */
     public static int parts(int n, int grain) {
         if (n < 2 * grain || INSIDE.get()) {

@@ -16,11 +16,21 @@ public final class Reductions {
     private Reductions() {
     }
 
-    /** The values of a max along an axis and, for each, the index of its first maximum along that axis. */
+    /**
+     * The result of {@link #max}: the maximum of each slice and where it is.
+     *
+     * @param values the maxima, in the reduced shape
+     * @param indices for each element of {@code values} (row-major), the position along the axis of the first maximum
+     */
     public record MaxResult(Tensor values, int[] indices) {
     }
 
-    /** Sum of all elements. */
+    /**
+     * Sum of all elements, accumulated in double in row-major order.
+     *
+     * @param t the tensor
+     * @return the sum (0 for an empty tensor)
+     */
     public static double sum(Tensor t) {
         int n = t.size();
         int o = t.offset();
@@ -39,12 +49,25 @@ public final class Reductions {
         return s;
     }
 
-    /** Mean of all elements (NaN for an empty tensor). */
+    /**
+     * Mean of all elements, {@code sum(t) / size}.
+     *
+     * @param t the tensor
+     * @return the mean (NaN for an empty tensor)
+     */
     public static double mean(Tensor t) {
         return sum(t) / t.size();
     }
 
-    /** {@code axis} made non-negative, checked against the rank. */
+    /**
+     * Turns a possibly negative axis into a checked non-negative one.
+     *
+     * @param s the shape the axis refers to
+     * @param axis the axis; negative values count from the end
+     * @param op the operation's name, used in the error message
+     * @return the axis in {@code [0, rank)}
+     * @throws IllegalArgumentException if the axis is outside {@code [-rank, rank)} (always, for a scalar)
+     */
     public static int normalizeAxis(Shape s, int axis, String op) {
         int a = axis < 0 ? axis + s.rank() : axis;
         if (a < 0 || a >= s.rank()) {
@@ -53,7 +76,14 @@ public final class Reductions {
         return a;
     }
 
-    /** The shape after reducing {@code axis}: that dimension removed, or kept as 1. */
+    /**
+     * The shape after reducing one axis.
+     *
+     * @param s the shape before the reduction
+     * @param axis the reduced axis, already non-negative
+     * @param keepDim keep the axis with size 1 (true) or remove it (false)
+     * @return the reduced shape
+     */
     public static Shape reducedShape(Shape s, int axis, boolean keepDim) {
         int[] d = s.dims();
         if (keepDim) {
@@ -85,7 +115,16 @@ public final class Reductions {
         return p;
     }
 
-    /** Sum along {@code axis}. */
+    /**
+     * Sum along one axis: {@code out[o, i] = sum_k t[o, k, i]} in the {@code [outer, n, inner]} view, accumulated in
+     * double.
+     *
+     * @param t the tensor
+     * @param axis the axis to sum over; negative values count from the end
+     * @param keepDim keep the summed axis with size 1
+     * @return a new tensor of the reduced shape and the same dtype
+     * @throws IllegalArgumentException if the axis is out of range
+     */
     public static Tensor sum(Tensor t, int axis, boolean keepDim) {
         int ax = normalizeAxis(t.shape(), axis, "sum");
         Shape s = t.shape();
@@ -119,13 +158,30 @@ public final class Reductions {
         return out;
     }
 
-    /** Mean along {@code axis}. */
+    /**
+     * Mean along one axis: the {@link #sum(Tensor, int, boolean) sum} along it times {@code 1/n}.
+     *
+     * @param t the tensor
+     * @param axis the axis to average over; negative values count from the end
+     * @param keepDim keep the averaged axis with size 1
+     * @return a new tensor of the reduced shape and the same dtype (NaN where the axis is empty)
+     * @throws IllegalArgumentException if the axis is out of range
+     */
     public static Tensor mean(Tensor t, int axis, boolean keepDim) {
         int ax = normalizeAxis(t.shape(), axis, "mean");
         return Elementwise.scale(sum(t, ax, keepDim), 1.0 / t.shape().dim(ax));
     }
 
-    /** Maximum along {@code axis}, with the index of the first maximum of each slice. NaN counts as maximal. */
+    /**
+     * Maximum along one axis, with the position of the first maximum of each slice. NaN counts as larger than
+     * everything: the first NaN of a slice is its maximum.
+     *
+     * @param t the tensor
+     * @param axis the axis to reduce; negative values count from the end
+     * @param keepDim keep the reduced axis with size 1
+     * @return the maxima (reduced shape, same dtype) and their positions along the axis
+     * @throws IllegalArgumentException if the axis is out of range or empty
+     */
     public static MaxResult max(Tensor t, int axis, boolean keepDim) {
         int ax = normalizeAxis(t.shape(), axis, "max");
         Shape s = t.shape();
@@ -156,7 +212,15 @@ public final class Reductions {
         return new MaxResult(out, idx);
     }
 
-    /** Index of the first maximum along {@code axis}, for each position of the reduced shape (row-major). */
+    /**
+     * Position of the first maximum along one axis (NaN counts as maximal), for example the predicted class of each
+     * row of logits with {@code axis = 1}.
+     *
+     * @param t the tensor
+     * @param axis the axis to search; negative values count from the end
+     * @return one position per element of the reduced shape, in row-major order
+     * @throws IllegalArgumentException if the axis is out of range or empty
+     */
     public static int[] argmax(Tensor t, int axis) {
         return max(t, axis, false).indices();
     }
@@ -164,7 +228,14 @@ public final class Reductions {
     /**
      * The reverse of an axis reduction: copies each element of the reduced tensor {@code r} (shape
      * {@code reducedShape(full, axis, keepDim)}) to every position of {@code axis} in a tensor of shape
-     * {@code full}, scaled by {@code s}. This is the backward of sum ({@code s = 1}) and mean ({@code s = 1/n}).
+     * {@code full}, scaled by {@code s}: {@code out[o, k, i] = s·r[o, i]}. This is the backward of sum
+     * ({@code s = 1}) and mean ({@code s = 1/n}).
+     *
+     * @param r the reduced tensor (the gradient of the reduction's output); only its element order matters
+     * @param full the shape before the reduction
+     * @param axis the reduced axis, already non-negative
+     * @param s the scale factor
+     * @return a new tensor of shape {@code full} and {@code r}'s dtype
      */
     public static Tensor expandAlongAxis(Tensor r, Shape full, int axis, double s) {
         int outer = outer(full, axis);
@@ -183,8 +254,15 @@ public final class Reductions {
     }
 
     /**
-     * Puts each element of {@code g} (the reduced shape) at its arg-max position along {@code axis} in a zero
-     * tensor of shape {@code full}: the backward of {@link #max}.
+     * The backward of {@link #max}: a zero tensor of shape {@code full} with each element of {@code g} put at its
+     * arg-max position along {@code axis}, {@code out[o, indices[o, i], i] = g[o, i]}. Only the first maximum of a
+     * slice receives the gradient.
+     *
+     * @param g the gradient of the maxima (reduced shape); only its element order matters
+     * @param indices the positions from {@link MaxResult#indices()}
+     * @param full the shape before the reduction
+     * @param axis the reduced axis, already non-negative
+     * @return a new tensor of shape {@code full} and {@code g}'s dtype
      */
     public static Tensor scatterAlongAxis(Tensor g, int[] indices, Shape full, int axis) {
         int outer = outer(full, axis);
@@ -201,8 +279,14 @@ public final class Reductions {
     }
 
     /**
-     * Sums {@code g} over the dimensions along which a tensor of shape {@code target} was broadcast to
-     * {@code g}'s shape: the backward of broadcasting. Returns {@code g} itself when the shapes agree.
+     * The backward of broadcasting: sums {@code g} over the dimensions along which a tensor of shape {@code target}
+     * was stretched to {@code g}'s shape (leading dimensions it lacked, and dimensions where it has size 1).
+     * Accumulated in double.
+     *
+     * @param g the gradient, of the broadcast shape
+     * @param target the operand's shape, which must broadcast to {@code g}'s shape
+     * @return {@code g} itself when the shapes are equal, otherwise a new tensor of shape {@code target}
+     * @throws IllegalArgumentException if {@code target} does not broadcast to {@code g}'s shape
      */
     public static Tensor sumToShape(Tensor g, Shape target) {
         if (g.shape().equals(target)) {
@@ -264,20 +348,37 @@ public final class Reductions {
         }
     }
 
-    /** Column sums of a 2-D tensor {@code [rows, cols]} as a tensor {@code [cols]} (the bias gradient). */
+    /**
+     * Column sums of a 2-D tensor, {@code out[j] = sum_i g[i, j]}: the gradient of a bias added to every row.
+     *
+     * @param g a {@code [rows, cols]} tensor
+     * @return a new {@code [cols]} tensor of {@code g}'s dtype
+     * @throws IllegalArgumentException if {@code g} is not 2-D
+     */
     public static Tensor columnSums(Tensor g) {
         return sumToShape(g, Shape.of(g.cols()));
     }
 
     /**
      * Softmax along the last axis: {@code y_j = exp(x_j - m) / sum_k exp(x_k - m)} with {@code m = max_k x_k}, so
-     * that no exponential overflows.
+     * that no exponential overflows. Each row of the result sums to 1.
+     *
+     * @param x the logits, rank at least 1
+     * @return a new tensor of the same shape and dtype
+     * @throws IllegalArgumentException if {@code x} is a scalar
      */
     public static Tensor softmaxLastAxis(Tensor x) {
         return softmaxRows(x, false);
     }
 
-    /** Log-softmax along the last axis: {@code y_j = x_j - m - log sum_k exp(x_k - m)}. */
+    /**
+     * Log-softmax along the last axis: {@code y_j = x_j - m - log sum_k exp(x_k - m)} with {@code m = max_k x_k},
+     * computed directly rather than as the log of the softmax, so that it stays finite for very negative logits.
+     *
+     * @param x the logits, rank at least 1
+     * @return a new tensor of the same shape and dtype
+     * @throws IllegalArgumentException if {@code x} is a scalar
+     */
     public static Tensor logSoftmaxLastAxis(Tensor x) {
         return softmaxRows(x, true);
     }

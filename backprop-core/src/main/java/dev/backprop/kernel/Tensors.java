@@ -14,7 +14,14 @@ public final class Tensors {
     private Tensors() {
     }
 
-    /** {@code dst += src}, element-wise; both tensors have the same shape and dtype. */
+    /**
+     * In-place element-wise sum {@code dst += src} (how the tape accumulates gradients). Mixed dtypes work through a
+     * slower per-element path, with the result rounded to {@code dst}'s dtype.
+     *
+     * @param dst the tensor added to, in place
+     * @param src the tensor to add, of the same shape
+     * @throws IllegalArgumentException if the shapes differ
+     */
     public static void addInto(Tensor dst, Tensor src) {
         dst.requireSameShape(src, "addInto");
         int n = dst.size();
@@ -45,6 +52,9 @@ public final class Tensors {
      * True when every element is finite (no NaN, no infinity). The F32 loop adds {@code x - x} up lane by lane with
      * the Vector API: that is 0 for a finite x and NaN for NaN or ±infinity, and NaN survives every later addition.
      * Large F32 tensors are checked in ranges over {@link Parallel}'s threads.
+     *
+     * @param t the tensor to check
+     * @return whether all elements are finite (true for an empty tensor)
      */
     public static boolean allFinite(Tensor t) {
         int n = t.size();

@@ -5,7 +5,9 @@ package dev.backprop.tensor;
  * gradient checking and by callers who want double precision.
  */
 public enum DType {
+    /** 32-bit IEEE float, 4 bytes per element: the type models train in. */
     F32(4),
+    /** 64-bit IEEE double, 8 bytes per element: for gradient checks and reference computations. */
     F64(8);
 
     private final int bytes;
@@ -14,17 +16,23 @@ public enum DType {
         this.bytes = bytes;
     }
 
-    /** Size of one element in bytes. */
+    /** {@return the size of one element in bytes (4 or 8)} */
     public int bytes() {
         return bytes;
     }
 
-    /** Lower-case name as used in files and on the command line ("f32", "f64"). */
+    /** {@return the lower-case name used in files and on the command line ("f32" or "f64")} */
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** Parses "f32"/"f64" (any case); the error lists the valid values. */
+    /**
+     * Parses a dtype name, ignoring case.
+     *
+     * @param s "f32" or "f64", in any case
+     * @return the matching dtype
+     * @throws IllegalArgumentException for any other string; the message lists the valid values
+     */
     public static DType parse(String s) {
         for (DType t : values()) {
             if (t.name().equalsIgnoreCase(s)) {

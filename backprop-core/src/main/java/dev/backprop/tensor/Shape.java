@@ -24,36 +24,51 @@ public final class Shape {
         this.size = n;
     }
 
-    /** A shape with the given dimensions (copied). */
+    /**
+     * Creates a shape.
+     *
+     * @param dims the dimension sizes, outermost first (copied); none for a scalar
+     * @return the shape
+     * @throws IllegalArgumentException if a dimension is negative or the element count exceeds 2^31-1
+     */
     public static Shape of(int... dims) {
         return new Shape(dims.clone());
     }
 
-    /** Number of dimensions. */
+    /** {@return the number of dimensions (0 for a scalar)} */
     public int rank() {
         return dims.length;
     }
 
-    /** Size of dimension {@code i}; negative {@code i} counts from the end. */
+    /**
+     * Size of one dimension.
+     *
+     * @param i the dimension; negative values count from the end ({@code -1} is the last)
+     * @return the size of dimension {@code i}
+     * @throws ArrayIndexOutOfBoundsException if {@code i} is outside {@code [-rank, rank)}
+     */
     public int dim(int i) {
         return dims[i < 0 ? dims.length + i : i];
     }
 
-    /** Total number of elements. */
+    /** {@return the total number of elements, the product of the dimensions (1 for a scalar)} */
     public int size() {
         return (int) size;
     }
 
-    /** A copy of the dimensions. */
+    /** {@return a copy of the dimension sizes, outermost first} */
     public int[] dims() {
         return dims.clone();
     }
 
     /**
-     * The broadcast shape of {@code a} and {@code b} under NumPy/PyTorch rules (align trailing dimensions; a
-     * dimension of 1 stretches).
+     * The broadcast shape of two shapes under NumPy/PyTorch rules: the shapes are aligned at their trailing
+     * dimensions, a missing leading dimension counts as 1, and a dimension of 1 stretches to match the other.
      *
-     * @throws IllegalArgumentException naming both shapes when they are not compatible
+     * @param a one shape
+     * @param b the other shape
+     * @return the shape both broadcast to
+     * @throws IllegalArgumentException naming both shapes when two aligned dimensions differ and neither is 1
      */
     public static Shape broadcast(Shape a, Shape b) {
         int r = Math.max(a.rank(), b.rank());
@@ -79,7 +94,7 @@ public final class Shape {
         return Arrays.hashCode(dims);
     }
 
-    /** "[2, 3]" */
+    /** {@return the dimensions in brackets, e.g. {@code "[2, 3]"}} */
     @Override
     public String toString() {
         return Arrays.toString(dims);

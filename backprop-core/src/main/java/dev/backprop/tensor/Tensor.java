@@ -30,56 +30,116 @@ public final class Tensor {
 
     // ---------------------------------------------------------------- factories
 
-    /** A tensor of zeros. */
+    /**
+     * Creates a tensor filled with zeros.
+     *
+     * @param dtype the element type
+     * @param dims the dimension sizes; none for a scalar
+     * @return a new tensor with its own storage
+     */
     public static Tensor zeros(DType dtype, int... dims) {
         Shape s = Shape.of(dims);
         return zeros(dtype, s);
     }
 
-    /** A tensor of zeros of the given shape. */
+    /**
+     * Creates a tensor of the given shape filled with zeros.
+     *
+     * @param dtype the element type
+     * @param s the shape
+     * @return a new tensor with its own storage
+     */
     public static Tensor zeros(DType dtype, Shape s) {
         return dtype == DType.F32
                 ? new Tensor(s, dtype, new float[s.size()], null, 0)
                 : new Tensor(s, dtype, null, new double[s.size()], 0);
     }
 
-    /** A tensor of ones. */
+    /**
+     * Creates a tensor filled with ones.
+     *
+     * @param dtype the element type
+     * @param dims the dimension sizes; none for a scalar
+     * @return a new tensor with its own storage
+     */
     public static Tensor ones(DType dtype, int... dims) {
         return full(dtype, 1.0, dims);
     }
 
-    /** A tensor with every element equal to {@code value}. */
+    /**
+     * Creates a tensor with every element equal to {@code value}.
+     *
+     * @param dtype the element type
+     * @param value the fill value (rounded to float for F32)
+     * @param dims the dimension sizes; none for a scalar
+     * @return a new tensor with its own storage
+     */
     public static Tensor full(DType dtype, double value, int... dims) {
         Tensor t = zeros(dtype, dims);
         t.fill(value);
         return t;
     }
 
-    /** A rank-0 tensor holding {@code value}. */
+    /**
+     * Creates a rank-0 tensor (shape {@code []}, one element).
+     *
+     * @param dtype the element type
+     * @param value the value (rounded to float for F32)
+     * @return a new scalar tensor
+     */
     public static Tensor scalar(DType dtype, double value) {
         return full(dtype, value);
     }
 
-    /** Wraps {@code data} (not copied) as an F32 tensor of the given shape. */
+    /**
+     * Wraps a float array as an F32 tensor; the array is not copied, so later writes to it show in the tensor.
+     *
+     * @param data the elements in row-major order
+     * @param dims the shape; none means a 1-D tensor of {@code data.length} elements
+     * @return a tensor backed by {@code data}
+     * @throws IllegalArgumentException if {@code data.length} is not the size of the shape
+     */
     public static Tensor of(float[] data, int... dims) {
         Shape s = Shape.of(dims.length == 0 ? new int[] {data.length} : dims);
         checkLength(data.length, s);
         return new Tensor(s, DType.F32, data, null, 0);
     }
 
-    /** Wraps {@code data} (not copied) as an F64 tensor of the given shape. */
+    /**
+     * Wraps a double array as an F64 tensor; the array is not copied, so later writes to it show in the tensor.
+     *
+     * @param data the elements in row-major order
+     * @param dims the shape; none means a 1-D tensor of {@code data.length} elements
+     * @return a tensor backed by {@code data}
+     * @throws IllegalArgumentException if {@code data.length} is not the size of the shape
+     */
     public static Tensor of(double[] data, int... dims) {
         Shape s = Shape.of(dims.length == 0 ? new int[] {data.length} : dims);
         checkLength(data.length, s);
         return new Tensor(s, DType.F64, null, data, 0);
     }
 
-    /** A copy of {@code data} as a tensor of the given dtype and shape. */
+    /**
+     * Creates a tensor from a copy of {@code data}.
+     *
+     * @param dtype the element type (values are rounded to float for F32)
+     * @param data the elements in row-major order (copied)
+     * @param dims the shape; none means a 1-D tensor of {@code data.length} elements
+     * @return a new tensor with its own storage
+     * @throws IllegalArgumentException if {@code data.length} is not the size of the shape
+     */
     public static Tensor of(DType dtype, double[] data, int... dims) {
         return of(data.clone(), dims).to(dtype);
     }
 
-    /** A 2-D tensor from rows of equal length (copied). */
+    /**
+     * Creates a 2-D tensor from its rows (copied).
+     *
+     * @param dtype the element type
+     * @param rows the rows, all of the same length; none gives shape {@code [0, 0]}
+     * @return a new {@code [rows.length, cols]} tensor
+     * @throws IllegalArgumentException naming the row whose length differs from the first row's
+     */
     public static Tensor fromRows(DType dtype, double[]... rows) {
         int cols = rows.length == 0 ? 0 : rows[0].length;
         Tensor t = zeros(dtype, rows.length, cols);
@@ -94,7 +154,17 @@ public final class Tensor {
         return t;
     }
 
-    /** Samples from N(mean, std^2); the same seed gives the same values. */
+    /**
+     * Creates a tensor of independent samples from the normal distribution N(mean, std^2), drawn in row-major order
+     * with {@link #gaussian}. The same seed always gives the same values.
+     *
+     * @param dtype the element type
+     * @param seed the seed of the random generator
+     * @param mean the mean of the distribution
+     * @param std the standard deviation of the distribution
+     * @param dims the dimension sizes
+     * @return a new tensor with its own storage
+     */
     public static Tensor randn(DType dtype, long seed, double mean, double std, int... dims) {
         Tensor t = zeros(dtype, dims);
         SplittableRandom rng = new SplittableRandom(seed);
@@ -104,7 +174,17 @@ public final class Tensor {
         return t;
     }
 
-    /** Samples from U[lo, hi); the same seed gives the same values. */
+    /**
+     * Creates a tensor of independent samples from the uniform distribution U[lo, hi): {@code lo + (hi - lo) * u}
+     * with {@code u} uniform in [0, 1). The same seed always gives the same values.
+     *
+     * @param dtype the element type
+     * @param seed the seed of the random generator
+     * @param lo the lower bound (inclusive)
+     * @param hi the upper bound (exclusive, before rounding to float)
+     * @param dims the dimension sizes
+     * @return a new tensor with its own storage
+     */
     public static Tensor rand(DType dtype, long seed, double lo, double hi, int... dims) {
         Tensor t = zeros(dtype, dims);
         SplittableRandom rng = new SplittableRandom(seed);
@@ -114,7 +194,15 @@ public final class Tensor {
         return t;
     }
 
-    /** A standard normal sample (Marsaglia polar method), from a seeded generator. */
+    /**
+     * Draws one standard normal sample with the Marsaglia polar method: draw {@code u, v} uniform in (-1, 1) until
+     * {@code 0 < s = u^2 + v^2 < 1}, then return {@code u * sqrt(-2 ln(s) / s)}. The weight initialisers of
+     * {@code dev.backprop.nn.init} draw from it: sampling a high-entropy distribution such as the Gaussian gives
+     * every weight a different start and so breaks the symmetry between neurons (lecture §3, eq. 1.18).
+     *
+     * @param rng the generator to draw from (advanced by at least two draws)
+     * @return a sample from N(0, 1)
+     */
     public static double gaussian(SplittableRandom rng) {
         double u;
         double v;
@@ -135,35 +223,51 @@ public final class Tensor {
 
     // ---------------------------------------------------------------- shape
 
+    /** {@return the shape} */
     public Shape shape() {
         return shape;
     }
 
+    /** {@return the element type} */
     public DType dtype() {
         return dtype;
     }
 
+    /** {@return the number of dimensions (0 for a scalar)} */
     public int rank() {
         return shape.rank();
     }
 
-    /** Number of elements. */
+    /** {@return the number of elements} */
     public int size() {
         return shape.size();
     }
 
-    /** Size of dimension {@code i}; negative {@code i} counts from the end. */
+    /**
+     * Size of one dimension.
+     *
+     * @param i the dimension; negative values count from the end ({@code -1} is the last)
+     * @return the size of dimension {@code i}
+     */
     public int dim(int i) {
         return shape.dim(i);
     }
 
-    /** Rows of a 2-D tensor. */
+    /**
+     * {@return the number of rows (dimension 0) of a 2-D tensor}
+     *
+     * @throws IllegalArgumentException if the tensor is not 2-D
+     */
     public int rows() {
         require2d("rows");
         return shape.dim(0);
     }
 
-    /** Columns of a 2-D tensor. */
+    /**
+     * {@return the number of columns (dimension 1) of a 2-D tensor}
+     *
+     * @throws IllegalArgumentException if the tensor is not 2-D
+     */
     public int cols() {
         require2d("cols");
         return shape.dim(1);
@@ -175,7 +279,14 @@ public final class Tensor {
         }
     }
 
-    /** The same storage seen with another shape of the same size; one dimension may be -1 (inferred). */
+    /**
+     * A view of the same storage with another shape of the same size; no data is copied, so writes through either
+     * tensor show in both.
+     *
+     * @param dims the new dimension sizes; at most one may be {@code -1}, meaning "whatever makes the size match"
+     * @return the reshaped view
+     * @throws IllegalArgumentException if more than one dimension is -1 or the sizes do not match
+     */
     public Tensor reshape(int... dims) {
         int[] out = dims.clone();
         int infer = -1;
@@ -201,7 +312,15 @@ public final class Tensor {
         return new Tensor(Shape.of(out), dtype, f, d, offset);
     }
 
-    /** Rows {@code [from, to)} of the first dimension, sharing storage (no copy). */
+    /**
+     * A view of rows {@code [from, to)} of the first dimension, sharing storage (no copy). Because storage is
+     * row-major, the slice is contiguous.
+     *
+     * @param from the first row (inclusive)
+     * @param to the end row (exclusive)
+     * @return the view, with dimension 0 equal to {@code to - from} and the other dimensions unchanged
+     * @throws IllegalArgumentException if the tensor is a scalar or the range is not inside {@code [0, dim(0)]}
+     */
     public Tensor rowSlice(int from, int to) {
         if (rank() < 1 || from < 0 || to > dim(0) || from > to) {
             throw new IllegalArgumentException("row slice [" + from + ", " + to + ") out of range for shape " + shape);
@@ -212,7 +331,12 @@ public final class Tensor {
         return new Tensor(Shape.of(dims), dtype, f, d, offset + from * rowSize);
     }
 
-    /** The transpose of a 2-D tensor, as a new contiguous tensor. */
+    /**
+     * The transpose of a 2-D tensor: {@code t[j][i] = this[i][j]}, copied into a new contiguous tensor (not a view).
+     *
+     * @return a new {@code [cols, rows]} tensor
+     * @throws IllegalArgumentException if the tensor is not 2-D
+     */
     public Tensor transpose() {
         require2d("transpose");
         int r = rows();
@@ -236,12 +360,22 @@ public final class Tensor {
 
     // ---------------------------------------------------------------- elements
 
-    /** Element {@code i} in row-major order, as a double. */
+    /**
+     * Reads one element by its row-major position.
+     *
+     * @param i the position, {@code 0 <= i < size()} (not range-checked beyond the backing array)
+     * @return the element, widened to double
+     */
     public double getFlat(int i) {
         return dtype == DType.F32 ? f[offset + i] : d[offset + i];
     }
 
-    /** Sets element {@code i} in row-major order (rounded to float for F32). */
+    /**
+     * Writes one element by its row-major position.
+     *
+     * @param i the position, {@code 0 <= i < size()} (not range-checked beyond the backing array)
+     * @param v the value; rounded to float for F32
+     */
     public void setFlat(int i, double v) {
         if (dtype == DType.F32) {
             f[offset + i] = (float) v;
@@ -250,17 +384,35 @@ public final class Tensor {
         }
     }
 
-    /** The element at the given multi-index. */
+    /**
+     * Reads the element at a multi-index.
+     *
+     * @param index one index per dimension
+     * @return the element, widened to double
+     * @throws IllegalArgumentException if the number of indices is not the rank
+     * @throws IndexOutOfBoundsException if an index is outside its dimension
+     */
     public double get(int... index) {
         return getFlat(flatIndex(index));
     }
 
-    /** Sets the element at the given multi-index. */
+    /**
+     * Writes the element at a multi-index.
+     *
+     * @param v the value; rounded to float for F32
+     * @param index one index per dimension
+     * @throws IllegalArgumentException if the number of indices is not the rank
+     * @throws IndexOutOfBoundsException if an index is outside its dimension
+     */
     public void set(double v, int... index) {
         setFlat(flatIndex(index), v);
     }
 
-    /** The single value of a tensor with one element. */
+    /**
+     * {@return the single element of a one-element tensor (of any rank)}
+     *
+     * @throws IllegalArgumentException if the tensor does not have exactly one element
+     */
     public double item() {
         if (size() != 1) {
             throw new IllegalArgumentException("item() needs a tensor with one element, got shape " + shape);
@@ -283,7 +435,12 @@ public final class Tensor {
         return flat;
     }
 
-    /** Sets every element to {@code v}. */
+    /**
+     * Sets every element to {@code v}.
+     *
+     * @param v the value; rounded to float for F32
+     * @return this tensor, for chaining
+     */
     public Tensor fill(double v) {
         if (dtype == DType.F32) {
             Arrays.fill(f, offset, offset + size(), (float) v);
@@ -293,7 +450,13 @@ public final class Tensor {
         return this;
     }
 
-    /** Backing array of an F32 tensor; element {@code i} is at {@code offset() + i}. */
+    /**
+     * The backing array of an F32 tensor, for kernels that work on it directly. The tensor's elements are
+     * {@code f32()[offset() + i]} for {@code 0 <= i < size()}; a view may see only part of the array.
+     *
+     * @return the backing array (not a copy)
+     * @throws IllegalStateException if the tensor is F64
+     */
     public float[] f32() {
         if (f == null) {
             throw new IllegalStateException("tensor of shape " + shape + " is f64, not f32");
@@ -301,7 +464,13 @@ public final class Tensor {
         return f;
     }
 
-    /** Backing array of an F64 tensor; element {@code i} is at {@code offset() + i}. */
+    /**
+     * The backing array of an F64 tensor, for kernels that work on it directly. The tensor's elements are
+     * {@code f64()[offset() + i]} for {@code 0 <= i < size()}; a view may see only part of the array.
+     *
+     * @return the backing array (not a copy)
+     * @throws IllegalStateException if the tensor is F32
+     */
     public double[] f64() {
         if (d == null) {
             throw new IllegalStateException("tensor of shape " + shape + " is f32, not f64");
@@ -309,12 +478,12 @@ public final class Tensor {
         return d;
     }
 
-    /** Offset of element 0 in the backing array. */
+    /** {@return the position of element 0 in the backing array (non-zero for row slices)} */
     public int offset() {
         return offset;
     }
 
-    /** The elements as a new double array. */
+    /** {@return the elements in row-major order, in a new double array} */
     public double[] toDoubleArray() {
         double[] out = new double[size()];
         for (int i = 0; i < out.length; i++) {
@@ -323,7 +492,7 @@ public final class Tensor {
         return out;
     }
 
-    /** The elements as a new float array. */
+    /** {@return the elements in row-major order, in a new float array (F64 values are rounded)} */
     public float[] toFloatArray() {
         float[] out = new float[size()];
         for (int i = 0; i < out.length; i++) {
@@ -332,14 +501,19 @@ public final class Tensor {
         return out;
     }
 
-    /** A contiguous copy with its own storage. */
+    /** {@return a contiguous copy with its own storage, offset 0} */
     public Tensor copy() {
         return dtype == DType.F32
                 ? new Tensor(shape, dtype, Arrays.copyOfRange(f, offset, offset + size()), null, 0)
                 : new Tensor(shape, dtype, null, Arrays.copyOfRange(d, offset, offset + size()), 0);
     }
 
-    /** This tensor in another dtype (a copy, or this tensor when the dtype already matches). */
+    /**
+     * Converts to another element type.
+     *
+     * @param target the element type wanted
+     * @return this tensor itself (not a copy) when it already has that type, otherwise a new converted tensor
+     */
     public Tensor to(DType target) {
         if (target == dtype) {
             return this;
@@ -351,7 +525,12 @@ public final class Tensor {
         return t;
     }
 
-    /** Copies the elements of {@code src} (same shape, any dtype) into this tensor. */
+    /**
+     * Copies the elements of another tensor of the same shape into this one, converting between dtypes if needed.
+     *
+     * @param src the source; any dtype
+     * @throws IllegalArgumentException if the shapes differ
+     */
     public void copyFrom(Tensor src) {
         requireSameShape(src, "copyFrom");
         if (dtype == DType.F32 && src.dtype == DType.F32) {
@@ -365,14 +544,27 @@ public final class Tensor {
         }
     }
 
-    /** Throws IllegalArgumentException naming both shapes unless {@code other} has this tensor's shape. */
+    /**
+     * Checks that another tensor has this tensor's shape.
+     *
+     * @param other the tensor to compare with
+     * @param op the operation name to put at the start of the error message
+     * @throws IllegalArgumentException naming the operation and both shapes when they differ
+     */
     public void requireSameShape(Tensor other, String op) {
         if (!shape.equals(other.shape)) {
             throw new IllegalArgumentException(op + ": shapes " + shape + " and " + other.shape + " differ");
         }
     }
 
-    /** True when both tensors have the same shape and every pair of elements differs by at most {@code tol}. */
+    /**
+     * Element-wise comparison with an absolute tolerance: true when the shapes are equal and
+     * {@code |this[i] - other[i]| <= tol} for every {@code i}. A NaN on either side makes it false.
+     *
+     * @param other the tensor to compare with (any dtype)
+     * @param tol the largest allowed absolute difference
+     * @return whether the tensors match
+     */
     public boolean allClose(Tensor other, double tol) {
         if (!shape.equals(other.shape)) {
             return false;
@@ -385,6 +577,10 @@ public final class Tensor {
         return true;
     }
 
+    /**
+     * {@return a short description: dtype, shape and the first 8 elements, e.g.
+     * {@code "Tensor(f32, [2, 3], [1.0, 2.0, ...])"}}
+     */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Tensor(").append(dtype.label()).append(", ").append(shape).append(", [");
