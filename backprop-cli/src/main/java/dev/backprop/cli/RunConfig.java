@@ -239,15 +239,6 @@ public final class RunConfig {
         return f.getAnnotation(Option.class).names()[0].substring(2);
     }
 
-    private static Field field(String key) {
-        for (Field f : SETTINGS) {
-            if (key(f).equals(key)) {
-                return f;
-            }
-        }
-        throw new IllegalArgumentException("no setting '" + key + "'");
-    }
-
     private Object get(Field f) {
         try {
             return f.get(this);

@@ -19,7 +19,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-/** Builds the pieces of a run (model, loss, optimizer, schedule) from a {@link RunConfig}, validating each value. */
+/**
+ * Builds the pieces of a run (model, loss, optimizer, schedule) from a resolved {@link RunConfig}, whose values it has
+ * checked already; what depends on the data (the layer sizes against the features and classes) is checked here.
+ */
 final class Setup {
     static final String ACTIVATIONS = "relu|leaky-relu|prelu|elu|gelu|silu|sigmoid|tanh|linear";
 

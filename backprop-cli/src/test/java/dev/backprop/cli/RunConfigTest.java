@@ -104,6 +104,17 @@ class RunConfigTest {
     }
 
     @Test
+    void anOptimizerObjectInAFile() throws IOException {
+        Path yaml = file("adam.yaml", "optimizer: {type: adam, beta2: 0.99}\nlr: 0.002\n");
+        assertEquals("{\"type\":\"adam\",\"lr\":0.002,\"beta1\":0.9,\"beta2\":0.99,\"eps\":1.0E-8}",
+                config(train("adam-yaml", "--config", yaml.toString())).get("optimizer").toString());
+        // a flag replaces the whole object; the file's lr, a setting of its own, still applies
+        assertEquals("{\"type\":\"sgd\",\"lr\":0.002,\"momentum\":0.9,\"dampening\":0.0,\"nesterov\":false}",
+                config(train("sgd-over-yaml", "--config", yaml.toString(), "--optimizer", "sgd")).get("optimizer")
+                        .toString());
+    }
+
+    @Test
     void aFileValueIsNotReplacedByADefault() throws IOException {
         Path yaml = file("small.yaml", "layers: 2-4-2\nsamples: 100\nbatch: 16\nlr: 0.001\n");
         JsonNode c = config(train("file", "--config", yaml.toString()));
