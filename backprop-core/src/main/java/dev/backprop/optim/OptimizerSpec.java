@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.backprop.nn.Parameter;
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -30,6 +31,8 @@ import java.util.Locale;
  * {@code {"type":"adam"}} is Adam with PyTorch's defaults. The keys are fixed names, so a mapper with a naming
  * strategy (the CLI's kebab-case) reads and writes the same form.
  *
+ * <p>Specs are {@link Serializable} as well (records of numbers), for frameworks that ship values to other machines.
+ *
  * <p>Adding an optimizer: a record here (implementing {@link #build(List)} and {@link #withLr}) and its line in
  * {@link JsonSubTypes}; {@link #named} and {@link #NAMES} pick it up from there.
  */
@@ -40,7 +43,7 @@ import java.util.Locale;
     @JsonSubTypes.Type(value = OptimizerSpec.AdamW.class, name = "adamw"),
     @JsonSubTypes.Type(value = OptimizerSpec.RMSProp.class, name = "rmsprop")
 })
-public sealed interface OptimizerSpec {
+public sealed interface OptimizerSpec extends Serializable {
     /** The type names of the specs, as in JSON: "sgd|adam|adamw|rmsprop". */
     String NAMES = String.join("|", Arrays.stream(OptimizerSpec.class.getAnnotation(JsonSubTypes.class).value())
             .map(JsonSubTypes.Type::name).toList());

@@ -152,6 +152,19 @@ class OptimizerSpecTest {
         assertEquals(spec, kebab.readValue(json, OptimizerSpec.class));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("specsAndHandBuilt")
+    void javaSerializationRoundTrip(OptimizerSpec spec) throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(spec);
+        }
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            assertEquals(spec, in.readObject());
+        }
+    }
+
     @Test
     void jsonUsesPyTorchsKeywordNamesAndDefaultsForMissingKeys() {
         assertEquals("{\"type\":\"adamw\",\"lr\":0.001,\"beta1\":0.9,\"beta2\":0.999,\"eps\":1.0E-8,\"weight_decay\":0.0}",
