@@ -168,6 +168,16 @@ class RunConfigTest {
     }
 
     @Test
+    void evalOnAnotherSyntheticSetDoesNotTakeTheRunsSampleCount() {
+        Path run = train("spirals");
+        // config.json records samples 200 for spirals; moons gets its own default, 1000 (a test split of 500)
+        JsonNode moons = Cli.run("eval", "--model", run.toString(), "--data", "moons", "--json").expect(0).json();
+        assertEquals(500, moons.get("samples").asInt());
+        JsonNode own = Cli.run("eval", "--model", run.toString(), "--json").expect(0).json();
+        assertEquals(100, own.get("samples").asInt());
+    }
+
+    @Test
     void configJsonOfEarlierVersionsStillLoads() throws IOException {
         // what config.json looked like before the optimizer object: flat keys, only the values given or with a default
         Path old = file("old.json", """
