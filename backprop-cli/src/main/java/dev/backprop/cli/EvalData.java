@@ -56,8 +56,15 @@ final class EvalData {
     /** The run's configuration when {@code modelDir} holds a config.json, else the defaults; then these flags. */
     RunConfig config(Path modelDir) throws IOException {
         Path cfg = modelDir.resolve("config.json");
-        RunConfig c = Files.isRegularFile(cfg) ? RunConfig.load(cfg) : new RunConfig();
+        RunConfig c = Files.isRegularFile(cfg) ? RunConfig.load(cfg) : RunConfig.defaults().resolve();
         String evalFile = test != null ? test : data != null ? null : c.test;
+        if (data != null && !data.equalsIgnoreCase(c.data)) {
+            // The run's sample count, noise and folder were those of its own data set (config.json records them
+            // resolved): another set gets its own defaults.
+            c.samples = null;
+            c.noise = null;
+            c.dataDir = null;
+        }
         if (data != null) {
             c.data = data;
         }
@@ -101,7 +108,7 @@ final class EvalData {
     /** The config with no normalisation and no hold-out, so that {@link PreparedData} returns the raw test split. */
     private static RunConfig synthetic(RunConfig c) {
         c.normalize = "none";
-        c.valSplit = 0;
+        c.valSplit = 0.0;
         return c;
     }
 

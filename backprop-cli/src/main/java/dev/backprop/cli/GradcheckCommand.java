@@ -68,13 +68,10 @@ final class GradcheckCommand implements Callable<Integer> {
             throw new UsageError("--tolerance and --step must be > 0 and --max-checks >= 1, got " + tolerance + ", "
                     + step + ", " + maxChecks);
         }
-        RunConfig c = options.toConfig();
+        RunConfig c = options.toConfig(spec);
         c.dtype = "f64";
-        if (options.batch == null) {
+        if (c.isDefault("batch")) {
             c.batch = 8;
-        }
-        if (c.batch < 1) {
-            throw new UsageError("--batch must be at least 1, got " + c.batch);
         }
         Setup.threads(c);
         PreparedData data = PreparedData.load(c);

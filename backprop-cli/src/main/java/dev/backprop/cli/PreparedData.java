@@ -24,6 +24,12 @@ record PreparedData(String name, Dataset train, Dataset eval, Normalizer normali
 
     static final String SYNTHETIC = "spirals|circles|moons|xor|blobs";
     static final String CHOICES = "fashion-mnist|" + SYNTHETIC + "|FILE.csv";
+    /** Training samples of a synthetic set when --samples is not given (its test set has half as many). */
+    static final int DEFAULT_SAMPLES = 1000;
+
+    static boolean isFashionMnist(String key) {
+        return key.equals("fashion-mnist") || key.equals("fashion_mnist");
+    }
 
     /** Loads and prepares the data a configuration names. */
     static PreparedData load(RunConfig c) throws IOException {
@@ -31,15 +37,12 @@ record PreparedData(String name, Dataset train, Dataset eval, Normalizer normali
         String key = data.toLowerCase(Locale.ROOT);
         TrainTest tt;
         String name;
-        if (key.equals("fashion-mnist") || key.equals("fashion_mnist")) {
+        if (isFashionMnist(key)) {
             Path dir = c.dataDir == null ? FashionMnist.DEFAULT_DIR : Path.of(c.dataDir);
             tt = FashionMnist.load(dir);
             name = "fashion-mnist";
         } else if (key.matches(SYNTHETIC)) {
-            int n = c.samples == null ? 1000 : c.samples;
-            if (n < 2) {
-                throw new UsageError("--samples must be at least 2, got " + n);
-            }
+            int n = c.samples == null ? DEFAULT_SAMPLES : c.samples;
             int nTest = Math.max(1, n / 2);
             double noise = c.noise == null ? defaultNoise(key) : c.noise;
             tt = switch (key) {
@@ -57,30 +60,28 @@ record PreparedData(String name, Dataset train, Dataset eval, Normalizer normali
                     : CsvReader.readClassification(Path.of(c.test), col, train.classNames());
             return finish(Path.of(data).getFileName().toString().replaceFirst("(?i)\\.csv$", ""), train, test, c);
         } else {
-            throw new UsageError("unknown data set '" + data + "'; valid: " + CHOICES);
+            throw new UsageError(c.inFile("data") + "unknown data set '" + data + "'; valid: " + CHOICES);
         }
         return finish(name, tt.train(), tt.test(), c);
     }
 
     private static PreparedData finish(String name, Dataset train, Dataset test, RunConfig c) {
         Dataset eval = test;
-        if (c.valSplit > 0) {
-            if (c.valSplit >= 1) {
-                throw new UsageError("--val-split must be in [0, 1), got " + c.valSplit);
-            }
+        if (c.valSplit != null && c.valSplit > 0) {
             TrainTest split = train.split(c.valSplit, c.seed);
             train = split.train();
             eval = split.test();
         }
         String kind = c.normalize == null ? "none" : c.normalize.toLowerCase(Locale.ROOT);
         if (!List.of("none", "standard", "minmax").contains(kind)) {
-            throw new UsageError("unknown --normalize '" + c.normalize + "'; valid: none|standard|minmax");
+            throw new UsageError("unknown " + c.where("normalize") + " '" + c.normalize + "'; valid: none|standard|minmax");
         }
         Normalizer norm = kind.equals("none") ? Normalizer.none() : Normalizer.fit(kind, train);
         return new PreparedData(name, norm.apply(train), eval == null ? null : norm.apply(eval), norm);
     }
 
-    private static double defaultNoise(String set) {
+    /** The noise of a synthetic set when --noise is not given. */
+    static double defaultNoise(String set) {
         return switch (set) {
             case "spirals" -> 0.05;
             case "blobs" -> 0.8;

@@ -10,13 +10,8 @@ import dev.backprop.nn.Sequential;
 import dev.backprop.nn.init.Init;
 import dev.backprop.nn.init.Initializer;
 import dev.backprop.nn.loss.Loss;
-import dev.backprop.optim.Adam;
-import dev.backprop.optim.AdamW;
 import dev.backprop.optim.Optimizer;
-import dev.backprop.optim.ParamGroup;
-import dev.backprop.optim.RMSProp;
 import dev.backprop.optim.Regularizer;
-import dev.backprop.optim.SGD;
 import dev.backprop.optim.Schedule;
 import dev.backprop.tensor.DType;
 import java.io.IOException;
@@ -25,27 +20,22 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-/** Builds the pieces of a run (model, loss, optimizer, schedule) from a {@link RunConfig}, validating each value. */
+/**
+ * Builds the pieces of a run (model, loss, optimizer, schedule) from a resolved {@link RunConfig}, whose values it has
+ * checked already; what depends on the data (the layer sizes against the features and classes) is checked here.
+ */
 final class Setup {
     static final String ACTIVATIONS = "relu|leaky-relu|prelu|elu|gelu|silu|sigmoid|tanh|linear";
-    static final String OPTIMIZERS = "sgd|adam|adamw|rmsprop";
 
     private Setup() {
     }
 
     static DType dtype(RunConfig c) {
-        try {
-            return DType.parse(c.dtype);
-        } catch (IllegalArgumentException e) {
-            throw new UsageError("unknown --dtype '" + c.dtype + "'; valid: f32|f64");
-        }
+        return DType.parse(c.dtype);
     }
 
     static void threads(RunConfig c) {
         if (c.threads != null) {
-            if (c.threads < 1) {
-                throw new UsageError("--threads must be at least 1, got " + c.threads);
-            }
             Parallel.setThreads(c.threads);
         }
     }
@@ -57,22 +47,15 @@ final class Setup {
         if (c.layers == null) {
             return new int[] {in, 64, 64, out};
         }
-        int[] sizes;
-        try {
-            sizes = Arrays.stream(c.layers.trim().split("-")).mapToInt(Integer::parseInt).toArray();
-        } catch (NumberFormatException e) {
-            throw new UsageError("invalid --layers '" + c.layers + "': expected sizes joined by '-', e.g. 784-256-128-10");
-        }
-        if (sizes.length < 2 || Arrays.stream(sizes).anyMatch(s -> s < 1)) {
-            throw new UsageError("invalid --layers '" + c.layers + "': need at least an input and an output size, all >= 1");
-        }
+        int[] sizes = Arrays.stream(c.layers.trim().split("-")).mapToInt(Integer::parseInt).toArray();
+        String where = c.where("layers") + " " + c.layers;
         if (sizes[0] != in) {
-            throw new UsageError("--layers " + c.layers + ": layer 1 (Linear " + sizes[0] + "->" + sizes[1] + ") takes "
+            throw new UsageError(where + ": layer 1 (Linear " + sizes[0] + "->" + sizes[1] + ") takes "
                     + sizes[0] + " inputs, but the data has " + in + " features; start the sizes with " + in);
         }
         if (sizes[sizes.length - 1] != out) {
             int n = sizes.length - 1;
-            throw new UsageError("--layers " + c.layers + ": the last layer (Linear " + sizes[n - 1] + "->" + sizes[n]
+            throw new UsageError(where + ": the last layer (Linear " + sizes[n - 1] + "->" + sizes[n]
                     + ") has " + sizes[n] + " outputs, but the data has " + out + (data.isClassification() ? " classes" : " targets")
                     + "; end the sizes with " + out);
         }
@@ -91,15 +74,12 @@ final class Setup {
     static Sequential model(RunConfig c, Dataset data) throws IOException {
         int[] sizes = sizes(c, data);
         String act = activation(c);
-        if (c.dropout < 0 || c.dropout >= 1) {
-            throw new UsageError("--dropout must be in [0, 1), got " + c.dropout);
-        }
         Initializer init = null;
-        if (c.init != null) {
+        if (c.init != null && !RunConfig.isDefaultInit(c.init)) {
             try {
                 init = Init.parse(c.init, ActivationKind.parse(act));
             } catch (IllegalArgumentException e) {
-                throw new UsageError(e.getMessage());
+                throw new UsageError(c.where("init") + ": " + e.getMessage());
             }
         }
         Mlp mlp = Mlp.of(sizes).activation(ActivationKind.parse(act)).dropout(c.dropout).batchNorm(c.batchNorm)
@@ -116,15 +96,12 @@ final class Setup {
         return switch (l) {
             case "cross-entropy", "cross_entropy", "ce" -> Loss.parse("cross_entropy");
             case "mse" -> Loss.parse("mse");
-            default -> throw new UsageError("unknown --loss '" + c.loss + "'; valid: cross-entropy|mse");
+            default -> throw new UsageError("unknown " + c.where("loss") + " '" + c.loss + "'; valid: cross-entropy|mse");
         };
     }
 
     /** The penalty λΩ of the lecture's eq. 2.1 from --l1/--l2 (both: elastic net). */
     static Regularizer regularizer(RunConfig c) {
-        if (c.l1 < 0 || c.l2 < 0) {
-            throw new UsageError("--l1 and --l2 must be >= 0, got " + c.l1 + " and " + c.l2);
-        }
         if (c.l1 > 0 && c.l2 > 0) {
             return new Regularizer.ElasticNet(c.l1, c.l2);
         }
@@ -134,26 +111,12 @@ final class Setup {
         return c.l2 > 0 ? new Regularizer.L2(c.l2) : new Regularizer.None();
     }
 
+    /** The optimizer of {@link RunConfig#optimizer} over {@code params}, with the penalty of --l1/--l2 on the weights. */
     static Optimizer optimizer(RunConfig c, List<Parameter> params) {
-        String name = c.optimizer == null ? "sgd" : c.optimizer.toLowerCase(Locale.ROOT);
-        double lr = c.effectiveLr();
-        Regularizer reg = regularizer(c);
-        if (c.weightDecay != 0 && !name.equals("adamw")) {
-            throw new UsageError("--weight-decay is AdamW's decoupled decay; use --optimizer adamw, or --l2 LAMBDA"
-                    + " (the lecture's penalty) with " + name);
-        }
         try {
-            return switch (name) {
-                case "sgd" -> new SGD(ParamGroup.split(params, lr, reg), c.momentum, 0, c.nesterov);
-                case "adam" -> Adam.of(params, lr, reg);
-                case "adamw" -> c.weightDecay > 0 || !(reg instanceof Regularizer.None)
-                        ? new AdamW(ParamGroup.split(params, lr, reg), 0.9, 0.999, 1e-8, c.weightDecay)
-                        : AdamW.of(params, lr, 0.01);
-                case "rmsprop" -> RMSProp.of(params, lr, reg);
-                default -> throw new UsageError("unknown --optimizer '" + c.optimizer + "'; valid: " + OPTIMIZERS);
-            };
+            return c.optimizer.build(params, regularizer(c));
         } catch (IllegalArgumentException e) {
-            throw new UsageError(e.getMessage());
+            throw new UsageError(c.where("optimizer") + ": " + e.getMessage());
         }
     }
 
@@ -161,7 +124,7 @@ final class Setup {
         try {
             return Schedule.parse(c.schedule == null ? "constant" : c.schedule, totalSteps);
         } catch (IllegalArgumentException e) {
-            throw new UsageError(e.getMessage());
+            throw new UsageError(c.where("schedule") + ": " + e.getMessage());
         }
     }
 }

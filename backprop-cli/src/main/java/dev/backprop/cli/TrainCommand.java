@@ -72,21 +72,16 @@ final class TrainCommand implements Callable<Integer> {
             if (!Files.isRegularFile(cfg)) {
                 throw new UsageError("--resume " + resume + ": not a run folder (no config.json)");
             }
-            c = options.over(RunConfig.load(cfg));
+            c = options.over(RunConfig.read(cfg), spec);
             dir = resume;
         } else {
-            c = options.toConfig();
+            c = options.toConfig(spec);
             dir = out;
         }
         Setup.threads(c);
         DType dtype = Setup.dtype(c);
-        if (c.batch < 1) {
-            throw new UsageError("--batch must be at least 1, got " + c.batch);
-        }
-        if (c.epochs < 1) {
-            throw new UsageError("--epochs must be at least 1, got " + c.epochs);
-        }
         PreparedData data = PreparedData.load(c);
+        c.resolveLayers(Setup.sizes(c, data.train()));
         Sequential model = Setup.model(c, data.train());
         Loss loss = Setup.loss(c);
         Optimizer opt = Setup.optimizer(c, model.parameters());

@@ -90,13 +90,28 @@ public final class ReportWriter {
         h.end();
     }
 
-    /** config.json's settings as a two-column list of name, value pairs (first half left, second half right). */
+    /**
+     * config.json's settings as a two-column list of name, value pairs (first half left, second half right). An
+     * object with a "type" (the optimizer) shows as its type, followed by one row per hyper-parameter.
+     */
     private static void config(Html h, RunFolder run) {
         h.section("config", "Configuration");
         List<String> cells = new ArrayList<>();
         run.config().properties().forEach(e -> {
+            JsonNode v = e.getValue();
+            if (v.isObject() && v.path("type").isTextual()) {
+                cells.add(e.getKey());
+                cells.add(v.get("type").asText());
+                v.properties().forEach(p -> {
+                    if (!p.getKey().equals("type")) {
+                        cells.add(p.getKey());
+                        cells.add(p.getValue().isValueNode() ? p.getValue().asText() : p.getValue().toString());
+                    }
+                });
+                return;
+            }
             cells.add(e.getKey());
-            cells.add(e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString());
+            cells.add(v.isValueNode() ? v.asText() : v.toString());
         });
         List<List<String>> rows = new ArrayList<>();
         int half = (cells.size() / 2 + 1) / 2 * 2;

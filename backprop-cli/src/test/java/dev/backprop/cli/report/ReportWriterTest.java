@@ -106,6 +106,22 @@ class ReportWriterTest {
     }
 
     @Test
+    void configurationTableOfADefaultRunShowsTheDefaultsToo() throws IOException {
+        String html = read(run.resolve("report.html"));
+        String config = html.substring(html.indexOf("<section id=\"config\">"), html.indexOf("<section id=\"findings\">"));
+        for (String cells : List.of("<th>layers</th><td>2-64-64-2</td>", "<th>activation</th><td>relu</td>",
+                "<th>init</th><td>default (he-normal; xavier-uniform for the output layer)</td>",
+                "<th>optimizer</th><td>sgd</td>", "<th>lr</th><td>0.05</td>", "<th>momentum</th><td>0.9</td>",
+                "<th>nesterov</th><td>false</td>", "<th>loss</th><td>cross-entropy</td>", "<th>batch</th><td>64</td>",
+                "<th>l2</th><td>0.0</td>", "<th>schedule</th><td>constant</td>", "<th>samples</th><td>200</td>",
+                "<th>noise</th><td>0.05</td>", "<th>seed</th><td>42</td>", "<th>dtype</th><td>f32</td>",
+                "<th>shuffle</th><td>true</td>", "<th>normalize</th><td>none</td>")) {
+            assertTrue(config.contains(cells), cells + " in\n" + config);
+        }
+        assertFalse(config.contains("{"), "the optimizer's hyper-parameters have rows of their own: " + config);
+    }
+
+    @Test
     void configurationAndEpochTablesHoldTheRunsValues() throws IOException {
         String html = read(run.resolve("report.html"));
         String config = html.substring(html.indexOf("<section id=\"config\">"), html.indexOf("<section id=\"findings\">"));
