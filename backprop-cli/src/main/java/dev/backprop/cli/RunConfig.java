@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.backprop.data.FashionMnist;
 import dev.backprop.kernel.Parallel;
+import dev.backprop.nn.ActivationKind;
 import dev.backprop.nn.init.Init;
 import dev.backprop.optim.OptimizerSpec;
 import dev.backprop.optim.Schedule;
@@ -521,8 +522,8 @@ public final class RunConfig {
     }
 
     /** "default (he-normal; xavier-uniform for the output layer)": what the per-layer defaults are for {@code act}. */
-    static String defaultInitText(String act) {
-        return DEFAULT_INIT + (Init.isReluFamily(act) ? " (he-normal; xavier-uniform for the output layer)"
+    static String defaultInitText(ActivationKind act) {
+        return DEFAULT_INIT + (act.isReluLike() ? " (he-normal; xavier-uniform for the output layer)"
                 : " (xavier-uniform)");
     }
 
@@ -566,7 +567,7 @@ public final class RunConfig {
                 return value.trim();
             }
             try {
-                Init.parse(value, "relu");
+                Init.parse(value, ActivationKind.RELU);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage() + "|default");
             }

@@ -62,27 +62,31 @@ final class Setup {
         return sizes;
     }
 
-    static String activation(RunConfig c) {
+    /**
+     * The hidden layers' activation. The command line's names ({@link #ACTIVATIONS}) are every {@link ActivationKind}
+     * but softmax, which the loss applies, with '-' for '_' and "linear" for identity (a test keeps them in step).
+     */
+    static ActivationKind activation(RunConfig c) {
         String a = c.activation == null ? "relu" : c.activation.toLowerCase(Locale.ROOT);
         if (!List.of(ACTIVATIONS.split("\\|")).contains(a)) {
             throw new UsageError("unknown --activation '" + c.activation + "'; valid: " + ACTIVATIONS);
         }
-        return a.replace('-', '_');
+        return ActivationKind.parse(a);
     }
 
     /** The network the configuration describes, initialised (or loaded from --init-from). */
     static Sequential model(RunConfig c, Dataset data) throws IOException {
         int[] sizes = sizes(c, data);
-        String act = activation(c);
+        ActivationKind act = activation(c);
         Initializer init = null;
         if (c.init != null && !RunConfig.isDefaultInit(c.init)) {
             try {
-                init = Init.parse(c.init, ActivationKind.parse(act));
+                init = Init.parse(c.init, act);
             } catch (IllegalArgumentException e) {
                 throw new UsageError(c.where("init") + ": " + e.getMessage());
             }
         }
-        Mlp mlp = Mlp.of(sizes).activation(ActivationKind.parse(act)).dropout(c.dropout).batchNorm(c.batchNorm)
+        Mlp mlp = Mlp.of(sizes).activation(act).dropout(c.dropout).batchNorm(c.batchNorm)
                 .dtype(dtype(c)).seed(c.seed);
         Sequential model = (init == null ? mlp : mlp.weightInit(init)).build();
         if (c.initFrom != null) {

@@ -48,6 +48,18 @@ class RunConfigTest {
     }
 
     @Test
+    void theActivationFlagOffersEveryHiddenLayerKind() {
+        // adding an ActivationKind without listing it on the command line (or the reverse) fails here
+        java.util.Set<dev.backprop.nn.ActivationKind> offered = java.util.EnumSet.noneOf(dev.backprop.nn.ActivationKind.class);
+        for (String name : Setup.ACTIVATIONS.split("\\|")) {
+            offered.add(dev.backprop.nn.ActivationKind.parse(name));
+        }
+        java.util.Set<dev.backprop.nn.ActivationKind> hidden = java.util.EnumSet.allOf(dev.backprop.nn.ActivationKind.class);
+        hidden.remove(dev.backprop.nn.ActivationKind.SOFTMAX);
+        assertEquals(hidden, offered);
+    }
+
+    @Test
     void adamwWithWeightDecayZeroTrainsWithZero() throws IOException {
         Path zero = train("adamw0", "--optimizer", "adamw", "--weight-decay", "0");
         assertEquals(0.0, config(zero).get("optimizer").get("weight_decay").asDouble());

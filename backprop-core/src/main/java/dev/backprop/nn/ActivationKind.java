@@ -205,7 +205,7 @@ public enum ActivationKind {
 
     /**
      * The kind named {@code text}, case-insensitively, with '-' or '_' (leaky-relu, leaky_relu, leakyrelu) and the
-     * aliases linear and none (identity) and swish (silu).
+     * aliases linear and none (identity).
      *
      * @throws IllegalArgumentException naming the text and listing the valid names
      */
@@ -218,9 +218,6 @@ public enum ActivationKind {
             }
             case "linear", "none" -> {
                 return IDENTITY;
-            }
-            case "swish" -> {
-                return SILU;
             }
             default -> {
                 for (ActivationKind a : values()) {
