@@ -85,8 +85,8 @@ final class TrainCommand implements Callable<Integer> {
         Sequential model = Setup.model(c, data.train());
         Loss loss = Setup.loss(c);
         Optimizer opt = Setup.optimizer(c, model.parameters());
-        DataLoader loader = new DataLoader(data.train(), c.batch,
-                c.shuffle ? new DataLoader.Order.Shuffled(c.seed) : new DataLoader.Order.Sequential(), dtype, false);
+        DataLoader loader = DataLoader.of(data.train(), c.batch,
+                c.shuffle ? new DataLoader.Order.Shuffled(c.seed) : new DataLoader.Order.Sequential()).withDType(dtype);
         if (dir == null) {
             dir = newRunDir(data.name());
         }

@@ -60,7 +60,7 @@ public final class DataLoader {
      * @throws NullPointerException if {@code data}, {@code order} or {@code dtype} is null
      * @throws IllegalArgumentException if {@code batchSize < 1}
      */
-    public DataLoader(Dataset data, int batchSize, Order order, DType dtype, boolean dropLast) {
+    private DataLoader(Dataset data, int batchSize, Order order, DType dtype, boolean dropLast) {
         this.data = Objects.requireNonNull(data, "data");
         this.order = Objects.requireNonNull(order, "order");
         this.dtype = Objects.requireNonNull(dtype, "dtype");
@@ -82,6 +82,19 @@ public final class DataLoader {
      */
     public static DataLoader shuffled(Dataset data, int batchSize, long seed) {
         return new DataLoader(data, batchSize, new Order.Shuffled(seed), DType.F32, false);
+    }
+
+    /**
+     * A loader visiting the samples in {@code order}: F32, keeping the short final batch ({@link #withDType} and
+     * {@link #withDropLast} change those).
+     *
+     * @param data the samples
+     * @param batchSize the number of samples per full batch, at least 1
+     * @param order sequential or seeded shuffle
+     * @return the loader
+     */
+    public static DataLoader of(Dataset data, int batchSize, Order order) {
+        return new DataLoader(data, batchSize, order, DType.F32, false);
     }
 
     /**

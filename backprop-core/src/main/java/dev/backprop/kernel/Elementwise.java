@@ -5,10 +5,6 @@ import dev.backprop.tensor.Shape;
 import dev.backprop.tensor.Tensor;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Element-wise kernels: binary arithmetic with NumPy broadcasting, maps of one or two tensors, and the few
@@ -16,8 +12,6 @@ import jdk.incubator.vector.VectorSpecies;
  * Every kernel returns a new contiguous tensor unless its name ends in {@code Into}.
  */
 public final class Elementwise {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-
     private Elementwise() {
     }
 
@@ -291,9 +285,9 @@ public final class Elementwise {
             float[] xs = x.f32();
             float[] ys = y.f32();
             if (Parallel.parts(n, Parallel.GRAIN) <= 1) {
-                reluF32(xs, o, ys, 0, n);
+                Simd.reluF32(xs, o, ys, 0, n);
             } else {
-                Parallel.forRanges(n, Parallel.GRAIN, (from, to) -> reluF32(xs, o, ys, from, to));
+                Parallel.forRanges(n, Parallel.GRAIN, (from, to) -> Simd.reluF32(xs, o, ys, from, to));
             }
         } else {
             double[] xs = x.f64();
@@ -325,9 +319,9 @@ public final class Elementwise {
             float[] ys = y.f32();
             float[] ds = dx.f32();
             if (Parallel.parts(n, Parallel.GRAIN) <= 1) {
-                reluBackwardF32(gs, go, ys, yo, ds, 0, n);
+                Simd.reluBackwardF32(gs, go, ys, yo, ds, 0, n);
             } else {
-                Parallel.forRanges(n, Parallel.GRAIN, (from, to) -> reluBackwardF32(gs, go, ys, yo, ds, from, to));
+                Parallel.forRanges(n, Parallel.GRAIN, (from, to) -> Simd.reluBackwardF32(gs, go, ys, yo, ds, from, to));
             }
         } else {
             double[] gs = g.f64();
@@ -338,32 +332,6 @@ public final class Elementwise {
             }
         }
         return dx;
-    }
-
-    /** {@code ys[i] = xs[o + i] > 0 ? xs[o + i] : 0} for {@code from <= i < to}, lane-wise (compare, blend). */
-    private static void reluF32(float[] xs, int o, float[] ys, int from, int to) {
-        FloatVector zero = FloatVector.zero(F);
-        int i = from;
-        for (int end = from + F.loopBound(to - from); i < end; i += F.length()) {
-            FloatVector v = FloatVector.fromArray(F, xs, o + i);
-            zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(ys, i);
-        }
-        for (; i < to; i++) {
-            ys[i] = xs[o + i] > 0f ? xs[o + i] : 0f;
-        }
-    }
-
-    /** {@code ds[i] = ys[yo + i] > 0 ? gs[go + i] : 0} for {@code from <= i < to}, lane-wise. */
-    private static void reluBackwardF32(float[] gs, int go, float[] ys, int yo, float[] ds, int from, int to) {
-        FloatVector zero = FloatVector.zero(F);
-        int i = from;
-        for (int end = from + F.loopBound(to - from); i < end; i += F.length()) {
-            VectorMask<Float> pos = FloatVector.fromArray(F, ys, yo + i).compare(VectorOperators.GT, 0f);
-            zero.blend(FloatVector.fromArray(F, gs, go + i), pos).intoArray(ds, i);
-        }
-        for (; i < to; i++) {
-            ds[i] = ys[yo + i] > 0f ? gs[go + i] : 0f;
-        }
     }
 
     /**

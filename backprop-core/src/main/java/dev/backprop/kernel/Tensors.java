@@ -3,14 +3,9 @@ package dev.backprop.kernel;
 import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Tensor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /** Small whole-tensor helpers used by the tape and the optimizers. */
 public final class Tensors {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-
     private Tensors() {
     }
 
@@ -62,11 +57,11 @@ public final class Tensors {
         if (t.dtype() == DType.F32) {
             float[] a = t.f32();
             if (Parallel.parts(n, Parallel.GRAIN) <= 1) {
-                return allFiniteF32(a, o, 0, n);
+                return Simd.allFiniteF32(a, o, 0, n);
             }
             AtomicBoolean bad = new AtomicBoolean();
             Parallel.forRanges(n, Parallel.GRAIN, (from, to) -> {
-                if (!allFiniteF32(a, o, from, to)) {
+                if (!Simd.allFiniteF32(a, o, from, to)) {
                     bad.set(true);
                 }
             });
@@ -81,18 +76,4 @@ public final class Tensors {
         return true;
     }
 
-    /** True when {@code a[o + i]} is finite for every {@code from <= i < to} (lane-wise sums of {@code x - x}). */
-    private static boolean allFiniteF32(float[] a, int o, int from, int to) {
-        FloatVector acc = FloatVector.zero(F);
-        int i = from;
-        for (int end = from + F.loopBound(to - from); i < end; i += F.length()) {
-            FloatVector v = FloatVector.fromArray(F, a, o + i);
-            acc = acc.add(v.sub(v));
-        }
-        boolean finite = !acc.test(VectorOperators.IS_NAN).anyTrue();
-        for (; i < to && finite; i++) {
-            finite = Float.isFinite(a[o + i]);
-        }
-        return finite;
-    }
 }

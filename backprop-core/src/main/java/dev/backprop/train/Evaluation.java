@@ -27,7 +27,7 @@ public record Evaluation(double loss, double accuracy, int[][] confusion, int sa
         boolean wasTraining = model.isTraining();
         model.train(false);
         try (NoGrad ignored = NoGrad.enter()) {
-            DataLoader loader = new DataLoader(data, batchSize, new DataLoader.Order.Sequential(), dtype, false);
+            DataLoader loader = DataLoader.sequential(data, batchSize).withDType(dtype);
             boolean classify = data.isClassification();
             int classes = classify ? data.classCount() : 0;
             int[][] confusion = new int[classes][classes];
@@ -35,8 +35,7 @@ public record Evaluation(double loss, double accuracy, int[][] confusion, int sa
             int correct = 0;
             for (Batch b : loader.epoch(0)) {
                 Variable out = model.apply(Variable.constant(b.features()));
-                Tensor targets = Trainer.targetsFor(loss, b, out.value());
-                double l = loss.compute(out, b.labels(), targets).value().item();
+                double l = loss.compute(out, b).value().item();
                 lossSum += Trainer.perSampleSum(loss, l, b.size());
                 if (classify) {
                     int[] pred = Reductions.argmax(out.value(), 1);

@@ -13,6 +13,7 @@ import dev.backprop.nn.loss.Loss;
 import dev.backprop.optim.BaseOptimizer;
 import dev.backprop.optim.Clip;
 import dev.backprop.optim.Optimizer;
+import dev.backprop.optim.OptimizerSpec;
 import dev.backprop.optim.Schedule;
 import dev.backprop.tensor.Tensor;
 import java.io.IOException;
@@ -69,6 +70,22 @@ public final class Trainer {
         this.patience = b.patience;
         this.checkpointDir = b.checkpointDir;
         this.listeners = List.copyOf(b.listeners);
+    }
+
+    /**
+     * Starts configuring a trainer of {@code model} on {@code train} batches, with the optimizer {@code optimizer}
+     * describes over the model's parameters (no penalty; build the optimizer with
+     * {@link OptimizerSpec#build(List, dev.backprop.optim.Regularizer)} for L1/L2).
+     *
+     * @param model the model, any module tree
+     * @param loss the loss, e.g. {@code Loss.crossEntropy()}
+     * @param optimizer e.g. {@code OptimizerSpec.Sgd.lr(0.05).momentum(0.9)}
+     * @param train the training batches
+     * @return the builder
+     */
+    public static Builder builder(Module model, Loss loss, OptimizerSpec optimizer, DataLoader train) {
+        return builder(model, loss, optimizer.build(model.parameters(), new dev.backprop.optim.Regularizer.None()),
+                train);
     }
 
     /** Starts configuring a trainer of {@code model} on {@code train} batches. */
@@ -168,7 +185,7 @@ public final class Trainer {
             }
             Variable out = model.apply(Variable.constant(batch.features()));
             tracer.disarm();
-            Variable l = loss.compute(out, batch.labels(), targetsFor(loss, batch, out.value()));
+            Variable l = loss.compute(out, batch);
             double lv = l.value().item();
             if (!Double.isFinite(lv)) {
                 throw notifyDivergence(diverged(batch, lv));
@@ -254,19 +271,6 @@ public final class Trainer {
                         + " gradients (--clip-norm)"));
             }
         }
-    }
-
-    /** The target tensor a loss needs for a batch: one-hot labels for MSE/BCE on classification data. */
-    static Tensor targetsFor(Loss loss, Batch b, Tensor output) {
-        if (loss.needsLabels() || b.targets() != null) {
-            return b.targets();
-        }
-        Tensor t = Tensor.zeros(output.dtype(), output.shape());
-        int c = output.dim(1);
-        for (int i = 0; i < b.size(); i++) {
-            t.setFlat(i * c + b.labels()[i], 1.0);
-        }
-        return t;
     }
 
     /** A batch's loss value turned into a sum over its samples. */

@@ -64,7 +64,7 @@ final class Training {
     static Run train(Sequential model, Optimizer optimizer, ExperimentData data, int epochs, int batch, long seed,
             List<TrainingListener> listeners) {
         DType dtype = model.parameters().get(0).value().dtype();
-        DataLoader loader = new DataLoader(data.train(), batch, new DataLoader.Order.Shuffled(seed), dtype, false);
+        DataLoader loader = DataLoader.shuffled(data.train(), batch, seed).withDType(dtype);
         List<Double> losses = new ArrayList<>();
         Trainer.Builder b = Trainer.builder(model, LOSS, optimizer, loader).epochs(epochs).evaluateOn(data.test());
         listeners.forEach(b::listener);
@@ -97,10 +97,10 @@ final class Training {
         java.util.Map<String, Tensor> saved = new java.util.LinkedHashMap<>();
         model.buffers().forEach((k, t) -> saved.put(k, t.copy()));
         DType dtype = model.parameters().get(0).value().dtype();
-        DataLoader all = new DataLoader(probe, probe.size(), new DataLoader.Order.Sequential(), dtype, false);
+        DataLoader all = DataLoader.sequential(probe, probe.size()).withDType(dtype);
         Batch b = all.epoch(0).iterator().next();
         Variable out = model.forward(Variable.constant(b.features()));
-        LOSS.compute(out, b.labels(), null).backward();
+        LOSS.compute(out, b).backward();
         List<Linear> ls = linears(model);
         double[] norms = new double[ls.size()];
         for (int i = 0; i < norms.length; i++) {

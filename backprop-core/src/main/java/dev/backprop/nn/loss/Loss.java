@@ -3,6 +3,7 @@ package dev.backprop.nn.loss;
 import dev.backprop.autograd.Ops;
 import dev.backprop.autograd.Reduction;
 import dev.backprop.autograd.Variable;
+import dev.backprop.data.Batch;
 import dev.backprop.tensor.Tensor;
 import java.util.Locale;
 
@@ -15,6 +16,27 @@ public sealed interface Loss {
 
     /** The loss as a scalar variable; {@code labels} for {@link CrossEntropy}, {@code targets} for the others. */
     Variable compute(Variable output, int[] labels, Tensor targets);
+
+    /**
+     * The loss of a mini-batch: its labels for cross-entropy, its targets for the others; for MSE or BCE on a
+     * classification batch (no targets), the one-hot encoding of the labels as targets.
+     *
+     * @param output the network's output [N, C]
+     * @param batch the batch it was computed from
+     * @return the loss as a scalar variable
+     */
+    default Variable compute(Variable output, Batch batch) {
+        if (needsLabels() || batch.targets() != null) {
+            return compute(output, batch.labels(), batch.targets());
+        }
+        Tensor out = output.value();
+        Tensor t = Tensor.zeros(out.dtype(), out.shape());
+        int c = out.dim(1);
+        for (int i = 0; i < batch.size(); i++) {
+            t.setFlat(i * c + batch.labels()[i], 1.0);
+        }
+        return compute(output, null, t);
+    }
 
     /** How per-sample losses are combined. */
     Reduction reduction();
@@ -68,6 +90,21 @@ public sealed interface Loss {
         public String name() {
             return "bce_with_logits";
         }
+    }
+
+    /** {@return softmax cross-entropy averaged over the batch (PyTorch's {@code nn.CrossEntropyLoss()})} */
+    static Loss crossEntropy() {
+        return new CrossEntropy(Reduction.MEAN);
+    }
+
+    /** {@return mean squared error averaged over all elements (PyTorch's {@code nn.MSELoss()})} */
+    static Loss mse() {
+        return new Mse(Reduction.MEAN);
+    }
+
+    /** {@return binary cross-entropy from logits, averaged (PyTorch's {@code nn.BCEWithLogitsLoss()})} */
+    static Loss bceWithLogits() {
+        return new BceWithLogits(Reduction.MEAN);
     }
 
     static Loss crossEntropy(Reduction r) {

@@ -1,0 +1,87 @@
+package dev.backprop.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The element-wise F32 loops that use the Vector API, kept apart from the classes that call them so that a JVM
+ * without the {@code jdk.incubator.vector} module never loads a Vector API class: callers go through the
+ * {@code *F32} methods here, which run the lane-wise loop when {@link Gemm#VECTORIZED} and a plain loop with the same
+ * results otherwise. Only the nested {@code Lanes} class touches the Vector API.
+ */
+final class Simd {
+    private Simd() {
+    }
+
+    /** {@code ys[i] = xs[o + i] > 0 ? xs[o + i] : 0} for {@code from <= i < to}. */
+    static void reluF32(float[] xs, int o, float[] ys, int from, int to) {
+        int i = Gemm.VECTORIZED ? Lanes.relu(xs, o, ys, from, to) : from;
+        for (; i < to; i++) {
+            ys[i] = xs[o + i] > 0f ? xs[o + i] : 0f;
+        }
+    }
+
+    /** {@code ds[i] = ys[yo + i] > 0 ? gs[go + i] : 0} for {@code from <= i < to}. */
+    static void reluBackwardF32(float[] gs, int go, float[] ys, int yo, float[] ds, int from, int to) {
+        int i = Gemm.VECTORIZED ? Lanes.reluBackward(gs, go, ys, yo, ds, from, to) : from;
+        for (; i < to; i++) {
+            ds[i] = ys[yo + i] > 0f ? gs[go + i] : 0f;
+        }
+    }
+
+    /** True when {@code a[o + i]} is finite for every {@code from <= i < to}. */
+    static boolean allFiniteF32(float[] a, int o, int from, int to) {
+        int i = from;
+        if (Gemm.VECTORIZED) {
+            long r = Lanes.allFinite(a, o, from, to);
+            if (r < 0) {
+                return false;
+            }
+            i = (int) r;
+        }
+        for (; i < to; i++) {
+            if (!Float.isFinite(a[o + i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The Vector API loops; each handles the whole vectors of its range and returns where the scalar tail starts. */
+    private static final class Lanes {
+        private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+
+        static int relu(float[] xs, int o, float[] ys, int from, int to) {
+            FloatVector zero = FloatVector.zero(F);
+            int i = from;
+            for (int end = from + F.loopBound(to - from); i < end; i += F.length()) {
+                FloatVector v = FloatVector.fromArray(F, xs, o + i);
+                zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(ys, i);
+            }
+            return i;
+        }
+
+        static int reluBackward(float[] gs, int go, float[] ys, int yo, float[] ds, int from, int to) {
+            FloatVector zero = FloatVector.zero(F);
+            int i = from;
+            for (int end = from + F.loopBound(to - from); i < end; i += F.length()) {
+                VectorMask<Float> pos = FloatVector.fromArray(F, ys, yo + i).compare(VectorOperators.GT, 0f);
+                zero.blend(FloatVector.fromArray(F, gs, go + i), pos).intoArray(ds, i);
+            }
+            return i;
+        }
+
+        /** Lane-wise sums of {@code x - x} (0 for finite x, NaN otherwise); -1 when a lane saw a non-finite value. */
+        static long allFinite(float[] a, int o, int from, int to) {
+            FloatVector acc = FloatVector.zero(F);
+            int i = from;
+            for (int end = from + F.loopBound(to - from); i < end; i += F.length()) {
+                FloatVector v = FloatVector.fromArray(F, a, o + i);
+                acc = acc.add(v.sub(v));
+            }
+            return acc.test(VectorOperators.IS_NAN).anyTrue() ? -1 : i;
+        }
+    }
+}
