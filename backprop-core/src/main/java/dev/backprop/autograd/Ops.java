@@ -1,5 +1,6 @@
 package dev.backprop.autograd;
 
+import dev.backprop.kernel.BatchNorm;
 import dev.backprop.kernel.Elementwise;
 import dev.backprop.kernel.Elementwise.Binary;
 import dev.backprop.kernel.Erf;
@@ -545,6 +546,101 @@ public final class Ops {
                     double s = Elementwise.sigmoid(xi);
                     return gi * s * (1 + xi * (1 - s));
                 })}, a);
+    }
+
+    /**
+     * Batch normalization with the batch's own statistics (training): per feature j of x [N, F],
+     * {@code x̂ = (x - μ_j)/√(σ²_j + eps)} with the batch mean μ and biased variance σ², and
+     * {@code y = γ_j·x̂ + β_j}. Backward, with {@code s = 1/√(σ² + eps)}:
+     * {@code dx = γ·s/N·(N·g - Σ_i g - x̂·Σ_i g·x̂)}, {@code dγ = Σ_i g·x̂}, {@code dβ = Σ_i g} (the statistics
+     * depend on x, hence the two correction terms). Arithmetic in double precision, rounded to x's dtype.
+     *
+     * @param x the batch [N, F], N at least 2
+     * @param gamma the scales γ [F]
+     * @param beta the shifts β [F]
+     * @param eps added to the variance
+     * @param meanOut filled with the batch means μ (for the running statistics)
+     * @param varOut filled with the biased batch variances σ²
+     * @return y, of x's shape and dtype
+     * @throws IllegalArgumentException for a shape that is not [N, F] with N &gt;= 2, or parameters not [F]
+     */
+    public static Variable batchNorm(Variable x, Variable gamma, Variable beta, double eps, double[] meanOut,
+            double[] varOut) {
+        checkBatchNorm(x, gamma, beta);
+        if (x.value().dim(0) < 2) {
+            throw new IllegalArgumentException("batch_norm with batch statistics needs at least 2 samples, got input "
+                    + x.value().shape());
+        }
+        BatchNorm.columnStatistics(x.value(), meanOut, varOut);
+        return batchNorm(x, gamma, beta, meanOut, varOut, eps, true);
+    }
+
+    /**
+     * Batch normalization with fixed statistics (evaluation: the running mean and variance):
+     * {@code y = γ·(x - mean)/√(var + eps) + β} per feature. Backward: {@code dx = γ·g/√(var + eps)},
+     * {@code dγ = Σ_i g·x̂}, {@code dβ = Σ_i g}.
+     *
+     * @param x the batch [N, F]
+     * @param gamma the scales γ [F]
+     * @param beta the shifts β [F]
+     * @param mean the F means subtracted
+     * @param var the F variances
+     * @param eps added to the variance
+     * @return y, of x's shape and dtype
+     * @throws IllegalArgumentException for a shape that is not [N, F], or parameters not [F]
+     */
+    public static Variable batchNorm(Variable x, Variable gamma, Variable beta, Tensor mean, Tensor var, double eps) {
+        checkBatchNorm(x, gamma, beta);
+        return batchNorm(x, gamma, beta, mean.toDoubleArray(), var.toDoubleArray(), eps, false);
+    }
+
+    private static void checkBatchNorm(Variable x, Variable gamma, Variable beta) {
+        Tensor xv = x.value();
+        if (xv.rank() != 2 || gamma.value().rank() != 1 || gamma.value().dim(0) != xv.dim(1)
+                || !beta.value().shape().equals(gamma.value().shape())) {
+            throw new IllegalArgumentException("batch_norm: input " + xv.shape() + ", weight " + gamma.shape()
+                    + " and bias " + beta.shape() + " do not fit (need x [N, F], weight and bias [F])");
+        }
+    }
+
+    private static Variable batchNorm(Variable x, Variable gamma, Variable beta, double[] mean, double[] var,
+            double eps, boolean batchStatistics) {
+        Tensor xv = x.value();
+        int f = xv.dim(1);
+        double[] invStd = new double[f];
+        for (int j = 0; j < f; j++) {
+            invStd[j] = 1 / Math.sqrt(var[j] + eps);
+        }
+        double[] g = gamma.value().toDoubleArray();
+        double[] xhat = new double[xv.size()];
+        Tensor y = BatchNorm.forward(xv, mean, invStd, g, beta.value().toDoubleArray(), xhat);
+        DType dtype = xv.dtype();
+        return Variable.op("batch_norm", y, dy -> {
+            double[] dGamma = new double[f];
+            double[] dBeta = new double[f];
+            Tensor dx = BatchNorm.backward(dy, xhat, g, invStd, batchStatistics, dGamma, dBeta);
+            return new Tensor[] {dx, Tensor.of(dtype, dGamma, f), Tensor.of(dtype, dBeta, f)};
+        }, x, gamma, beta);
+    }
+
+    /**
+     * Multiplies x element-wise by a fixed mask: {@code y = x ⊙ m}; backward {@code dx = g ⊙ m}. With m holding
+     * 0 for dropped units and 1/(1 - p) for kept ones, this is inverted dropout (the mask is drawn by
+     * {@code nn.Dropout}).
+     *
+     * @param x the input
+     * @param mask the mask, of x's shape and dtype
+     * @return x ⊙ mask
+     * @throws IllegalArgumentException when the shapes or dtypes differ
+     */
+    public static Variable dropout(Variable x, Tensor mask) {
+        if (!x.value().shape().equals(mask.shape())) {
+            throw new IllegalArgumentException("dropout: mask " + mask.shape() + " does not match input "
+                    + x.value().shape());
+        }
+        Elementwise.requireSameDType("dropout", x.value(), mask);
+        return Variable.op("dropout", Elementwise.binary(Binary.MUL, x.value(), mask, "dropout"),
+                g -> new Tensor[] {Elementwise.binary(Binary.MUL, g, mask, "dropout")}, x);
     }
 
     /**

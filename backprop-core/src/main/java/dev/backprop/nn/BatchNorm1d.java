@@ -1,5 +1,6 @@
 package dev.backprop.nn;
 
+import dev.backprop.autograd.Ops;
 import dev.backprop.autograd.Variable;
 import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Tensor;
@@ -12,9 +13,9 @@ import java.util.Map;
  *
  * <p>Training: μ_j = (1/N) Σ_i x_ij, σ²_j = (1/N) Σ_i (x_ij − μ_j)² (biased), x̂ = (x − μ)/√(σ² + ε),
  * y = γ·x̂ + β; the running statistics become r_μ ← (1 − m)·r_μ + m·μ and r_σ² ← (1 − m)·r_σ² + m·σ²·N/(N − 1)
- * (unbiased). Evaluation: x̂ = (x − r_μ)/√(r_σ² + ε). One fused operation with the hand-written backward
- * (training mode, with s = 1/√(σ² + ε) and g = dL/dy·γ):
- * dL/dx = (s/N)·(N·g − Σ_i g − x̂·Σ_i g·x̂), dL/dγ = Σ_i dL/dy·x̂, dL/dβ = Σ_i dL/dy; in evaluation dL/dx = g·s.
+ * (unbiased). Evaluation: x̂ = (x − r_μ)/√(r_σ² + ε). The op and its backward are {@code Ops.batchNorm}
+ * (training mode, with s = 1/√(σ² + ε) and g = dL/dy·γ:
+ * dL/dx = (s/N)·(N·g − Σ_i g − x̂·Σ_i g·x̂), dL/dγ = Σ_i dL/dy·x̂, dL/dβ = Σ_i dL/dy; in evaluation dL/dx = g·s).
  *
  * <p>State names as in PyTorch: weight (γ, {@link Role#BN_SCALE}), bias (β, {@link Role#BN_SHIFT}),
  * buffers running_mean, running_var and num_batches_tracked (saved as an F64 scalar; PyTorch uses int64, and
@@ -82,55 +83,14 @@ public final class BatchNorm1d extends Module {
             throw new IllegalArgumentException(describe() + " in training mode needs more than one sample per "
                     + "feature, got input of shape " + in.shape());
         }
+        if (!isTraining()) {
+            return Ops.batchNorm(x, weight.variable(), bias.variable(), runningMean, runningVar, eps);
+        }
         double[] mean = new double[features];
         double[] var = new double[features];
-        if (isTraining()) {
-            batchStatistics(in, mean, var);
-            updateRunning(mean, var, n);
-        } else {
-            for (int j = 0; j < features; j++) {
-                mean[j] = runningMean.getFlat(j);
-                var[j] = runningVar.getFlat(j);
-            }
-        }
-        double[] invStd = new double[features];
-        for (int j = 0; j < features; j++) {
-            invStd[j] = 1 / Math.sqrt(var[j] + eps);
-        }
-        Tensor xhat = Tensor.zeros(DType.F64, n, features);
-        Tensor y = Tensor.zeros(in.dtype(), n, features);
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < features; j++) {
-                double h = (in.getFlat(i * features + j) - mean[j]) * invStd[j];
-                xhat.setFlat(i * features + j, h);
-                y.setFlat(i * features + j, weight.value().getFlat(j) * h + bias.value().getFlat(j));
-            }
-        }
-        boolean batchStats = isTraining();
-        double[] gamma = weight.value().toDoubleArray();
-        return Variable.op("batch_norm", y, g -> backward(g, xhat, gamma, invStd, batchStats, in.dtype()),
-                x, weight.variable(), bias.variable());
-    }
-
-    private void batchStatistics(Tensor in, double[] mean, double[] var) {
-        int n = in.dim(0);
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < features; j++) {
-                mean[j] += in.getFlat(i * features + j);
-            }
-        }
-        for (int j = 0; j < features; j++) {
-            mean[j] /= n;
-        }
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < features; j++) {
-                double d = in.getFlat(i * features + j) - mean[j];
-                var[j] += d * d;
-            }
-        }
-        for (int j = 0; j < features; j++) {
-            var[j] /= n;
-        }
+        Variable y = Ops.batchNorm(x, weight.variable(), bias.variable(), eps, mean, var);
+        updateRunning(mean, var, n);
+        return y;
     }
 
     private void updateRunning(double[] mean, double[] var, int n) {
@@ -140,36 +100,6 @@ public final class BatchNorm1d extends Module {
             runningVar.setFlat(j, (1 - momentum) * runningVar.getFlat(j) + momentum * unbiased);
         }
         numBatchesTracked.setFlat(0, numBatchesTracked.getFlat(0) + 1);
-    }
-
-    private Tensor[] backward(Tensor g, Tensor xhat, double[] gamma, double[] invStd, boolean batchStats, DType dtype) {
-        int n = g.dim(0);
-        double[] sumG = new double[features];
-        double[] sumGx = new double[features];
-        Tensor dGamma = Tensor.zeros(dtype, features);
-        Tensor dBeta = Tensor.zeros(dtype, features);
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < features; j++) {
-                double dy = g.getFlat(i * features + j);
-                sumG[j] += dy;
-                sumGx[j] += dy * xhat.getFlat(i * features + j);
-            }
-        }
-        for (int j = 0; j < features; j++) {
-            dGamma.setFlat(j, sumGx[j]);
-            dBeta.setFlat(j, sumG[j]);
-        }
-        Tensor dx = Tensor.zeros(dtype, n, features);
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < features; j++) {
-                int k = i * features + j;
-                double v = batchStats
-                        ? gamma[j] * invStd[j] / n * (n * g.getFlat(k) - sumG[j] - xhat.getFlat(k) * sumGx[j])
-                        : gamma[j] * invStd[j] * g.getFlat(k);
-                dx.setFlat(k, v);
-            }
-        }
-        return new Tensor[] {dx, dGamma, dBeta};
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.backprop.nn;
 
+import dev.backprop.autograd.Ops;
 import dev.backprop.autograd.Variable;
 import dev.backprop.tensor.Tensor;
 import java.util.Map;
@@ -40,15 +41,7 @@ public final class Dropout extends Module {
         for (int i = 0; i < mask.size(); i++) {
             mask.setFlat(i, rng.nextDouble() >= p ? scale : 0);
         }
-        return Variable.op("dropout", times(in, mask), g -> new Tensor[] {times(g, mask)}, x);
-    }
-
-    private static Tensor times(Tensor a, Tensor mask) {
-        Tensor out = Tensor.zeros(a.dtype(), a.shape());
-        for (int i = 0; i < out.size(); i++) {
-            out.setFlat(i, a.getFlat(i) * mask.getFlat(i));
-        }
-        return out;
+        return Ops.dropout(x, mask);
     }
 
     /** The number of masks drawn so far, under the key "draws". */

@@ -155,4 +155,21 @@ class OpsGradCheckTest {
             check("bceWithLogits " + r, unary(a -> Ops.bceWithLogits(a, t01, r)), randn(41, 3, 4));
         }
     }
+
+    @Test
+    void batchNormWithBatchAndWithFixedStatistics() {
+        // batch statistics: dx carries the terms through the mean and variance, which depend on x
+        check("batch_norm (batch statistics)", v -> Ops.batchNorm(v.get(0), v.get(1), v.get(2), 1e-5,
+                new double[4], new double[4]), randn(5, 6, 4), randn(6, 4), randn(7, 4));
+        Tensor mean = randn(8, 4);
+        Tensor var = positive(9, 4);
+        check("batch_norm (fixed statistics)", v -> Ops.batchNorm(v.get(0), v.get(1), v.get(2), mean, var, 1e-5),
+                randn(5, 6, 4), randn(6, 4), randn(7, 4));
+    }
+
+    @Test
+    void dropoutMask() {
+        Tensor mask = Tensor.of(new double[] {0, 2, 2, 0, 2, 2}, 2, 3);
+        check("dropout", unary(x -> Ops.dropout(x, mask)), randn(10, 2, 3));
+    }
 }
