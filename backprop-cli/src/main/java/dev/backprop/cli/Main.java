@@ -41,6 +41,10 @@ public final class Main implements Runnable {
         cl.setParameterExceptionHandler((ex, a) -> {
             PrintWriter e = ex.getCommandLine().getErr();
             e.println("backprop: " + ex.getMessage());
+            if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+                e.println("Did you mean " + String.join(" or ", u.getSuggestions().subList(0,
+                        Math.min(3, u.getSuggestions().size()))) + "?");
+            }
             usage(e, ex.getCommandLine());
             return 2;
         });
@@ -61,10 +65,9 @@ public final class Main implements Runnable {
         return cl.execute(args);
     }
 
-    /** The command's usage line and where to read more, after a usage error. */
+    /** After a usage error, one hint: where the full usage is (the message above says what was wrong). */
     private static void usage(PrintWriter e, CommandLine c) {
-        e.print(c.getHelp().synopsis(0).replaceFirst("^", "Usage: ").replaceFirst("Usage: Usage: ", "Usage: "));
-        e.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+        e.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for the usage.");
         e.flush();
     }
 

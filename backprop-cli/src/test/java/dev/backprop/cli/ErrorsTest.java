@@ -14,19 +14,28 @@ class ErrorsTest {
     Path tmp;
 
     @Test
-    void unknownOptionPrintsTheUsageLine() {
+    void unknownOptionGetsAShortErrorWithOneHint() {
         Cli.Result r = Cli.run("train", "--bogus").expect(2).noStackTrace();
         assertTrue(r.err().contains("Unknown option: '--bogus'"), r.err());
-        assertTrue(r.err().contains("Usage: backprop train"), r.err());
+        assertTrue(r.err().contains("Try 'backprop train --help' for the usage."), r.err());
+        assertTrue(r.err().lines().count() <= 3, "short: the message and a hint, not the whole usage\n" + r.err());
         Cli.Result cmd = Cli.run("frobnicate").expect(2);
-        assertTrue(cmd.err().contains("Usage: backprop"), cmd.err());
+        assertTrue(cmd.err().contains("Try 'backprop --help'"), cmd.err());
+    }
+
+    @Test
+    void aMisspelledFlagGetsASuggestion() {
+        Cli.Result r = Cli.run("train", "--epoch", "3").expect(2).noStackTrace();
+        assertTrue(r.err().contains("Did you mean --epochs?"), r.err());
+        Cli.Result cmd = Cli.run("trian").expect(2);
+        assertTrue(cmd.err().contains("Did you mean train"), cmd.err());
     }
 
     @Test
     void unknownValueListsTheValidChoices() {
         Cli.Result r = Cli.run("train", "--activation", "swish").expect(2).noStackTrace();
         assertTrue(r.err().contains("relu|leaky-relu|prelu|elu|gelu|silu|sigmoid|tanh|linear"), r.err());
-        assertTrue(r.err().contains("Usage: backprop train"), r.err());
+        assertTrue(r.err().contains("Try 'backprop train --help'"), r.err());
         Cli.Result data = Cli.run("train", "--data", "mnist-digits").expect(2);
         assertTrue(data.err().contains("fashion-mnist|spirals|circles|moons|xor|blobs|FILE.csv"), data.err());
         Cli.Result opt = Cli.run("gradcheck", "--optimizer", "lbfgs").expect(2);
