@@ -10,7 +10,8 @@ import java.util.SplittableRandom;
 
 /**
  * A fully connected layer: y = x·Wᵀ + b for x of shape [N, in], with W of shape [out, in] (PyTorch's layout) and
- * b of shape [out] (lecture eq. 1.3: each output is a weighted sum of the inputs plus a bias).
+ * b of shape [out]: row i of W is neuron i's weight vector w_iᵀ, as in the lecture's eqs. 1.1 and 1.2, and each output
+ * is a linear combiner, a weighted sum of the inputs plus a bias.
  *
  * <p>A new layer is initialized at random, never all zeros: Xavier-uniform weights (gain 1, as for a layer followed
  * by no activation) and zero bias, from a seed drawn from {@link Init#nextSeed()} (so {@link Init#manualSeed} makes

@@ -12,6 +12,8 @@ import java.util.Map;
  *   v ← β₂·v + (1 − β₂)·g²
  *   w ← w − (η / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)
  * </pre>
+ * that is w ← w − η·m̂ / (√v̂ + ε) with the bias-corrected moments m̂ = m/(1 − β₁ᵗ) and v̂ = v/(1 − β₂ᵗ), which
+ * undo the pull of m and v towards their zero start; ε sits outside the correction, as in PyTorch.
  * {@link AdamW} adds decoupled weight decay. State per parameter: "step", "exp_avg" (m), "exp_avg_sq" (v).
  */
 public class Adam extends BaseOptimizer {

@@ -26,9 +26,11 @@ import java.util.Objects;
  * The epoch loop: for each mini-batch, forward, loss, backward, optional clipping, optimizer step (the iterative
  * training of the lecture's chapter 1); after each epoch an evaluation, listeners, early stopping and a checkpoint.
  *
- * <p>A NaN or infinite loss, activation, gradient or weight stops training with a {@link DivergenceException} that
- * names the step and the layer or parameter where it first appeared. With the same seed, data order and thread count
- * a run is bit-for-bit reproducible, and {@link #resume} continues a checkpointed run exactly where it stopped.
+ * <p>A NaN or infinite loss or gradient stops training with a {@link DivergenceException} that names the step and
+ * where it first appeared: for a loss, the first layer whose output is not finite on that batch (or "loss" itself);
+ * for a gradient, the parameter (a non-finite weight shows up as a non-finite loss at the next step). With the same
+ * seed, data order and thread count a run is bit-for-bit reproducible, and {@link #resume} continues a checkpointed
+ * run exactly where it stopped.
  */
 public final class Trainer {
     private final Module model;
