@@ -36,7 +36,9 @@ import java.util.Map;
  * serialization.
  */
 public final class ModelFile {
+    /** The name of the architecture and information file in a model folder. */
     public static final String ARCHITECTURE = "model.json";
+    /** The name of the weights file in a model folder. */
     public static final String WEIGHTS = "model.safetensors";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -56,7 +58,13 @@ public final class ModelFile {
      */
     public record Info(int inputFeatures, List<String> featureNames, List<String> classNames, Loss loss,
                        Normalizer normalizer, DType dtype) {
-        /** Validates the sizes and copies the lists. */
+        /**
+         * Validates the sizes and copies the lists.
+         *
+         * @throws IllegalArgumentException if {@code inputFeatures} &lt; 1, or there are feature names but not
+         *     {@code inputFeatures} of them
+         * @throws NullPointerException if a list, the loss, the normalizer or the dtype is null
+         */
         public Info {
             if (inputFeatures < 1) {
                 throw new IllegalArgumentException("a model needs at least one input feature, got " + inputFeatures);
@@ -72,13 +80,22 @@ public final class ModelFile {
             }
         }
 
-        /** True for a classifier. */
+        /**
+         * Whether the model is a classifier.
+         *
+         * @return true when there are class names
+         */
         public boolean isClassification() {
             return !classNames.isEmpty();
         }
     }
 
-    /** A loaded model and its information. */
+    /**
+     * A loaded model and its information.
+     *
+     * @param model the network, with the saved weights, in training mode as built
+     * @param info what model.json records besides the layers
+     */
     public record Loaded(Sequential model, Info info) {
     }
 
@@ -86,7 +103,12 @@ public final class ModelFile {
      * Writes model.json and model.safetensors into {@code dir} (created if needed), each atomically; the widths are
      * checked first, so nothing is written for a model that does not match its information.
      *
+     * @param dir the model folder
+     * @param model the network; every layer needs a {@link LayerSpec}
+     * @param info the information recorded beside the layers
      * @throws IllegalArgumentException when the model's input or output width does not match {@code info}
+     * @throws UnsupportedOperationException if a layer has no {@link LayerSpec}
+     * @throws IOException if a file cannot be written
      */
     public static void save(Path dir, Sequential model, Info info) throws IOException {
         String problem = mismatch(model, info);
@@ -115,14 +137,22 @@ public final class ModelFile {
     /**
      * Writes {@code model}'s state dict (any module tree, including one without a {@code LayerSpec}) to a safetensors
      * file, atomically; {@link #loadWeights} reads it back into a module of the same structure.
+     *
+     * @param model the module
+     * @param safetensors the file to write
+     * @throws IOException if the file cannot be written
      */
     public static void saveWeights(Module model, Path safetensors) throws IOException {
         Safetensors.write(safetensors, model.stateDict(), Map.of("format", "pt"));
     }
 
     /**
-     * Reads a model folder (or the path of its model.json).
+     * Reads a model folder (or the path of its model.json): builds the layers, checks the widths against the
+     * information and loads the weights, converted to the recorded dtype. A file without "loss" reads as
+     * cross-entropy, one without "normalizer" as no normalisation.
      *
+     * @param dirOrJson the folder, or a file in it
+     * @return the model and its information
      * @throws NoSuchFileException naming the missing file
      * @throws IOException naming the file and what is wrong with it
      */
@@ -186,7 +216,11 @@ public final class ModelFile {
 
     /**
      * Loads weights from a safetensors file into {@code model}, any module tree (strict names and shapes; any float
-     * dtype is converted to the model's).
+     * dtype is converted to the model's, that of its first parameter).
+     *
+     * @param model the module to load into
+     * @param safetensors the file to read
+     * @throws IOException if the file cannot be read or is malformed, or its names or shapes do not match the model's
      */
     public static void loadWeights(Module model, Path safetensors) throws IOException {
         DType dtype = model.parameters().isEmpty() ? DType.F32 : model.parameters().get(0).value().dtype();

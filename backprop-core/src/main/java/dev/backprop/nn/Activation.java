@@ -8,10 +8,22 @@ import dev.backprop.autograd.Variable;
  */
 public abstract sealed class Activation extends Module
         permits Sigmoid, Tanh, ReLU, LeakyReLU, ELU, GELU, SiLU, Softmax, Identity {
-    /** The kind of nonlinearity, which carries its gain, family and saturation threshold. */
+    /** Creates the activation (a leaf module without parameters). */
+    public Activation() {
+    }
+
+    /**
+     * The kind of nonlinearity.
+     *
+     * @return the kind, which carries its gain, family and saturation threshold
+     */
     public abstract ActivationKind kind();
 
-    /** The activation's parameter (slope of leaky_relu, α of elu), 0 for the others. */
+    /**
+     * The activation's parameter.
+     *
+     * @return the negative slope of leaky_relu, α of elu, 0 for the others
+     */
     public double param() {
         return 0.0;
     }

@@ -69,23 +69,39 @@ public enum ActivationKind {
         this.saturation = saturation;
     }
 
-    /** The canonical name, as written in model files and layer specs: "relu", "leaky_relu", ... */
+    /**
+     * The canonical name, as written in model files and layer specs.
+     *
+     * @return "relu", "leaky_relu", ...
+     */
     @JsonValue
     public String label() {
         return label;
     }
 
-    /** The family, which decides the default initializer and the diagnostics that apply. */
+    /**
+     * The family, which decides the default initializer and the diagnostics that apply.
+     *
+     * @return the family
+     */
     public Family family() {
         return family;
     }
 
-    /** True for ReLU and its variants (He initialization by default; dead units are measured). */
+    /**
+     * Whether this is ReLU or one of its variants (He initialization by default; dead units are measured).
+     *
+     * @return true for the {@link Family#RELU_LIKE} family
+     */
     public boolean isReluLike() {
         return family == Family.RELU_LIKE;
     }
 
-    /** True for sigmoid and tanh (Xavier initialization by default; saturation is measured). */
+    /**
+     * Whether this is the sigmoid or tanh (Xavier initialization by default; saturation is measured).
+     *
+     * @return true for the {@link Family#SATURATING} family
+     */
     public boolean isSaturating() {
         return family == Family.SATURATING;
     }
@@ -93,12 +109,18 @@ public enum ActivationKind {
     /**
      * The default parameter: leaky ReLU's negative slope 0.01, PReLU's initial slope 0.25, ELU's α 1; 0 for the
      * activations without one.
+     *
+     * @return the default parameter
      */
     public double defaultParam() {
         return defaultParam;
     }
 
-    /** Whether the activation takes a parameter (leaky ReLU, PReLU, ELU). */
+    /**
+     * Whether the activation takes a parameter.
+     *
+     * @return true for leaky ReLU, PReLU and ELU
+     */
     public boolean hasParam() {
         return this == LEAKY_RELU || this == PRELU || this == ELU;
     }
@@ -106,12 +128,19 @@ public enum ActivationKind {
     /**
      * |v| beyond which φ'(v) is below 1% of its maximum, for the saturating family (≈ 5.987 for the sigmoid, ≈ 2.993
      * for tanh); NaN for the others.
+     *
+     * @return the threshold on the pre-activation |v|, or NaN
      */
     public double saturationThreshold() {
         return saturation;
     }
 
-    /** The largest value of φ' (¼ for the sigmoid, 1 for tanh and the ReLU family); NaN for softmax. */
+    /**
+     * The largest value of φ', the reference for {@link #saturationThreshold()}.
+     *
+     * @return ¼ for the sigmoid, NaN for softmax, 1 for the others (exact for the identity, tanh, ReLU, leaky ReLU
+     *     and PReLU with slopes up to 1, and ELU with α &le; 1; GELU's and SiLU's φ' peak a little above 1)
+     */
     public double maxDerivative() {
         return switch (this) {
             case SIGMOID -> 0.25;
@@ -127,6 +156,7 @@ public enum ActivationKind {
      * and SiLU, which behave like ReLU for large inputs (an approximation: no closed form exists).
      *
      * @param param the slope a for leaky ReLU and PReLU; NaN means {@link #defaultParam()}; ignored by the others
+     * @return the gain g
      */
     public double gain(double param) {
         return switch (this) {
@@ -140,7 +170,11 @@ public enum ActivationKind {
         };
     }
 
-    /** {@link #gain(double)} with the default parameter. */
+    /**
+     * {@link #gain(double)} with the default parameter.
+     *
+     * @return the gain g
+     */
     public double gain() {
         return gain(Double.NaN);
     }
@@ -149,7 +183,9 @@ public enum ActivationKind {
      * Applies φ to {@code x} as a differentiable op. PReLU's slope is a learned parameter: use the {@link PReLU}
      * module; here it is applied with the fixed slope {@code param}, like leaky ReLU.
      *
+     * @param x the input
      * @param param the activation's parameter (see {@link #defaultParam()}); ignored by those without one
+     * @return φ(x), element-wise (softmax along the last axis)
      */
     public Variable apply(Variable x, double param) {
         return switch (this) {
@@ -166,17 +202,26 @@ public enum ActivationKind {
     }
 
     /**
-     * The layer that applies this activation to {@code features} features: a {@link PReLU} with one learned slope
-     * per feature starting at {@code param} for {@link #PRELU}, an {@link Activation} for the others.
+     * The spec of the layer that applies this activation to {@code features} features: for {@link #PRELU} a
+     * {@link LayerSpec.PReLU} with one learned slope per feature (which starts at 0.25 when built: {@code param} is
+     * not used), for the others a {@link LayerSpec.Activation} with {@code param} (0 for those without one).
      *
      * @param param the activation's parameter; NaN means {@link #defaultParam()}
+     * @param features the number of features (used by PReLU only)
+     * @return the layer spec
      */
     public LayerSpec spec(double param, int features) {
         double p = Double.isNaN(param) ? defaultParam : param;
         return this == PRELU ? new LayerSpec.PReLU(features) : new LayerSpec.Activation(this, hasParam() ? p : 0.0);
     }
 
-    /** The parameter-free module for this activation with parameter {@code param} (not for PReLU: see {@link PReLU}). */
+    /**
+     * The parameter-free module for this activation (not for PReLU: see {@link PReLU}).
+     *
+     * @param param the activation's parameter; ignored by those without one
+     * @return a new module
+     * @throws IllegalArgumentException for {@link #PRELU}, or a non-finite parameter for leaky ReLU and ELU
+     */
     public Activation module(double param) {
         return switch (this) {
             case IDENTITY -> new Identity();
@@ -193,12 +238,21 @@ public enum ActivationKind {
         };
     }
 
-    /** {@link #module(double)} with the default parameter. */
+    /**
+     * {@link #module(double)} with the default parameter.
+     *
+     * @return a new module
+     * @throws IllegalArgumentException for {@link #PRELU}
+     */
     public Activation module() {
         return module(defaultParam);
     }
 
-    /** The canonical names, comma-separated, for error messages. */
+    /**
+     * The canonical names, for error messages.
+     *
+     * @return the labels, comma-separated, in declaration order
+     */
     public static String choices() {
         return Arrays.stream(values()).map(ActivationKind::label).collect(Collectors.joining(", "));
     }
@@ -207,6 +261,8 @@ public enum ActivationKind {
      * The kind named {@code text}, case-insensitively, with '-' or '_' (leaky-relu, leaky_relu, leakyrelu) and the
      * aliases linear and none (identity).
      *
+     * @param text the name
+     * @return the kind
      * @throws IllegalArgumentException naming the text and listing the valid names
      */
     @JsonCreator
@@ -230,7 +286,13 @@ public enum ActivationKind {
         throw new IllegalArgumentException("unknown activation '" + text + "'; valid: " + choices());
     }
 
-    /** The kind of the nonlinearity that {@code m} applies, or null when it applies none (Linear, BatchNorm1d, ...). */
+    /**
+     * The kind of the nonlinearity that a module applies.
+     *
+     * @param m the module
+     * @return its kind for an {@link Activation} or a {@link PReLU}, null for any other module (Linear, BatchNorm1d,
+     *     ...)
+     */
     public static ActivationKind of(Module m) {
         return switch (m) {
             case Activation a -> a.kind();

@@ -31,6 +31,16 @@ public final class BatchNorm1d extends Module {
     private final Tensor runningVar;
     private final Tensor numBatchesTracked = Tensor.scalar(DType.F64, 0);
 
+    /**
+     * A batch-norm layer with γ = 1, β = 0, running mean 0 and running variance 1.
+     *
+     * @param features the number of features F
+     * @param eps ε &gt; 0, added to the variance
+     * @param momentum m in [0, 1], the update rate of the running statistics (PyTorch's meaning, not Keras')
+     * @param dtype the dtype of the parameters and buffers
+     * @throws IllegalArgumentException if {@code features} or {@code eps} is not positive, or {@code momentum} is
+     *     outside [0, 1]
+     */
     public BatchNorm1d(int features, double eps, double momentum, DType dtype) {
         if (features <= 0) {
             throw new IllegalArgumentException("BatchNorm1d needs features >= 1, got " + features);
@@ -50,23 +60,49 @@ public final class BatchNorm1d extends Module {
         this.runningVar = Tensor.ones(dtype, features);
     }
 
-    /** PyTorch's defaults: eps = 1e-5, momentum = 0.1. */
+    /**
+     * A batch-norm layer with PyTorch's defaults: eps = 1e-5, momentum = 0.1.
+     *
+     * @param features the number of features F
+     * @param dtype the dtype of the parameters and buffers
+     * @throws IllegalArgumentException if {@code features} is not positive
+     */
     public BatchNorm1d(int features, DType dtype) {
         this(features, 1e-5, 0.1, dtype);
     }
 
+    /**
+     * The scale.
+     *
+     * @return γ, of shape [F]
+     */
     public Parameter weight() {
         return weight;
     }
 
+    /**
+     * The shift.
+     *
+     * @return β, of shape [F]
+     */
     public Parameter bias() {
         return bias;
     }
 
+    /**
+     * The running mean r_μ, used in evaluation mode.
+     *
+     * @return the live buffer, of shape [F]
+     */
     public Tensor runningMean() {
         return runningMean;
     }
 
+    /**
+     * The running (unbiased) variance r_σ², used in evaluation mode.
+     *
+     * @return the live buffer, of shape [F]
+     */
     public Tensor runningVar() {
         return runningVar;
     }

@@ -17,6 +17,13 @@ public final class Dropout extends Module {
     private final long seed;
     private long draws;
 
+    /**
+     * A dropout layer.
+     *
+     * @param p the probability of zeroing an element, in [0, 1]
+     * @param seed the seed of the mask generator
+     * @throws IllegalArgumentException if {@code p} is outside [0, 1] or NaN
+     */
     public Dropout(double p, long seed) {
         if (!(p >= 0 && p <= 1)) {
             throw new IllegalArgumentException("invalid dropout probability: " + p + " (must be in [0, 1])");
@@ -25,6 +32,11 @@ public final class Dropout extends Module {
         this.seed = seed;
     }
 
+    /**
+     * The drop probability.
+     *
+     * @return p
+     */
     public double p() {
         return p;
     }

@@ -7,7 +7,12 @@ import dev.backprop.autograd.Variable;
 public final class ELU extends Activation {
     private final double alpha;
 
-    /** An ELU with the given α. */
+    /**
+     * An ELU with the given α.
+     *
+     * @param alpha α, the limit −α of φ for x → −∞ (PyTorch's default 1)
+     * @throws IllegalArgumentException if {@code alpha} is not finite
+     */
     public ELU(double alpha) {
         if (!Double.isFinite(alpha)) {
             throw new IllegalArgumentException("invalid elu alpha: " + alpha);

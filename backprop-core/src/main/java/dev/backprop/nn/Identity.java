@@ -4,6 +4,9 @@ import dev.backprop.autograd.Variable;
 
 /** The identity φ(x) = x (a placeholder layer). */
 public final class Identity extends Activation {
+    /** Creates an identity layer. */
+    public Identity() {
+    }
 
     @Override
     public Variable forward(Variable x) {

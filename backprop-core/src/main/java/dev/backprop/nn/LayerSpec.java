@@ -31,7 +31,12 @@ public sealed interface LayerSpec {
     /** Jackson's type for a list of specs (keeps the "type" field when writing a list). */
     TypeReference<List<LayerSpec>> LIST = new TypeReference<>() {};
 
-    /** The specs as a JSON array. */
+    /**
+     * The specs as a JSON array.
+     *
+     * @param specs the layer specs
+     * @return a JSON array of objects, each with its "type"
+     */
     static String toJson(List<LayerSpec> specs) {
         try {
             return new ObjectMapper().writerFor(LIST).writeValueAsString(specs);
@@ -43,6 +48,8 @@ public sealed interface LayerSpec {
     /**
      * Specs from a JSON array written by {@link #toJson}.
      *
+     * @param json the JSON array
+     * @return the specs
      * @throws IllegalArgumentException for malformed JSON, an unknown type or invalid values, with Jackson's location
      */
     static List<LayerSpec> listFromJson(String json) {
@@ -57,11 +64,26 @@ public sealed interface LayerSpec {
      * A new module with freshly initialized parameters; the same seed gives the same parameters. A {@link Linear}
      * built alone is initialized as if no activation followed it (Xavier-uniform, gain 1);
      * {@link dev.backprop.nn.Sequential#fromSpecs} uses the activation that follows each Linear instead.
+     *
+     * @param dtype the dtype of the parameters and buffers
+     * @param seed the seed of the initializers (and of a dropout mask generator)
+     * @return the new module
      */
     Module build(DType dtype, long seed);
 
-    /** {@code dev.backprop.nn.Linear}: y = x·Wᵀ + b with W of shape [out, in]. */
+    /**
+     * {@code dev.backprop.nn.Linear}: y = x·Wᵀ + b with W of shape [out, in].
+     *
+     * @param in the number of input features, &gt; 0
+     * @param out the number of output features, &gt; 0
+     * @param bias whether the layer has the bias b
+     */
     record Linear(int in, int out, boolean bias) implements LayerSpec {
+        /**
+         * Checks the sizes.
+         *
+         * @throws IllegalArgumentException if {@code in} or {@code out} is not positive
+         */
         public Linear {
             if (in <= 0 || out <= 0) {
                 throw new IllegalArgumentException("Linear needs positive sizes, got in=" + in + ", out=" + out);
@@ -78,8 +100,17 @@ public sealed interface LayerSpec {
      * A parameter-free activation of kind {@code kind} (written by its label: sigmoid, tanh, relu, leaky_relu,
      * elu, gelu, silu, softmax, identity); {@code param} is leaky_relu's negative slope or elu's α, ignored (write 0)
      * for the others.
+     *
+     * @param kind the nonlinearity, not {@link ActivationKind#PRELU}
+     * @param param its parameter, finite
      */
     record Activation(ActivationKind kind, double param) implements LayerSpec {
+        /**
+         * Checks the kind and the parameter.
+         *
+         * @throws IllegalArgumentException for {@link ActivationKind#PRELU} (see {@link LayerSpec.PReLU}) or a
+         *     non-finite parameter
+         */
         public Activation {
             java.util.Objects.requireNonNull(kind, "activation kind");
             if (kind == ActivationKind.PRELU) {
@@ -96,7 +127,11 @@ public sealed interface LayerSpec {
         }
     }
 
-    /** {@code dev.backprop.nn.PReLU} with one shared slope (numParameters = 1) or one per feature; slopes start at 0.25. */
+    /**
+     * {@code dev.backprop.nn.PReLU} with one shared slope (numParameters = 1) or one per feature; slopes start at 0.25.
+     *
+     * @param numParameters the number of slopes α, 1 or the number of features (checked when built)
+     */
     record PReLU(int numParameters) implements LayerSpec {
         @Override
         public Module build(DType dtype, long seed) {
@@ -104,7 +139,11 @@ public sealed interface LayerSpec {
         }
     }
 
-    /** {@code dev.backprop.nn.Dropout} with drop probability p; its mask generator is seeded from the build seed. */
+    /**
+     * {@code dev.backprop.nn.Dropout} with drop probability p; its mask generator is seeded from the build seed.
+     *
+     * @param p the probability of zeroing an element, in [0, 1] (checked when built)
+     */
     record Dropout(double p) implements LayerSpec {
         @Override
         public Module build(DType dtype, long seed) {
@@ -112,7 +151,13 @@ public sealed interface LayerSpec {
         }
     }
 
-    /** {@code dev.backprop.nn.BatchNorm1d}. */
+    /**
+     * {@code dev.backprop.nn.BatchNorm1d} (values checked when built).
+     *
+     * @param features the number of features C, &gt; 0
+     * @param eps ε added to the variance, &gt; 0
+     * @param momentum the running statistics' update rate, in [0, 1]
+     */
     record BatchNorm1d(int features, double eps, double momentum) implements LayerSpec {
         @Override
         public Module build(DType dtype, long seed) {
@@ -120,8 +165,13 @@ public sealed interface LayerSpec {
         }
     }
 
-    /** A {@link dev.backprop.nn.Sequential} of layers (what {@code Sequential.spec()} returns). */
+    /**
+     * A {@link dev.backprop.nn.Sequential} of layers (what {@code Sequential.spec()} returns).
+     *
+     * @param layers the layers' specs in order (copied)
+     */
     record Sequence(List<LayerSpec> layers) implements LayerSpec {
+        /** Copies the list. */
         public Sequence {
             layers = List.copyOf(layers);
         }

@@ -7,7 +7,12 @@ import dev.backprop.autograd.Variable;
 public final class LeakyReLU extends Activation {
     private final double slope;
 
-    /** A leaky ReLU with the given negative slope. */
+    /**
+     * A leaky ReLU with the given negative slope.
+     *
+     * @param slope the slope for x &le; 0 (PyTorch's default 0.01)
+     * @throws IllegalArgumentException if {@code slope} is not finite
+     */
     public LeakyReLU(double slope) {
         if (!Double.isFinite(slope)) {
             throw new IllegalArgumentException("invalid leaky_relu slope: " + slope);

@@ -10,7 +10,8 @@ import java.util.SplittableRandom;
 
 /**
  * A fully connected layer: y = x·Wᵀ + b for x of shape [N, in], with W of shape [out, in] (PyTorch's layout) and
- * b of shape [out] (lecture eq. 1.3: each output is a weighted sum of the inputs plus a bias).
+ * b of shape [out]: row i of W is neuron i's weight vector w_iᵀ, as in the lecture's eqs. 1.1 and 1.2, and each output
+ * is a linear combiner, a weighted sum of the inputs plus a bias.
  *
  * <p>A new layer is initialized at random, never all zeros: Xavier-uniform weights (gain 1, as for a layer followed
  * by no activation) and zero bias, from a seed drawn from {@link Init#nextSeed()} (so {@link Init#manualSeed} makes
@@ -79,7 +80,14 @@ public final class Linear extends Module {
         return resetParameters(ActivationKind.IDENTITY, new SplittableRandom(seed));
     }
 
-    /** Fills the weight with {@code weightInit} (fanIn = in, fanOut = out) and the bias with {@code biasInit}. */
+    /**
+     * Fills the weight with {@code weightInit} (fanIn = in, fanOut = out), then the bias with {@code biasInit}.
+     *
+     * @param weightInit the weight's initializer
+     * @param biasInit the bias's initializer (unused without a bias)
+     * @param rng the generator both draw from, in that order
+     * @return this layer
+     */
     public Linear reset(Initializer weightInit, Initializer biasInit, SplittableRandom rng) {
         weightInit.init(weight.value(), in, out, rng);
         if (bias != null) {
@@ -88,24 +96,50 @@ public final class Linear extends Module {
         return this;
     }
 
-    /** The default initialization for a layer followed by {@code activation} (see {@code Init.defaultFor}). */
+    /**
+     * The default initialization for a layer followed by {@code activation} (see {@code Init.defaultFor}): He-normal
+     * weights for the ReLU family, Xavier-uniform with the activation's gain otherwise; zero bias.
+     *
+     * @param activation the nonlinearity that follows the layer ({@link ActivationKind#IDENTITY} or null for none)
+     * @param rng the generator to draw from
+     * @return this layer
+     */
     public Linear resetParameters(ActivationKind activation, SplittableRandom rng) {
         return reset(Init.defaultFor(Role.WEIGHT, activation), Init.defaultFor(Role.BIAS, activation), rng);
     }
 
+    /**
+     * The number of input features.
+     *
+     * @return in, the width of W's rows
+     */
     public int in() {
         return in;
     }
 
+    /**
+     * The number of output features.
+     *
+     * @return out
+     */
     public int out() {
         return out;
     }
 
+    /**
+     * The weight.
+     *
+     * @return W, of shape [out, in], role {@link Role#WEIGHT}
+     */
     public Parameter weight() {
         return weight;
     }
 
-    /** The bias, or null for a layer without one. */
+    /**
+     * The bias.
+     *
+     * @return b, of shape [out], role {@link Role#BIAS}; null for a layer without one
+     */
     public Parameter bias() {
         return bias;
     }

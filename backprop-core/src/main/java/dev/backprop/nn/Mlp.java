@@ -44,8 +44,10 @@ public final class Mlp {
     }
 
     /**
-     * An MLP with layer widths {@code sizes}: input, hidden..., output.
+     * An MLP with layer widths {@code sizes}: input, hidden..., output, and the default settings.
      *
+     * @param sizes the widths; {@code sizes.length - 1} Linear layers
+     * @return the settings
      * @throws IllegalArgumentException with fewer than two sizes or a size below 1
      */
     public static Mlp of(int... sizes) {
@@ -61,7 +63,13 @@ public final class Mlp {
         return new Mlp(sizes.clone(), ActivationKind.RELU, Double.NaN, 0, false, DType.F32, null, 0);
     }
 
-    /** The hidden layers' activation, with its default parameter ({@link ActivationKind#defaultParam}). */
+    /**
+     * The hidden layers' activation, with its default parameter ({@link ActivationKind#defaultParam}).
+     *
+     * @param kind the activation, not softmax
+     * @return the changed settings
+     * @throws IllegalArgumentException for {@link ActivationKind#SOFTMAX}
+     */
     public Mlp activation(ActivationKind kind) {
         return activation(kind, Double.NaN);
     }
@@ -69,6 +77,11 @@ public final class Mlp {
     /**
      * The hidden layers' activation with parameter {@code param}: leaky ReLU's slope, ELU's α, PReLU's initial slope
      * (NaN: the default). PReLU gets one learned slope per feature.
+     *
+     * @param kind the activation, not softmax
+     * @param param its parameter, or NaN
+     * @return the changed settings
+     * @throws IllegalArgumentException for {@link ActivationKind#SOFTMAX}
      */
     public Mlp activation(ActivationKind kind, double param) {
         Objects.requireNonNull(kind, "activation");
@@ -78,7 +91,13 @@ public final class Mlp {
         return new Mlp(sizes, kind, param, dropout, batchNorm, dtype, weightInit, seed);
     }
 
-    /** Dropout with drop probability {@code p} in [0, 1) after each hidden activation; 0 for none. */
+    /**
+     * Inverted dropout ({@link Dropout}) after each hidden activation.
+     *
+     * @param p the drop probability, in [0, 1); 0 for none
+     * @return the changed settings
+     * @throws IllegalArgumentException for p outside [0, 1)
+     */
     public Mlp dropout(double p) {
         if (!(p >= 0 && p < 1)) {
             throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
@@ -88,13 +107,21 @@ public final class Mlp {
 
     /**
      * Batch normalization of each hidden Linear's output before its activation; the Linear then has no bias, which
-     * the batch-norm shift would cancel.
+     * the batch-norm shift would cancel. The batch-norm layers use PyTorch's defaults (ε = 1e-5, momentum 0.1).
+     *
+     * @param on true for batch normalization
+     * @return the changed settings
      */
     public Mlp batchNorm(boolean on) {
         return new Mlp(sizes, activation, param, dropout, on, dtype, weightInit, seed);
     }
 
-    /** The element type of the parameters. */
+    /**
+     * The element type of the parameters.
+     *
+     * @param type F32 (the default) or F64
+     * @return the changed settings
+     */
     public Mlp dtype(DType type) {
         return new Mlp(sizes, activation, param, dropout, batchNorm, Objects.requireNonNull(type, "dtype"),
                 weightInit, seed);
@@ -102,29 +129,49 @@ public final class Mlp {
 
     /**
      * One initializer for every Linear weight (biases 0), instead of the default per activation
-     * ({@link Init#defaultFor}).
+     * ({@link Init#defaultFor}). It applies to the output layer too.
+     *
+     * @param init the weight initializer
+     * @return the changed settings
      */
     public Mlp weightInit(Initializer init) {
         return new Mlp(sizes, activation, param, dropout, batchNorm, dtype, Objects.requireNonNull(init, "init"),
                 seed);
     }
 
-    /** The seed of the initialization and of the dropout masks: same seed, same model. */
+    /**
+     * The seed of the initialization and of the dropout masks: same seed, same model.
+     *
+     * @param s the seed (default 0)
+     * @return the changed settings
+     */
     public Mlp seed(long s) {
         return new Mlp(sizes, activation, param, dropout, batchNorm, dtype, weightInit, s);
     }
 
-    /** The layer widths, input first. */
+    /**
+     * The layer widths, input first.
+     *
+     * @return a copy of the widths
+     */
     public int[] sizes() {
         return sizes.clone();
     }
 
-    /** The hidden layers' activation. */
+    /**
+     * The hidden layers' activation.
+     *
+     * @return the activation kind
+     */
     public ActivationKind activation() {
         return activation;
     }
 
-    /** The layer specs: what {@link #build} builds and a model file's architecture records. */
+    /**
+     * The layer specs: what {@link #build} builds and a model file's architecture records.
+     *
+     * @return a new list of specs, Linear first and last
+     */
     public List<LayerSpec> specs() {
         List<LayerSpec> specs = new ArrayList<>();
         for (int i = 0; i + 1 < sizes.length; i++) {
@@ -144,7 +191,11 @@ public final class Mlp {
         return specs;
     }
 
-    /** A new, initialized network; the same settings and seed give the same parameters. */
+    /**
+     * A new, initialized network; the same settings and seed give the same parameters.
+     *
+     * @return the network
+     */
     public Sequential build() {
         Sequential net = Sequential.fromSpecs(specs(), dtype, seed);
         if (!Double.isNaN(param) && activation == ActivationKind.PRELU) {

@@ -16,6 +16,14 @@ public final class PReLU extends Module {
     private final int numParameters;
     private final Parameter alpha;
 
+    /**
+     * A PReLU with {@code numParameters} slopes, all starting at {@code init}.
+     *
+     * @param numParameters 1 for one shared slope, or the number of features
+     * @param init the initial slope α
+     * @param dtype the dtype of α
+     * @throws IllegalArgumentException if {@code numParameters} is not positive
+     */
     public PReLU(int numParameters, double init, DType dtype) {
         if (numParameters <= 0) {
             throw new IllegalArgumentException("PReLU needs numParameters >= 1, got " + numParameters);
@@ -24,15 +32,29 @@ public final class PReLU extends Module {
         this.alpha = Parameter.of("weight", Role.PRELU_ALPHA, Tensor.full(dtype, init, numParameters));
     }
 
-    /** One shared slope starting at 0.25. */
+    /**
+     * One shared slope starting at 0.25.
+     *
+     * @param dtype the dtype of α
+     */
     public PReLU(DType dtype) {
         this(1, 0.25, dtype);
     }
 
+    /**
+     * The learned slopes.
+     *
+     * @return α, of shape [numParameters], named "weight" with role {@link Role#PRELU_ALPHA}
+     */
     public Parameter alpha() {
         return alpha;
     }
 
+    /**
+     * The number of slopes.
+     *
+     * @return 1 for a shared slope, else the number of features
+     */
     public int numParameters() {
         return numParameters;
     }

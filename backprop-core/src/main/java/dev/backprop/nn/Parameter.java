@@ -16,6 +16,14 @@ public final class Parameter {
     private final Role role;
     private final Variable variable;
 
+    /**
+     * A parameter over an existing variable.
+     *
+     * @param name the state-dict name
+     * @param role what the parameter is for
+     * @param variable the variable, which must require a gradient (normally a leaf)
+     * @throws IllegalArgumentException if {@code variable} does not require a gradient
+     */
     public Parameter(String name, Role role, Variable variable) {
         this.name = Objects.requireNonNull(name, "name");
         this.role = Objects.requireNonNull(role, "role");
@@ -25,34 +33,69 @@ public final class Parameter {
         }
     }
 
-    /** A new leaf variable holding {@code value}, named {@code name}. */
+    /**
+     * A parameter over a new leaf variable holding {@code value}, named {@code name}.
+     *
+     * @param name the state-dict name
+     * @param role what the parameter is for
+     * @param value the initial value (not copied)
+     * @return the parameter
+     */
     public static Parameter of(String name, Role role, Tensor value) {
         return new Parameter(name, role, Variable.param(value).named(name));
     }
 
+    /**
+     * The state-dict name.
+     *
+     * @return e.g. "weight", or "0.weight" under a {@link Sequential}
+     */
     public String name() {
         return name;
     }
 
+    /**
+     * What the parameter is for.
+     *
+     * @return the role
+     */
     public Role role() {
         return role;
     }
 
+    /**
+     * The leaf variable that holds the value and accumulates the gradient.
+     *
+     * @return the variable
+     */
     public Variable variable() {
         return variable;
     }
 
-    /** The current value (updated in place by optimizers). */
+    /**
+     * The current value (updated in place by optimizers).
+     *
+     * @return the live tensor
+     */
     public Tensor value() {
         return variable.value();
     }
 
-    /** dL/d(value) from the last backward pass, or null. */
+    /**
+     * The gradient.
+     *
+     * @return dL/d(value) accumulated by the backward passes since the last zeroGrad, or null if none
+     */
     public Tensor grad() {
         return variable.grad();
     }
 
-    /** The same parameter seen under the name {@code prefix + name()}. */
+    /**
+     * The same parameter seen under the name {@code prefix + name()}.
+     *
+     * @param prefix the prefix, e.g. "0."
+     * @return a parameter sharing this one's variable
+     */
     public Parameter withPrefix(String prefix) {
         return new Parameter(prefix + name, role, variable);
     }

@@ -52,7 +52,12 @@ public final class Sequential extends Module {
     /**
      * Builds layers from specs with one seed: layer i gets the i-th long drawn from a generator seeded with
      * {@code seed}. Each Linear is initialized by {@code Init.defaultFor} for the activation that follows it (the
-     * next Activation or PReLU, skipping BatchNorm1d and Dropout; none after the last Linear).
+     * next Activation or PReLU, skipping BatchNorm1d and Dropout; none when another layer or the end comes first).
+     *
+     * @param specs the layers' specs, in order
+     * @param dtype the dtype of the parameters and buffers
+     * @param seed the seed of the whole network: same specs and seed, same parameters
+     * @return the network
      */
     public static Sequential fromSpecs(List<LayerSpec> specs, DType dtype, long seed) {
         SplittableRandom seeds = new SplittableRandom(seed);
@@ -132,7 +137,12 @@ public final class Sequential extends Module {
         return new LayerSpec.Sequence(specs());
     }
 
-    /** The spec of every layer, in order. */
+    /**
+     * The spec of every layer, in order.
+     *
+     * @return the specs
+     * @throws UnsupportedOperationException if a layer has no spec
+     */
     public List<LayerSpec> specs() {
         return layers.stream().map(Module::spec).toList();
     }
@@ -164,7 +174,10 @@ public final class Sequential extends Module {
 
     /**
      * A table with one row per layer: index, layer, output shape [N, features], parameter count, then the total.
-     * {@code inFeatures} &lt; 0 means unknown (shapes print as "?").
+     * {@code inFeatures} &lt; 0 means unknown (shapes print as "?" up to the first Linear).
+     *
+     * @param inFeatures the input width, or a negative number when unknown
+     * @return the table as text
      */
     public String summary(int inFeatures) {
         StringBuilder sb = new StringBuilder();

@@ -5,6 +5,9 @@ import dev.backprop.autograd.Variable;
 
 /** Sigmoid linear unit (swish): φ(x) = x·σ(x). */
 public final class SiLU extends Activation {
+    /** Creates a SiLU. */
+    public SiLU() {
+    }
 
     @Override
     public Variable forward(Variable x) {

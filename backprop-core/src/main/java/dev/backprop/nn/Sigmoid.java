@@ -5,6 +5,9 @@ import dev.backprop.autograd.Variable;
 
 /** Logistic sigmoid: φ(x) = 1 / (1 + e^(−x)) (lecture eq. 1.15). */
 public final class Sigmoid extends Activation {
+    /** Creates a sigmoid. */
+    public Sigmoid() {
+    }
 
     @Override
     public Variable forward(Variable x) {

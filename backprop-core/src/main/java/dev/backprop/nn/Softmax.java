@@ -5,6 +5,9 @@ import dev.backprop.autograd.Variable;
 
 /** Softmax along the last axis: y_i = e^(x_i) / Σ_j e^(x_j). For training use logits with {@code Loss.crossEntropy} instead. */
 public final class Softmax extends Activation {
+    /** Creates a softmax. */
+    public Softmax() {
+    }
 
     @Override
     public Variable forward(Variable x) {

@@ -5,6 +5,9 @@ import dev.backprop.autograd.Variable;
 
 /** Hyperbolic tangent: φ(x) = (e^x − e^(−x)) / (e^x + e^(−x)) (lecture eq. 1.16). */
 public final class Tanh extends Activation {
+    /** Creates a tanh. */
+    public Tanh() {
+    }
 
     @Override
     public Variable forward(Variable x) {

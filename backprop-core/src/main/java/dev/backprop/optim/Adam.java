@@ -12,6 +12,8 @@ import java.util.Map;
  *   v ← β₂·v + (1 − β₂)·g²
  *   w ← w − (η / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)
  * </pre>
+ * that is w ← w − η·m̂ / (√v̂ + ε) with the bias-corrected moments m̂ = m/(1 − β₁ᵗ) and v̂ = v/(1 − β₂ᵗ), which
+ * undo the pull of m and v towards their zero start; ε sits outside the correction, as in PyTorch.
  * {@link AdamW} adds decoupled weight decay. State per parameter: "step", "exp_avg" (m), "exp_avg_sq" (v).
  */
 public class Adam extends BaseOptimizer {
@@ -19,6 +21,15 @@ public class Adam extends BaseOptimizer {
     private final double beta2;
     private final double eps;
 
+    /**
+     * Creates Adam over parameter groups, PyTorch's {@code torch.optim.Adam(params, lr, betas=(beta1, beta2), eps)}.
+     *
+     * @param groups the parameter groups, each with its rate η and regularizer
+     * @param beta1 β₁ in [0, 1), the decay of the first-moment estimate m
+     * @param beta2 β₂ in [0, 1), the decay of the second-moment estimate v
+     * @param eps ε &ge; 0, added to the denominator
+     * @throws IllegalArgumentException for a β outside [0, 1) or a negative or NaN ε
+     */
     public Adam(List<ParamGroup> groups, double beta1, double beta2, double eps) {
         super(groups);
         this.beta1 = requireRange("beta1", beta1, 0, 1, false);
@@ -29,7 +40,14 @@ public class Adam extends BaseOptimizer {
         this.eps = eps;
     }
 
-    /** Adam with β = (0.9, 0.999), ε = 1e-8, regularizer on weights only. */
+    /**
+     * Adam with β = (0.9, 0.999), ε = 1e-8, regularizer on weights only.
+     *
+     * @param params the parameters
+     * @param lr the learning rate η
+     * @param regularizer the penalty on the weights (an {@link Regularizer.L2} makes this coupled L2, not AdamW)
+     * @return the optimizer
+     */
     public static Adam of(List<Parameter> params, double lr, Regularizer regularizer) {
         return new Adam(ParamGroup.split(params, lr, regularizer), 0.9, 0.999, 1e-8);
     }

@@ -35,6 +35,12 @@ public abstract class BaseOptimizer implements Optimizer {
     /** Per parameter name: reusable double copies of w (null when updated in place) and g for the general path. */
     private final Map<String, double[][]> scratch = new HashMap<>();
 
+    /**
+     * Creates the optimizer over {@code groups}, each group's rate becoming its initial rate.
+     *
+     * @param groups the parameter groups; parameter names must be unique across them
+     * @throws IllegalArgumentException for no groups or a parameter name that appears twice
+     */
     protected BaseOptimizer(List<ParamGroup> groups) {
         if (groups.isEmpty()) {
             throw new IllegalArgumentException("optimizer needs at least one parameter group");
@@ -58,6 +64,8 @@ public abstract class BaseOptimizer implements Optimizer {
     /**
      * Updates {@code w} in place from the gradient {@code g} (regularizer term included).
      *
+     * @param w the parameter's elements, in double precision, updated in place
+     * @param g the gradient, regularizer term included
      * @param st this parameter's state, created empty on its first step; entries are arrays of w's length, or of
      *     length 1 for counters
      * @param lr the group's current learning rate
@@ -70,6 +78,15 @@ public abstract class BaseOptimizer implements Optimizer {
      * in double exactly as {@link #update} followed by {@code reg}'s proximal step would, and rounding each weight
      * to float once at the end. Returns false, having changed nothing, when this optimizer has no such path for
      * {@code reg}; the general path then runs. The default has none.
+     *
+     * @param w the parameter's floats, updated in place
+     * @param g the gradient dL/dw, without the regularizer's term
+     * @param n the number of elements
+     * @param reg the group's regularizer
+     * @param st this parameter's state, as for {@link #update}
+     * @param lr the group's current learning rate
+     * @param p the parameter (for its role)
+     * @return true if {@code w} was updated, false if the general path must run
      */
     protected boolean updateF32(float[] w, float[] g, int n, Regularizer reg,
                                 Map<String, double[]> st, double lr, Parameter p) {
@@ -173,17 +190,30 @@ public abstract class BaseOptimizer implements Optimizer {
         }
     }
 
-    /** The parameter groups. */
+    /**
+     * The parameter groups.
+     *
+     * @return the groups, unmodifiable
+     */
     public List<ParamGroup> groups() {
         return groups;
     }
 
-    /** The current learning rate of group {@code i}. */
+    /**
+     * The current learning rate of one group.
+     *
+     * @param i the group's index
+     * @return its rate η
+     */
     public double groupLr(int i) {
         return lr[i];
     }
 
-    /** Σ over groups of the group regularizer's λΩ of its parameters (for reporting beside the data loss). */
+    /**
+     * The penalty term of the objective (lecture eq. 2.1), for reporting beside the data loss.
+     *
+     * @return Σ over the groups of the group regularizer's λΩ of its parameters
+     */
     public double penalty() {
         double s = 0;
         for (ParamGroup g : groups) {
@@ -271,12 +301,24 @@ public abstract class BaseOptimizer implements Optimizer {
         }
     }
 
-    /** The state entry {@code key} of length {@code n}, created as zeros when absent. */
+    /**
+     * The state entry {@code key} of length {@code n}, created as zeros when absent.
+     *
+     * @param st the parameter's state
+     * @param key the entry's name, e.g. "exp_avg"
+     * @param n its length (w's length, or 1 for a counter)
+     * @return the live entry
+     */
     protected static double[] buffer(Map<String, double[]> st, String key, int n) {
         return st.computeIfAbsent(key, k -> new double[n]);
     }
 
-    /** True for the parameters that decoupled weight decay applies to ({@link Role#WEIGHT}). */
+    /**
+     * Whether decoupled weight decay applies to a parameter.
+     *
+     * @param p the parameter
+     * @return true for a {@link Role#WEIGHT}
+     */
     protected static boolean decays(Parameter p) {
         return p.role() == Role.WEIGHT;
     }

@@ -18,19 +18,33 @@ public interface Optimizer {
     /** Clears every parameter's gradient. */
     void zeroGrad();
 
-    /** The current base learning rate (that of the first parameter group). */
+    /**
+     * The current base learning rate η.
+     *
+     * @return the rate of the first parameter group
+     */
     double lr();
 
-    /** Sets the base learning rate; every group's rate keeps its ratio to the base (schedules call this). */
+    /**
+     * Sets the base learning rate; every group's rate keeps its ratio to the base (schedules call this).
+     *
+     * @param lr the new base rate η, finite and &ge; 0
+     * @throws IllegalArgumentException for a negative, infinite or NaN rate
+     */
     void setLr(double lr);
 
-    /** The optimizer's state as named tensors (copies). */
+    /**
+     * The optimizer's state as named tensors.
+     *
+     * @return copies of the state tensors by name, for a checkpoint
+     */
     Map<String, Tensor> state();
 
     /**
      * Restores a state saved by {@link #state()} from an optimizer of the same kind over parameters of the same
      * names and shapes.
      *
+     * @param state the tensors returned by {@link #state()}
      * @throws IllegalArgumentException naming the unknown or mismatched entries
      */
     void loadState(Map<String, Tensor> state);

@@ -48,24 +48,48 @@ public sealed interface OptimizerSpec extends Serializable {
     String NAMES = String.join("|", Arrays.stream(OptimizerSpec.class.getAnnotation(JsonSubTypes.class).value())
             .map(JsonSubTypes.Type::name).toList());
 
-    /** The learning rate η. */
+    /**
+     * The learning rate η.
+     *
+     * @return η
+     */
     double lr();
 
-    /** This spec with learning rate {@code lr}. */
+    /**
+     * This spec with another learning rate.
+     *
+     * @param lr the new rate η, finite and &ge; 0
+     * @return a copy with rate {@code lr}
+     * @throws IllegalArgumentException for a negative, infinite or NaN rate
+     */
     OptimizerSpec withLr(double lr);
 
-    /** The optimizer over these parameter groups (each group's own rate and regularizer; this spec's lr unused). */
+    /**
+     * The optimizer over these parameter groups (each group's own rate and regularizer; this spec's lr unused).
+     *
+     * @param groups the parameter groups
+     * @return a new optimizer
+     * @throws IllegalArgumentException for no groups or a parameter name that appears twice
+     */
     Optimizer build(List<ParamGroup> groups);
 
     /**
      * The optimizer over {@code params} at this spec's rate, with the default grouping of {@link ParamGroup#split}:
      * {@code regularizer} on the weights, none on biases and the other parameters.
+     *
+     * @param params the parameters, e.g. {@code model.parameters()}
+     * @param regularizer the penalty on the weights
+     * @return a new optimizer
      */
     default Optimizer build(List<Parameter> params, Regularizer regularizer) {
         return build(ParamGroup.split(params, lr(), regularizer));
     }
 
-    /** The type name as in JSON ("sgd", "adamw", ...). */
+    /**
+     * The type name as in JSON.
+     *
+     * @return "sgd", "adam", "adamw" or "rmsprop"
+     */
     default String name() {
         for (JsonSubTypes.Type t : OptimizerSpec.class.getAnnotation(JsonSubTypes.class).value()) {
             if (t.value() == getClass()) {
@@ -75,7 +99,11 @@ public sealed interface OptimizerSpec extends Serializable {
         throw new IllegalStateException(getClass() + " is not listed in OptimizerSpec's @JsonSubTypes");
     }
 
-    /** This spec as a JSON object with its "type". */
+    /**
+     * This spec as JSON.
+     *
+     * @return a JSON object with its "type" and every hyper-parameter
+     */
     default String toJson() {
         try {
             return new ObjectMapper().writerFor(OptimizerSpec.class).writeValueAsString(this);
@@ -85,8 +113,10 @@ public sealed interface OptimizerSpec extends Serializable {
     }
 
     /**
-     * A spec from its JSON form.
+     * A spec from its JSON form; keys left out take their defaults.
      *
+     * @param json a JSON object with a "type"
+     * @return the spec
      * @throws IllegalArgumentException for malformed JSON, a missing or unknown type (listing {@link #NAMES}) or an
      *     invalid value (naming the parameter)
      */
@@ -112,6 +142,8 @@ public sealed interface OptimizerSpec extends Serializable {
     /**
      * The spec of the optimizer named {@code name} (one of {@link #NAMES}, any case) with PyTorch's defaults.
      *
+     * @param name the type name
+     * @return the default spec of that optimizer
      * @throws IllegalArgumentException for an unknown name, listing the valid ones
      */
     static OptimizerSpec named(String name) {
@@ -141,6 +173,12 @@ public sealed interface OptimizerSpec extends Serializable {
         /** PyTorch's defaults: lr 0.001, no momentum, no dampening, no Nesterov. */
         public static final Sgd DEFAULTS = new Sgd(1e-3, 0, 0, false);
 
+        /**
+         * Validates the hyper-parameters.
+         *
+         * @throws IllegalArgumentException for a value out of its range (see the components), or Nesterov without
+         *     momentum or with dampening
+         */
         public Sgd {
             checkLr("sgd", lr);
             checkNonNegative("sgd", "momentum", momentum);
@@ -159,7 +197,12 @@ public sealed interface OptimizerSpec extends Serializable {
                     dampening == null ? d.dampening : dampening, nesterov == null ? d.nesterov : nesterov);
         }
 
-        /** SGD at rate {@code lr}, the other hyper-parameters at their defaults. */
+        /**
+         * SGD at rate {@code lr}, the other hyper-parameters at their defaults.
+         *
+         * @param lr the learning rate η &ge; 0
+         * @return the spec
+         */
         public static Sgd lr(double lr) {
             return DEFAULTS.withLr(lr);
         }
@@ -169,14 +212,35 @@ public sealed interface OptimizerSpec extends Serializable {
             return new Sgd(lr, momentum, dampening, nesterov);
         }
 
+        /**
+         * This spec with another momentum.
+         *
+         * @param momentum μ &ge; 0
+         * @return the changed copy
+         * @throws IllegalArgumentException for a value out of range
+         */
         public Sgd momentum(double momentum) {
             return new Sgd(lr, momentum, dampening, nesterov);
         }
 
+        /**
+         * This spec with another dampening.
+         *
+         * @param dampening τ in [0, 1]
+         * @return the changed copy
+         * @throws IllegalArgumentException for a value out of range
+         */
         public Sgd dampening(double dampening) {
             return new Sgd(lr, momentum, dampening, nesterov);
         }
 
+        /**
+         * This spec with Nesterov momentum on or off.
+         *
+         * @param nesterov true for Nesterov momentum (needs μ &gt; 0 and τ = 0)
+         * @return the changed copy
+         * @throws IllegalArgumentException for a value out of range
+         */
         public Sgd nesterov(boolean nesterov) {
             return new Sgd(lr, momentum, dampening, nesterov);
         }
@@ -206,6 +270,11 @@ public sealed interface OptimizerSpec extends Serializable {
         /** PyTorch's defaults: lr 0.001, betas (0.9, 0.999), eps 1e-8. */
         public static final Adam DEFAULTS = new Adam(1e-3, 0.9, 0.999, 1e-8);
 
+        /**
+         * Validates the hyper-parameters.
+         *
+         * @throws IllegalArgumentException for a value out of its range (see the components)
+         */
         public Adam {
             checkLr("adam", lr);
             checkRange("adam", "beta1", beta1, 0, 1, false);
@@ -221,7 +290,12 @@ public sealed interface OptimizerSpec extends Serializable {
                     eps == null ? d.eps : eps);
         }
 
-        /** Adam at rate {@code lr}, the other hyper-parameters at their defaults. */
+        /**
+         * Adam at rate {@code lr}, the other hyper-parameters at their defaults.
+         *
+         * @param lr the learning rate η &ge; 0
+         * @return the spec
+         */
         public static Adam lr(double lr) {
             return DEFAULTS.withLr(lr);
         }
@@ -231,10 +305,25 @@ public sealed interface OptimizerSpec extends Serializable {
             return new Adam(lr, beta1, beta2, eps);
         }
 
+        /**
+         * This spec with other moment decays.
+         *
+         * @param beta1 β₁ in [0, 1)
+         * @param beta2 β₂ in [0, 1)
+         * @return the changed copy
+         * @throws IllegalArgumentException for a value out of range
+         */
         public Adam betas(double beta1, double beta2) {
             return new Adam(lr, beta1, beta2, eps);
         }
 
+        /**
+         * This spec with another ε.
+         *
+         * @param eps ε &ge; 0
+         * @return the changed copy
+         * @throws IllegalArgumentException for a value out of range
+         */
         public Adam eps(double eps) {
             return new Adam(lr, beta1, beta2, eps);
         }
@@ -262,6 +351,11 @@ public sealed interface OptimizerSpec extends Serializable {
         /** PyTorch's defaults: lr 0.001, betas (0.9, 0.999), eps 1e-8, weight_decay 0.01. */
         public static final AdamW DEFAULTS = new AdamW(1e-3, 0.9, 0.999, 1e-8, 0.01);
 
+        /**
+         * Validates the hyper-parameters.
+         *
+         * @throws IllegalArgumentException for a value out of its range (see the components)
+         */
         public AdamW {
             checkLr("adamw", lr);
             checkRange("adamw", "beta1", beta1, 0, 1, false);
@@ -280,7 +374,12 @@ public sealed interface OptimizerSpec extends Serializable {
                     weightDecay == null ? d.weightDecay : weightDecay);
         }
 
-        /** AdamW at rate {@code lr}, the other hyper-parameters at their defaults. */
+        /**
+         * AdamW at rate {@code lr}, the other hyper-parameters at their defaults.
+         *
+         * @param lr the learning rate η &ge; 0
+         * @return the spec
+         */
         public static AdamW lr(double lr) {
             return DEFAULTS.withLr(lr);
         }
@@ -290,14 +389,36 @@ public sealed interface OptimizerSpec extends Serializable {
             return new AdamW(lr, beta1, beta2, eps, weightDecay);
         }
 
+        /**
+         * This spec with other moment decays.
+         *
+         * @param beta1 β₁ in [0, 1)
+         * @param beta2 β₂ in [0, 1)
+         * @return the changed copy
+         * @throws IllegalArgumentException for a value out of range
+         */
         public AdamW betas(double beta1, double beta2) {
             return new AdamW(lr, beta1, beta2, eps, weightDecay);
         }
 
+        /**
+         * This spec with another ε.
+         *
+         * @param eps ε &ge; 0
+         * @return the changed copy
+         * @throws IllegalArgumentException for a value out of range
+         */
         public AdamW eps(double eps) {
             return new AdamW(lr, beta1, beta2, eps, weightDecay);
         }
 
+        /**
+         * This spec with another decoupled weight decay.
+         *
+         * @param weightDecay wd &ge; 0
+         * @return the changed copy
+         * @throws IllegalArgumentException for a value out of range
+         */
         public AdamW weightDecay(double weightDecay) {
             return new AdamW(lr, beta1, beta2, eps, weightDecay);
         }
@@ -328,6 +449,11 @@ public sealed interface OptimizerSpec extends Serializable {
         /** PyTorch's defaults: lr 0.01, alpha 0.99, eps 1e-8, no momentum, not centered. */
         public static final RMSProp DEFAULTS = new RMSProp(1e-2, 0.99, 1e-8, 0, false);
 
+        /**
+         * Validates the hyper-parameters.
+         *
+         * @throws IllegalArgumentException for a value out of its range (see the components)
+         */
         public RMSProp {
             checkLr("rmsprop", lr);
             checkRange("rmsprop", "alpha", alpha, 0, 1, true);
@@ -344,7 +470,12 @@ public sealed interface OptimizerSpec extends Serializable {
                     momentum == null ? d.momentum : momentum, centered == null ? d.centered : centered);
         }
 
-        /** RMSProp at rate {@code lr}, the other hyper-parameters at their defaults. */
+        /**
+         * RMSProp at rate {@code lr}, the other hyper-parameters at their defaults.
+         *
+         * @param lr the learning rate η &ge; 0
+         * @return the spec
+         */
         public static RMSProp lr(double lr) {
             return DEFAULTS.withLr(lr);
         }
@@ -354,18 +485,46 @@ public sealed interface OptimizerSpec extends Serializable {
             return new RMSProp(lr, alpha, eps, momentum, centered);
         }
 
+        /**
+         * This spec with another smoothing constant.
+         *
+         * @param alpha α in [0, 1]
+         * @return the changed copy
+         * @throws IllegalArgumentException for a value out of range
+         */
         public RMSProp alpha(double alpha) {
             return new RMSProp(lr, alpha, eps, momentum, centered);
         }
 
+        /**
+         * This spec with another ε.
+         *
+         * @param eps ε &ge; 0
+         * @return the changed copy
+         * @throws IllegalArgumentException for a value out of range
+         */
         public RMSProp eps(double eps) {
             return new RMSProp(lr, alpha, eps, momentum, centered);
         }
 
+        /**
+         * This spec with another momentum.
+         *
+         * @param momentum μ &ge; 0
+         * @return the changed copy
+         * @throws IllegalArgumentException for a value out of range
+         */
         public RMSProp momentum(double momentum) {
             return new RMSProp(lr, alpha, eps, momentum, centered);
         }
 
+        /**
+         * This spec with centering on or off.
+         *
+         * @param centered true to normalise by the estimated variance of the gradient
+         * @return the changed copy
+         * @throws IllegalArgumentException for a value out of range
+         */
         public RMSProp centered(boolean centered) {
             return new RMSProp(lr, alpha, eps, momentum, centered);
         }

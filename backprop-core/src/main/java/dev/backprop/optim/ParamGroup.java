@@ -13,6 +13,11 @@ import java.util.List;
  * @param regularizer the penalty applied to every parameter of the group
  */
 public record ParamGroup(List<Parameter> params, double lr, Regularizer regularizer) {
+    /**
+     * Copies {@code params}; a null {@code regularizer} means {@link Regularizer#none()}.
+     *
+     * @throws IllegalArgumentException for a negative, infinite or NaN learning rate
+     */
     public ParamGroup {
         params = List.copyOf(params);
         if (!(lr >= 0) || Double.isInfinite(lr)) {
@@ -25,7 +30,13 @@ public record ParamGroup(List<Parameter> params, double lr, Regularizer regulari
 
     /**
      * The default grouping: {@link Role#WEIGHT}s with {@code regularizer}, every other parameter (biases, PReLU
-     * slopes, batch-norm scales and shifts) without regularization; both at rate {@code lr}. Empty groups are left out.
+     * slopes, batch-norm scales and shifts) without regularization; both at rate {@code lr}. An empty group is left
+     * out, except that an empty {@code params} gives one empty weight group.
+     *
+     * @param params the parameters, e.g. {@code model.parameters()}
+     * @param lr the learning rate η of both groups
+     * @param regularizer the penalty on the weights
+     * @return the weight group, then the group of the other parameters
      */
     public static List<ParamGroup> split(List<Parameter> params, double lr, Regularizer regularizer) {
         List<Parameter> weights = new ArrayList<>();
@@ -43,7 +54,14 @@ public record ParamGroup(List<Parameter> params, double lr, Regularizer regulari
         return groups;
     }
 
-    /** One group holding every parameter, all with {@code regularizer} (roles ignored). */
+    /**
+     * One group holding every parameter, all with {@code regularizer} (roles ignored).
+     *
+     * @param params the parameters
+     * @param lr the learning rate η
+     * @param regularizer the penalty on every parameter, biases included
+     * @return a list of that one group
+     */
     public static List<ParamGroup> all(List<Parameter> params, double lr, Regularizer regularizer) {
         return List.of(new ParamGroup(params, lr, regularizer));
     }

@@ -20,6 +20,17 @@ public final class RMSProp extends BaseOptimizer {
     private final double momentum;
     private final boolean centered;
 
+    /**
+     * Creates RMSProp over parameter groups, PyTorch's {@code torch.optim.RMSprop(params, lr, alpha, eps, momentum,
+     * centered)}.
+     *
+     * @param groups the parameter groups, each with its rate η and regularizer
+     * @param alpha the smoothing constant α in [0, 1]
+     * @param eps ε &ge; 0, added to the denominator
+     * @param momentum μ &ge; 0 (0 for none)
+     * @param centered normalise by the estimated variance s − ḡ² instead of the second moment s
+     * @throws IllegalArgumentException for α outside [0, 1], a negative or NaN ε, or a negative, infinite or NaN μ
+     */
     public RMSProp(List<ParamGroup> groups, double alpha, double eps, double momentum, boolean centered) {
         super(groups);
         this.alpha = requireRange("alpha", alpha, 0, 1, true);
@@ -34,7 +45,14 @@ public final class RMSProp extends BaseOptimizer {
         this.centered = centered;
     }
 
-    /** PyTorch's defaults: α = 0.99, ε = 1e-8, no momentum, not centered; regularizer on weights only. */
+    /**
+     * RMSProp with PyTorch's defaults: α = 0.99, ε = 1e-8, no momentum, not centered; regularizer on weights only.
+     *
+     * @param params the parameters
+     * @param lr the learning rate η
+     * @param regularizer the penalty on the weights
+     * @return the optimizer
+     */
     public static RMSProp of(List<Parameter> params, double lr, Regularizer regularizer) {
         return new RMSProp(ParamGroup.split(params, lr, regularizer), 0.99, 1e-8, 0, false);
     }

@@ -25,16 +25,37 @@ import java.util.Locale;
  */
 public sealed interface Regularizer {
 
-    /** λΩ(w) of one tensor. */
+    /**
+     * The penalty of one tensor.
+     *
+     * @param w the tensor
+     * @return λΩ(w)
+     */
     double penaltyOf(Tensor w);
 
-    /** Adds the gradient of the smooth part of λΩ (and the L1 subgradient when not proximal) to {@code g}. */
+    /**
+     * Adds the gradient of the smooth part of λΩ (and the L1 subgradient when not proximal) to {@code g}, before the
+     * optimizer's update.
+     *
+     * @param w the parameter's elements
+     * @param g dL/dw, to which the penalty's gradient is added in place
+     */
     void addGradient(double[] w, double[] g);
 
-    /** The proximal step after the update with learning rate {@code lr} (soft thresholding for L1 parts). */
+    /**
+     * The proximal step after the optimizer's update (soft thresholding for L1 parts; nothing for the others).
+     *
+     * @param w the updated parameter's elements, changed in place
+     * @param lr the group's learning rate η
+     */
     void proximal(double[] w, double lr);
 
-    /** Σ λΩ(w) over the {@link Role#WEIGHT}s among {@code params} (the default regularized set), for reporting. */
+    /**
+     * The penalty of the {@link Role#WEIGHT}s among {@code params} (the default regularized set), for reporting.
+     *
+     * @param params the parameters
+     * @return Σ λΩ(w) over the weights
+     */
     default double penalty(List<Parameter> params) {
         double s = 0;
         for (Parameter p : params) {
@@ -45,6 +66,11 @@ public sealed interface Regularizer {
         return s;
     }
 
+    /**
+     * No penalty.
+     *
+     * @return a {@link None}
+     */
     static Regularizer none() {
         return new None();
     }
@@ -63,8 +89,18 @@ public sealed interface Regularizer {
         public void proximal(double[] w, double lr) {}
     }
 
-    /** λΣw², gradient 2λw (PyTorch weight_decay = 2λ). */
+    /**
+     * Weight decay, λΣw² (lecture eq. 2.2): its gradient 2λw is added to dL/dw (eq. 2.4), so plain SGD takes the
+     * step w ← (1 − 2ηλ)·w − η·∇L (eq. 2.6, 2.7). PyTorch's {@code weight_decay} is 2λ.
+     *
+     * @param lambda λ &ge; 0
+     */
     record L2(double lambda) implements Regularizer {
+        /**
+         * Checks λ.
+         *
+         * @throws IllegalArgumentException for a negative, infinite or NaN λ
+         */
         public L2 {
             requireLambda("L2 lambda", lambda);
         }
@@ -86,13 +122,29 @@ public sealed interface Regularizer {
         public void proximal(double[] w, double lr) {}
     }
 
-    /** λΣ|w|, by default as a proximal soft-threshold step; with proximal = false as the subgradient λ·sign(w). */
+    /**
+     * Sparsity, λΣ|w| (lecture eq. 2.8). Proximal (the default): after the optimizer's update,
+     * w ← sign(w)·max(|w| − ηλ, 0), soft thresholding, which sets small weights to exactly 0. Subgradient: λ·sign(w)
+     * (sign(0) = 0) is added to dL/dw, which leaves weights oscillating around 0 instead.
+     *
+     * @param lambda λ &ge; 0
+     * @param proximal true for the soft-threshold step, false for the subgradient
+     */
     record L1(double lambda, boolean proximal) implements Regularizer {
+        /**
+         * Checks λ.
+         *
+         * @throws IllegalArgumentException for a negative, infinite or NaN λ
+         */
         public L1 {
             requireLambda("L1 lambda", lambda);
         }
 
-        /** The proximal form. */
+        /**
+         * The proximal form.
+         *
+         * @param lambda λ &ge; 0
+         */
         public L1(double lambda) {
             this(lambda, true);
         }
@@ -117,13 +169,31 @@ public sealed interface Regularizer {
         }
     }
 
-    /** λ₁Σ|w| + λ₂Σw²: L2 part as the gradient 2λ₂w, L1 part proximal (default) or as a subgradient. */
+    /**
+     * Elastic net, λ₁Σ|w| + λ₂Σw²: the L2 part as the gradient 2λ₂w (as {@link L2}), the L1 part proximal (default)
+     * or as a subgradient (as {@link L1}).
+     *
+     * @param l1 λ₁ &ge; 0
+     * @param l2 λ₂ &ge; 0
+     * @param proximal true for the L1 soft-threshold step, false for the L1 subgradient
+     */
     record ElasticNet(double l1, double l2, boolean proximal) implements Regularizer {
+        /**
+         * Checks λ₁ and λ₂.
+         *
+         * @throws IllegalArgumentException for a negative, infinite or NaN λ
+         */
         public ElasticNet {
             requireLambda("elastic-net l1", l1);
             requireLambda("elastic-net l2", l2);
         }
 
+        /**
+         * The proximal form.
+         *
+         * @param l1 λ₁ &ge; 0
+         * @param l2 λ₂ &ge; 0
+         */
         public ElasticNet(double l1, double l2) {
             this(l1, l2, true);
         }
@@ -146,8 +216,11 @@ public sealed interface Regularizer {
     }
 
     /**
-     * Parses none | l2:LAMBDA | l1:LAMBDA | l1-subgradient:LAMBDA | elastic:L1:L2.
+     * Parses none | l2:LAMBDA | l1:LAMBDA | l1-subgradient:LAMBDA | elastic:L1:L2 (any case; "l1" and "elastic" are
+     * proximal).
      *
+     * @param text the form, e.g. "l2:1e-4"
+     * @return the regularizer
      * @throws IllegalArgumentException naming the text and listing the valid forms
      */
     static Regularizer parse(String text) {

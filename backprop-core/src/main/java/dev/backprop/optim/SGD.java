@@ -25,6 +25,12 @@ public final class SGD extends BaseOptimizer {
     private final boolean nesterov;
 
     /**
+     * Creates SGD over parameter groups, PyTorch's {@code torch.optim.SGD(params, lr, momentum, dampening, nesterov)}.
+     *
+     * @param groups the parameter groups, each with its rate η and regularizer
+     * @param momentum μ &ge; 0 (0 for plain SGD)
+     * @param dampening τ in [0, 1]
+     * @param nesterov Nesterov momentum (needs μ &gt; 0 and τ = 0)
      * @throws IllegalArgumentException for momentum &lt; 0, dampening outside [0, 1], or Nesterov without momentum
      *     or with dampening (as PyTorch)
      */
@@ -43,12 +49,29 @@ public final class SGD extends BaseOptimizer {
         this.nesterov = nesterov;
     }
 
-    /** Plain SGD, regularizer on weights only ({@link ParamGroup#split}). */
+    /**
+     * Plain SGD, w ← w − η·(∇L + the regularizer's gradient), regularizer on weights only ({@link ParamGroup#split}).
+     *
+     * @param params the parameters
+     * @param lr the learning rate η
+     * @param regularizer the penalty on the weights
+     * @return the optimizer
+     */
     public static SGD of(List<Parameter> params, double lr, Regularizer regularizer) {
         return of(params, lr, 0, false, regularizer);
     }
 
-    /** SGD with momentum (dampening 0), regularizer on weights only. */
+    /**
+     * SGD with momentum (dampening 0): b ← μ·b + g, w ← w − η·b (or w ← w − η·(g + μ·b) with Nesterov); regularizer
+     * on weights only.
+     *
+     * @param params the parameters
+     * @param lr the learning rate η
+     * @param momentum μ &ge; 0
+     * @param nesterov Nesterov momentum (needs μ &gt; 0)
+     * @param regularizer the penalty on the weights
+     * @return the optimizer
+     */
     public static SGD of(List<Parameter> params, double lr, double momentum, boolean nesterov, Regularizer regularizer) {
         return new SGD(ParamGroup.split(params, lr, regularizer), momentum, 0, nesterov);
     }

@@ -43,7 +43,14 @@ public record Checkpoint(int epoch, long step, List<EpochMetrics> epochs, double
                  Double bestLoss, int bestEpoch, int badEpochs, Map<String, Long> rng) {
     }
 
-    /** Writes this checkpoint into {@code dir} (created if needed). */
+    /**
+     * Writes this checkpoint into {@code dir} (created if needed). Once the new trainer.json is in place, every other
+     * {@code .safetensors} file in the folder is deleted (whether or not an earlier checkpoint wrote it), so give
+     * checkpoints a folder of their own.
+     *
+     * @param dir the checkpoint folder
+     * @throws IOException if a file cannot be written or an old one cannot be deleted
+     */
     public void save(Path dir) throws IOException {
         Files.createDirectories(dir);
         String modelFile = "model-e" + epoch + ".safetensors";
@@ -66,6 +73,8 @@ public record Checkpoint(int epoch, long step, List<EpochMetrics> epochs, double
     /**
      * Reads the checkpoint in {@code dir}.
      *
+     * @param dir the checkpoint folder
+     * @return the checkpoint named by its trainer.json
      * @throws NoSuchFileException naming the folder when it holds no checkpoint
      * @throws IOException naming the file when a file is malformed
      */

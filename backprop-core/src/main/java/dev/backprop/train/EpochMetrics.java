@@ -15,7 +15,11 @@ package dev.backprop.train;
 public record EpochMetrics(int epoch, double trainLoss, double penalty, double testLoss, double testAccuracy,
                            double seconds, double samplesPerSecond, double lr) {
 
-    /** True when an evaluation set was scored. */
+    /**
+     * Whether an evaluation set was scored.
+     *
+     * @return true when {@link #testLoss()} is a number
+     */
     public boolean hasTest() {
         return !Double.isNaN(testLoss);
     }

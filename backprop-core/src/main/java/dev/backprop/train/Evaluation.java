@@ -22,7 +22,17 @@ import dev.backprop.tensor.Tensor;
  */
 public record Evaluation(double loss, double accuracy, int[][] confusion, int samples) {
 
-    /** Evaluates {@code model} on {@code data} in batches of {@code batchSize}. */
+    /**
+     * Evaluates {@code model} on {@code data} in batches of {@code batchSize}, in data order; the model's training
+     * mode is restored afterwards. For MSE or BCE on classification data the targets are the one-hot labels.
+     *
+     * @param model the model
+     * @param loss the data loss to average
+     * @param data the samples to score
+     * @param batchSize samples per forward pass
+     * @param dtype the dtype the features are converted to (the model's)
+     * @return the scores; loss and accuracy are NaN for an empty data set
+     */
     public static Evaluation of(Module model, Loss loss, Dataset data, int batchSize, DType dtype) {
         boolean wasTraining = model.isTraining();
         model.train(false);

@@ -27,9 +27,11 @@ import java.util.Objects;
  * The epoch loop: for each mini-batch, forward, loss, backward, optional clipping, optimizer step (the iterative
  * training of the lecture's chapter 1); after each epoch an evaluation, listeners, early stopping and a checkpoint.
  *
- * <p>A NaN or infinite loss, activation, gradient or weight stops training with a {@link DivergenceException} that
- * names the step and the layer or parameter where it first appeared. With the same seed, data order and thread count
- * a run is bit-for-bit reproducible, and {@link #resume} continues a checkpointed run exactly where it stopped.
+ * <p>A NaN or infinite loss or gradient stops training with a {@link DivergenceException} that names the step and
+ * where it first appeared: for a loss, the first layer whose output is not finite on that batch (or "loss" itself);
+ * for a gradient, the parameter (a non-finite weight shows up as a non-finite loss at the next step). With the same
+ * seed, data order and thread count a run is bit-for-bit reproducible, and {@link #resume} continues a checkpointed
+ * run exactly where it stopped.
  */
 public final class Trainer {
     private final Module model;
@@ -88,26 +90,56 @@ public final class Trainer {
                 train);
     }
 
-    /** Starts configuring a trainer of {@code model} on {@code train} batches. */
+    /**
+     * Starts configuring a trainer of {@code model} on {@code train} batches. The optimizer's learning rate when the
+     * trainer is built is the base rate η₀ of the schedule.
+     *
+     * @param model the model to train
+     * @param loss the data loss
+     * @param optimizer the optimizer over {@code model}'s parameters
+     * @param train the training batches
+     * @return the builder, with 10 epochs, a constant rate, no clipping, no early stopping and no checkpoints
+     * @throws NullPointerException if an argument is null
+     */
     public static Builder builder(Module model, Loss loss, Optimizer optimizer, DataLoader train) {
         return new Builder(model, loss, optimizer, train);
     }
 
-    /** The model being trained (any module tree). */
+    /**
+     * The model being trained.
+     *
+     * @return the model (any module tree)
+     */
     public Module model() {
         return model;
     }
 
+    /**
+     * The optimizer.
+     *
+     * @return the optimizer given to {@link #builder}
+     */
     public Optimizer optimizer() {
         return optimizer;
     }
 
-    /** Epochs completed so far (including those restored by {@link #resume}). */
+    /**
+     * Epochs completed so far (including those restored by {@link #resume}).
+     *
+     * @return a copy of the metrics, one per epoch
+     */
     public List<EpochMetrics> history() {
         return List.copyOf(history);
     }
 
-    /** Restores model, optimizer and progress from a checkpoint folder written by an earlier run. */
+    /**
+     * Restores model, optimizer, random state and progress from a checkpoint folder written by an earlier run, so
+     * that {@link #fit()} continues with the next epoch.
+     *
+     * @param dir the checkpoint folder
+     * @throws IOException if there is no checkpoint or a file is malformed
+     * @throws IllegalArgumentException if the checkpoint's model or optimizer state does not fit this trainer's
+     */
     public void resume(Path dir) throws IOException {
         Checkpoint c = Checkpoint.load(dir);
         model.loadStateDict(c.model());
@@ -122,7 +154,13 @@ public final class Trainer {
         badEpochs = c.badEpochs();
     }
 
-    /** Runs the remaining epochs. */
+    /**
+     * Runs the remaining epochs.
+     *
+     * @return the history, whether early stopping ended the run and the best epoch
+     * @throws DivergenceException when the loss or a gradient is not finite
+     * @throws UncheckedIOException when a checkpoint cannot be written
+     */
     public TrainingResult fit() {
         try (ForwardTracer t = new ForwardTracer(model)) {
             tracer = t;
@@ -300,12 +338,24 @@ public final class Trainer {
             this.train = Objects.requireNonNull(train, "train");
         }
 
-        /** Data scored after every epoch (test or validation set). */
+        /**
+         * Data scored after every epoch (test or validation set); its loss is what early stopping monitors.
+         *
+         * @param data the evaluation set, or null for none
+         * @return this builder
+         */
         public Builder evaluateOn(Dataset data) {
             this.eval = data;
             return this;
         }
 
+        /**
+         * The number of epochs (default 10), counted from 1 including those of a resumed run.
+         *
+         * @param n the last epoch, &ge; 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} &lt; 1
+         */
         public Builder epochs(int n) {
             if (n < 1) {
                 throw new IllegalArgumentException("epochs must be at least 1, got " + n);
@@ -314,12 +364,26 @@ public final class Trainer {
             return this;
         }
 
+        /**
+         * The learning-rate schedule (default {@link Schedule.Constant}), applied before every step from the
+         * optimizer's rate at build time.
+         *
+         * @param s the schedule
+         * @return this builder
+         */
         public Builder schedule(Schedule s) {
             this.schedule = Objects.requireNonNull(s, "schedule");
             return this;
         }
 
-        /** Clips gradients to this global L2 norm before each step (0: off). */
+        /**
+         * Clips gradients to this global L2 norm before each step ({@link Clip#byGlobalNorm}; after clipping by
+         * value when both are set).
+         *
+         * @param maxNorm the largest global norm, &ge; 0; 0 for off
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxNorm} &lt; 0
+         */
         public Builder clipNorm(double maxNorm) {
             if (maxNorm < 0) {
                 throw new IllegalArgumentException("clip norm must be >= 0, got " + maxNorm);
@@ -328,7 +392,13 @@ public final class Trainer {
             return this;
         }
 
-        /** Clips every gradient element to [-v, v] before each step (0: off). */
+        /**
+         * Clips every gradient element to [-v, v] before each step ({@link Clip#byValue}).
+         *
+         * @param v the bound, &ge; 0; 0 for off
+         * @return this builder
+         * @throws IllegalArgumentException if {@code v} &lt; 0
+         */
         public Builder clipValue(double v) {
             if (v < 0) {
                 throw new IllegalArgumentException("clip value must be >= 0, got " + v);
@@ -337,7 +407,14 @@ public final class Trainer {
             return this;
         }
 
-        /** Stops after this many epochs without a new best evaluation loss (0: never). */
+        /**
+         * Stops after this many epochs in a row without a new best loss: the evaluation loss, or the training loss
+         * without an evaluation set.
+         *
+         * @param epochsWithoutImprovement the patience, &ge; 0; 0 for never
+         * @return this builder
+         * @throws IllegalArgumentException if the patience is negative
+         */
         public Builder earlyStopping(int epochsWithoutImprovement) {
             if (epochsWithoutImprovement < 0) {
                 throw new IllegalArgumentException("early-stopping patience must be >= 0, got " + epochsWithoutImprovement);
@@ -346,17 +423,33 @@ public final class Trainer {
             return this;
         }
 
-        /** Writes a checkpoint into this folder after every epoch. */
+        /**
+         * Writes a checkpoint ({@link Checkpoint}) into this folder after every epoch.
+         *
+         * @param dir the folder, or null for none
+         * @return this builder
+         */
         public Builder checkpointTo(Path dir) {
             this.checkpointDir = dir;
             return this;
         }
 
+        /**
+         * Adds a listener; listeners are called in the order they were added.
+         *
+         * @param l the listener
+         * @return this builder
+         */
         public Builder listener(TrainingListener l) {
             listeners.add(Objects.requireNonNull(l, "listener"));
             return this;
         }
 
+        /**
+         * The trainer.
+         *
+         * @return a new trainer with these settings
+         */
         public Trainer build() {
             return new Trainer(this);
         }

@@ -39,34 +39,62 @@ public interface TrainingListener {
         };
     }
 
-    /** Before the first step (or the first step after a resume). */
+    /**
+     * Before the first step (or the first step after a resume).
+     *
+     * @param trainer the trainer about to run
+     */
     default void onStart(Trainer trainer) {
     }
 
-    /** After backward, before clipping and the optimizer step. */
+    /**
+     * After backward, before the gradients are checked for NaN, clipped and applied by the optimizer step.
+     *
+     * @param step the step: gradients set, activations traced if asked for
+     */
     default void afterBackward(StepContext step) {
     }
 
-    /** After the optimizer step. */
+    /**
+     * After the optimizer step, before the gradients are cleared.
+     *
+     * @param step the step: parameters updated
+     */
     default void afterStep(StepContext step) {
     }
 
-    /** After an epoch and its evaluation. */
+    /**
+     * After an epoch, its evaluation and its checkpoint.
+     *
+     * @param metrics what the epoch produced
+     */
     default void onEpochEnd(EpochMetrics metrics) {
     }
 
-    /** After the last epoch (also after early stopping). */
+    /**
+     * After the last epoch (also after early stopping; not after divergence, see {@link #onDivergence}).
+     *
+     * @param result the outcome of the run
+     */
     default void onEnd(TrainingResult result) {
     }
 
     /**
      * Training diverged: called with the exception just before the trainer throws it (so diagnostics can record it
      * as a finding).
+     *
+     * @param error the exception about to be thrown
      */
     default void onDivergence(DivergenceException error) {
     }
 
-    /** True when the trainer should trace activations for this step (costs memory; listeners ask sparingly). */
+    /**
+     * Whether the trainer should trace activations for a step (costs memory; listeners ask sparingly). The trace is
+     * taken when any listener asks.
+     *
+     * @param step the global step, from 1
+     * @return true to have {@link StepContext#activations()} filled for that step
+     */
     default boolean wantsActivations(long step) {
         return false;
     }

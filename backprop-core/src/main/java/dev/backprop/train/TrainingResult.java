@@ -11,7 +11,12 @@ import java.util.List;
  */
 public record TrainingResult(List<EpochMetrics> epochs, boolean stoppedEarly, int bestEpoch) {
 
-    /** Metrics of the last epoch run. */
+    /**
+     * Metrics of the last epoch run.
+     *
+     * @return the last element of {@link #epochs()}
+     * @throws IndexOutOfBoundsException if no epoch ran
+     */
     public EpochMetrics last() {
         return epochs.get(epochs.size() - 1);
     }

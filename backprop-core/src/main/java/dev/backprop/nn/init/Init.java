@@ -45,7 +45,13 @@ public final class Init {
         }
     }
 
-    /** The gain of {@code activation} with parameter {@code param} (NaN: its default): see {@link ActivationKind#gain}. */
+    /**
+     * The gain of a nonlinearity: see {@link ActivationKind#gain}.
+     *
+     * @param activation the nonlinearity
+     * @param param its parameter (leaky ReLU's and PReLU's slope), or NaN for its default
+     * @return the gain g (√2 for ReLU, 5/3 for tanh, 1 for the sigmoid and the identity, ...)
+     */
     public static double gain(ActivationKind activation, double param) {
         return activation.gain(param);
     }
@@ -55,7 +61,9 @@ public final class Init {
      * (Kaiming normal, fan-in, gain of that activation); other weights (sigmoid, tanh, none) get Xavier-uniform with
      * the activation's gain; biases and batch-norm shifts 0; batch-norm scales 1; PReLU slopes 0.25.
      *
+     * @param role the parameter's role
      * @param activation the nonlinearity that follows the layer, or null (or IDENTITY) when none does
+     * @return the initializer
      */
     public static Initializer defaultFor(Role role, ActivationKind activation) {
         return switch (role) {
@@ -75,8 +83,11 @@ public final class Init {
     /**
      * Parses a command-line form for weights that feed the given activation: he-normal and he-uniform use the
      * activation's gain (√2 for ReLU) with fan-in, xavier-* use it too; normal:STD is N(0, STD²), uniform:A is
-     * U(−A, A), constant:V sets every weight to V.
+     * U(−A, A), constant:V sets every weight to V; lecun-* take no gain.
      *
+     * @param text the form, any case, e.g. "he-normal" or "normal:0.01"
+     * @param activation the nonlinearity the weights feed, whose gain the scaled forms use; null means ReLU
+     * @return the initializer
      * @throws IllegalArgumentException naming the bad text and listing {@link #CHOICES}
      */
     public static Initializer parse(String text, ActivationKind activation) {
@@ -113,7 +124,13 @@ public final class Init {
         throw new IllegalArgumentException("unknown initializer '" + text + "'; valid: " + CHOICES);
     }
 
-    /** {@link #parse(String, ActivationKind)} for weights feeding a ReLU. */
+    /**
+     * {@link #parse(String, ActivationKind)} for weights feeding a ReLU (gain √2).
+     *
+     * @param text the form
+     * @return the initializer
+     * @throws IllegalArgumentException naming the bad text and listing {@link #CHOICES}
+     */
     public static Initializer parse(String text) {
         return parse(text, ActivationKind.RELU);
     }

@@ -33,21 +33,31 @@ public sealed interface Initializer {
     /**
      * Fills {@code t} in place.
      *
+     * @param t the parameter tensor
      * @param fanIn inputs per neuron (columns of a [out, in] weight)
      * @param fanOut outputs (rows of a [out, in] weight)
+     * @param rng the seeded generator every sample comes from
+     * @throws IllegalArgumentException if the fan the rule needs is not positive
      */
     void init(Tensor t, int fanIn, int fanOut, SplittableRandom rng);
 
     /** Which fan scales a Kaiming initializer: fan-in preserves the forward variance, fan-out the backward one. */
     enum Mode {
-        FAN_IN, FAN_OUT;
+        /** Scale by fanIn: Var(W) = g²/fanIn keeps the activations' variance in the forward pass. */
+        FAN_IN,
+        /** Scale by fanOut: Var(W) = g²/fanOut keeps the gradients' variance in the backward pass. */
+        FAN_OUT;
 
         int fan(int fanIn, int fanOut) {
             return this == FAN_IN ? fanIn : fanOut;
         }
     }
 
-    /** Every element set to {@code value}: no symmetry breaking. */
+    /**
+     * Every element set to {@code value}: no symmetry breaking.
+     *
+     * @param value the value
+     */
     record Constant(double value) implements Initializer {
         @Override
         public void init(Tensor t, int fanIn, int fanOut, SplittableRandom rng) {
@@ -55,8 +65,18 @@ public sealed interface Initializer {
         }
     }
 
-    /** U(a, b). */
+    /**
+     * U(a, b): variance (b − a)²/12.
+     *
+     * @param a the lower bound
+     * @param b the upper bound, &gt; a
+     */
     record Uniform(double a, double b) implements Initializer {
+        /**
+         * Checks the bounds.
+         *
+         * @throws IllegalArgumentException unless a &lt; b
+         */
         public Uniform {
             if (!(a < b)) {
                 throw new IllegalArgumentException("uniform initializer needs a < b, got a=" + a + ", b=" + b);
@@ -69,8 +89,18 @@ public sealed interface Initializer {
         }
     }
 
-    /** N(mean, std²). */
+    /**
+     * N(mean, std²).
+     *
+     * @param mean the mean μ
+     * @param std the standard deviation σ, positive and finite
+     */
     record Normal(double mean, double std) implements Initializer {
+        /**
+         * Checks σ.
+         *
+         * @throws IllegalArgumentException unless std is positive and finite
+         */
         public Normal {
             Sampling.requirePositive("normal initializer std", std);
         }
@@ -81,7 +111,11 @@ public sealed interface Initializer {
         }
     }
 
-    /** U(−b, b) with b = gain·√(6 / (fanIn + fanOut)). */
+    /**
+     * U(−b, b) with b = gain·√(6 / (fanIn + fanOut)): Var(W) = gain²·2/(fanIn + fanOut) (Glorot and Bengio, 2010).
+     *
+     * @param gain the gain g of the activation that follows
+     */
     record XavierUniform(double gain) implements Initializer {
         @Override
         public void init(Tensor t, int fanIn, int fanOut, SplittableRandom rng) {
@@ -90,7 +124,11 @@ public sealed interface Initializer {
         }
     }
 
-    /** N(0, σ²) with σ = gain·√(2 / (fanIn + fanOut)). */
+    /**
+     * N(0, σ²) with σ = gain·√(2 / (fanIn + fanOut)): Var(W) = gain²·2/(fanIn + fanOut).
+     *
+     * @param gain the gain g of the activation that follows
+     */
     record XavierNormal(double gain) implements Initializer {
         @Override
         public void init(Tensor t, int fanIn, int fanOut, SplittableRandom rng) {
@@ -98,7 +136,12 @@ public sealed interface Initializer {
         }
     }
 
-    /** U(−b, b) with b = gain·√(3 / fan). With gain √2 and fan-in this is He-uniform. */
+    /**
+     * U(−b, b) with b = gain·√(3 / fan): Var(W) = gain²/fan. With gain √2 and fan-in this is He-uniform.
+     *
+     * @param mode which fan
+     * @param gain the gain g of the activation that follows
+     */
     record KaimingUniform(Mode mode, double gain) implements Initializer {
         @Override
         public void init(Tensor t, int fanIn, int fanOut, SplittableRandom rng) {
@@ -107,7 +150,12 @@ public sealed interface Initializer {
         }
     }
 
-    /** N(0, σ²) with σ = gain / √fan. With gain √2 and fan-in this is He-normal. */
+    /**
+     * N(0, σ²) with σ = gain / √fan: Var(W) = gain²/fan. With gain √2 and fan-in this is He-normal (He et al., 2015).
+     *
+     * @param mode which fan
+     * @param gain the gain g of the activation that follows
+     */
     record KaimingNormal(Mode mode, double gain) implements Initializer {
         @Override
         public void init(Tensor t, int fanIn, int fanOut, SplittableRandom rng) {
@@ -133,8 +181,11 @@ public sealed interface Initializer {
     }
 
     /**
-     * gain·Q where Q has orthonormal rows (when rows ≤ columns) or orthonormal columns (otherwise). The tensor is seen
-     * as a matrix [dim(0), size / dim(0)]; a rank-1 tensor is one row.
+     * gain·Q where Q has orthonormal rows (when rows &lt; columns) or orthonormal columns (otherwise). The tensor is
+     * seen as a matrix [dim(0), size / dim(0)], so a rank-1 tensor of n elements is one column [n, 1]: a unit vector
+     * times the gain.
+     *
+     * @param gain the gain g
      */
     record Orthogonal(double gain) implements Initializer {
         @Override

@@ -14,7 +14,17 @@ import java.util.Locale;
  */
 public sealed interface Loss {
 
-    /** The loss as a scalar variable; {@code labels} for {@link CrossEntropy}, {@code targets} for the others. */
+    /**
+     * The loss of a batch; its {@code backward()} starts backpropagation (dL/dy, the first factor of the lecture's
+     * eqs. 1.3 and 1.8).
+     *
+     * @param output the network output (logits for the classification losses)
+     * @param labels the class indices, one per row, for {@link CrossEntropy}; ignored (may be null) by the others
+     * @param targets the target tensor, of the output's shape, for the others; ignored (may be null) by
+     *     {@link CrossEntropy}
+     * @return the loss, a scalar variable
+     * @throws IllegalArgumentException if the labels or targets the loss needs are missing or do not fit the output
+     */
     Variable compute(Variable output, int[] labels, Tensor targets);
 
     /**
@@ -38,18 +48,36 @@ public sealed interface Loss {
         return compute(output, null, t);
     }
 
-    /** How per-sample losses are combined. */
+    /**
+     * How the per-sample (cross-entropy) or per-element (MSE, BCE) terms are combined.
+     *
+     * @return MEAN or SUM
+     */
     Reduction reduction();
 
-    /** A short name: "cross_entropy", "mse", "bce_with_logits". */
+    /**
+     * A short name.
+     *
+     * @return "cross_entropy", "mse" or "bce_with_logits"
+     */
     String name();
 
-    /** True when {@link #compute} needs integer labels rather than a target tensor. */
+    /**
+     * Whether {@link #compute} needs integer labels rather than a target tensor.
+     *
+     * @return true for {@link CrossEntropy}
+     */
     default boolean needsLabels() {
         return this instanceof CrossEntropy;
     }
 
-    /** Softmax cross-entropy from logits [N, C]: ℓ_n = −log softmax(z_n)_{y_n} = logsumexp(z_n) − z_{n,y_n}. */
+    /**
+     * Softmax cross-entropy from logits [N, C]: ℓ_n = −log softmax(z_n)_{y_n} = logsumexp(z_n) − z_{n,y_n}, the
+     * cross-entropy between the one-hot label and the predicted distribution (cf. the entropy of lecture eq. 1.18).
+     * Gradient: dℓ_n/dz_n = softmax(z_n) − onehot(y_n) (divided by N for MEAN).
+     *
+     * @param reduction MEAN (over the N samples) or SUM
+     */
     record CrossEntropy(Reduction reduction) implements Loss {
         @Override
         public Variable compute(Variable output, int[] labels, Tensor targets) {
@@ -66,7 +94,12 @@ public sealed interface Loss {
         }
     }
 
-    /** Mean squared error: ℓ_n = Σ_j (ŷ_nj − t_nj)², averaged over all elements for MEAN (as PyTorch). */
+    /**
+     * Squared error Σ_nj (ŷ_nj − t_nj)², divided by the number of elements for MEAN (PyTorch's MSELoss). Gradient:
+     * 2·(ŷ − t) (divided by the element count for MEAN).
+     *
+     * @param reduction MEAN (over all elements) or SUM
+     */
     record Mse(Reduction reduction) implements Loss {
         @Override
         public Variable compute(Variable output, int[] labels, Tensor targets) {
@@ -79,7 +112,12 @@ public sealed interface Loss {
         }
     }
 
-    /** Binary cross-entropy from logits z and targets t ∈ [0, 1]: ℓ = max(z, 0) − z·t + log(1 + e^(−|z|)). */
+    /**
+     * Binary cross-entropy from logits z and targets t ∈ [0, 1], per element: ℓ = −t·log σ(z) − (1 − t)·log(1 − σ(z)),
+     * computed as max(z, 0) − z·t + log(1 + e^(−|z|)). Gradient: σ(z) − t (divided by the element count for MEAN).
+     *
+     * @param reduction MEAN (over all elements) or SUM
+     */
     record BceWithLogits(Reduction reduction) implements Loss {
         @Override
         public Variable compute(Variable output, int[] labels, Tensor targets) {
@@ -107,19 +145,44 @@ public sealed interface Loss {
         return new BceWithLogits(Reduction.MEAN);
     }
 
+    /**
+     * Softmax cross-entropy.
+     *
+     * @param r the reduction
+     * @return a {@link CrossEntropy}
+     */
     static Loss crossEntropy(Reduction r) {
         return new CrossEntropy(r);
     }
 
+    /**
+     * Squared error.
+     *
+     * @param r the reduction
+     * @return an {@link Mse}
+     */
     static Loss mse(Reduction r) {
         return new Mse(r);
     }
 
+    /**
+     * Binary cross-entropy on logits.
+     *
+     * @param r the reduction
+     * @return a {@link BceWithLogits}
+     */
     static Loss bceWithLogits(Reduction r) {
         return new BceWithLogits(r);
     }
 
-    /** Parses "cross_entropy" (or "ce"), "mse", "bce_with_logits" (or "bce") with MEAN reduction. */
+    /**
+     * Parses "cross_entropy" (or "ce"), "mse", "bce_with_logits" (or "bce"), any case, '-' for '_', with MEAN
+     * reduction.
+     *
+     * @param text the name
+     * @return the loss
+     * @throws IllegalArgumentException for an unknown name, listing the valid ones
+     */
     static Loss parse(String text) {
         String s = text == null ? "" : text.trim().toLowerCase(Locale.ROOT).replace('-', '_');
         return switch (s) {
