@@ -38,15 +38,19 @@ public record Checkpoint(int epoch, long step, List<EpochMetrics> epochs, double
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     static final String INDEX = "trainer.json";
 
+    /** The names of the files a checkpoint writes, which a later checkpoint may delete. */
+    private static final java.util.regex.Pattern OLD_FILE =
+            java.util.regex.Pattern.compile("(model|optimizer)-e[0-9]+\\.safetensors");
+
     /** The progress fields of trainer.json. */
     record Index(int format, int epoch, long step, String model, String optimizer, List<EpochMetrics> epochs,
                  Double bestLoss, int bestEpoch, int badEpochs, Map<String, Long> rng) {
     }
 
     /**
-     * Writes this checkpoint into {@code dir} (created if needed). Once the new trainer.json is in place, every other
-     * {@code .safetensors} file in the folder is deleted (whether or not an earlier checkpoint wrote it), so give
-     * checkpoints a folder of their own.
+     * Writes this checkpoint into {@code dir} (created if needed). Once the new trainer.json is in place, the files
+     * of earlier checkpoints ({@code model-eN.safetensors}, {@code optimizer-eN.safetensors}, regular files only)
+     * are deleted; nothing else in the folder is touched.
      *
      * @param dir the checkpoint folder
      * @throws IOException if a file cannot be written or an old one cannot be deleted
@@ -63,7 +67,8 @@ public record Checkpoint(int epoch, long step, List<EpochMetrics> epochs, double
         try (var files = Files.list(dir)) {
             for (Path p : (Iterable<Path>) files::iterator) {
                 String name = p.getFileName().toString();
-                if (name.endsWith(".safetensors") && !name.equals(modelFile) && !name.equals(optFile)) {
+                if (OLD_FILE.matcher(name).matches() && !name.equals(modelFile) && !name.equals(optFile)
+                        && Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     Files.deleteIfExists(p);
                 }
             }

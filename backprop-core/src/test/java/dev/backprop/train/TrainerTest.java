@@ -65,6 +65,17 @@ class TrainerTest {
     }
 
     @Test
+    void checkpointsDeleteOnlyTheirOwnOlderFiles(@TempDir Path tmp) throws Exception {
+        Path mine = Files.writeString(tmp.resolve("model.safetensors"), "the user's file");
+        trainer(mlp(5), 3, tmp, 0.05).fit();
+        try (var files = Files.list(tmp)) {
+            assertEquals(List.of("model-e3.safetensors", "model.safetensors", "optimizer-e3.safetensors",
+                    "trainer.json"), files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        assertEquals("the user's file", Files.readString(mine));
+    }
+
+    @Test
     void resumeContinuesExactlyWhereItStopped(@TempDir Path tmp) throws Exception {
         Sequential straight = mlp(5);
         trainer(straight, 4, null, 0.05).fit();
