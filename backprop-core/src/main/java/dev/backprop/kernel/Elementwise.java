@@ -270,7 +270,8 @@ public final class Elementwise {
     }
 
     /**
-     * {@code relu(x) = x > 0 ? x : 0} (so NaN and -0 give 0). The F32 loop uses the Vector API: the JIT does not
+     * {@code relu(x) = x < 0 ? 0 : x}, as PyTorch computes it: NaN stays NaN (a NaN is never turned into a plausible
+     * 0) and -0 stays -0. The F32 loop uses the Vector API: the JIT does not
      * vectorise a select, and a scalar branch on the sign of random activations is mispredicted half the time.
      * Large F32 tensors are split over {@link Parallel}'s threads (element-wise, so the same for any count).
      *
@@ -293,7 +294,7 @@ public final class Elementwise {
             double[] xs = x.f64();
             double[] ys = y.f64();
             for (int i = 0; i < n; i++) {
-                ys[i] = xs[o + i] > 0.0 ? xs[o + i] : 0.0;
+                ys[i] = xs[o + i] < 0.0 ? 0.0 : xs[o + i];
             }
         }
         return y;

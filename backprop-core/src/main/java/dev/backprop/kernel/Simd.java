@@ -15,11 +15,11 @@ final class Simd {
     private Simd() {
     }
 
-    /** {@code ys[i] = xs[o + i] > 0 ? xs[o + i] : 0} for {@code from <= i < to}. */
+    /** {@code ys[i] = xs[o + i] < 0 ? 0 : xs[o + i]} for {@code from <= i < to} (NaN and -0 pass through). */
     static void reluF32(float[] xs, int o, float[] ys, int from, int to) {
         int i = Gemm.VECTORIZED ? Lanes.relu(xs, o, ys, from, to) : from;
         for (; i < to; i++) {
-            ys[i] = xs[o + i] > 0f ? xs[o + i] : 0f;
+            ys[i] = xs[o + i] < 0f ? 0f : xs[o + i];
         }
     }
 
@@ -58,7 +58,7 @@ final class Simd {
             int i = from;
             for (int end = from + F.loopBound(to - from); i < end; i += F.length()) {
                 FloatVector v = FloatVector.fromArray(F, xs, o + i);
-                zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(ys, i);
+                v.blend(zero, v.compare(VectorOperators.LT, 0f)).intoArray(ys, i);
             }
             return i;
         }

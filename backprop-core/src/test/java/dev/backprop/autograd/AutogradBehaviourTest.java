@@ -216,4 +216,20 @@ class AutogradBehaviourTest {
         assertEquals("[2, 1, 4]", Ops.mean(x, -2, true).shape().toString());
         assertEquals("[2, 3]", Ops.max(x, -1, false).shape().toString());
     }
+
+    @Test
+    void reluPassesNanAndNegativeZeroThroughAsPyTorchDoes() {
+        // torch 1.13: relu([nan, -0., -1., 2.]) = [nan, -0., 0., 2.]; the gradient is 0 where the output is not > 0
+        for (DType t : DType.values()) {
+            Variable x = Variable.param(Tensor.of(t, new double[] {Double.NaN, -0.0, -1, 2}, 4));
+            Variable y = Ops.relu(x);
+            double[] v = y.value().toDoubleArray();
+            assertTrue(Double.isNaN(v[0]), t + ": NaN in, NaN out");
+            assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(v[1]), t + ": -0 stays -0");
+            assertEquals(0.0, v[2]);
+            assertEquals(2.0, v[3]);
+            Ops.sum(y).backward();
+            assertArrayEquals(new double[] {0, 0, 0, 1}, x.grad().toDoubleArray());
+        }
+    }
 }
