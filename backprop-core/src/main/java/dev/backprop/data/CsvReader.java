@@ -29,6 +29,11 @@ import java.util.TreeSet;
  * <p>Features are returned as they are in the file; to rescale them, fit a {@link Normalizer} on the training set.
  */
 public final class CsvReader {
+    /**
+     * The most classes a label column may define (numeric labels 0..K-1 or distinct strings), so that a small file
+     * cannot make the tool allocate a huge output layer.
+     */
+    public static final int MAX_CLASSES = 65_536;
 
     /** Selects the label or target column: {@link #named by header name} or {@link #at by position}. */
     public sealed interface Column {
@@ -107,7 +112,7 @@ public final class CsvReader {
         }
         float[] x = t.features();
         String[] raw = t.labelValues();
-        List<String> names = classNames != null ? List.copyOf(classNames) : inferClassNames(raw);
+        List<String> names = classNames != null ? List.copyOf(classNames) : inferClassNames(t, raw);
         Map<String, Integer> index = new HashMap<>();
         for (int c = 0; c < names.size(); c++) {
             index.put(names.get(c), c);
@@ -192,14 +197,27 @@ public final class CsvReader {
     }
 
     /** Integer labels 0..max as "0".."max"; otherwise the sorted distinct strings. */
-    private static List<String> inferClassNames(String[] raw) {
+    private static List<String> inferClassNames(Table t, String[] raw) {
         int max = -1;
-        for (String s : raw) {
-            int v = parseNonNegativeInt(s);
+        int maxRow = -1;
+        for (int i = 0; i < raw.length; i++) {
+            int v = parseNonNegativeInt(raw[i]);
             if (v < 0) {
-                return List.copyOf(new TreeSet<>(List.of(raw)));
+                TreeSet<String> distinct = new TreeSet<>(List.of(raw));
+                if (distinct.size() > MAX_CLASSES) {
+                    throw new IllegalArgumentException(t.file + ": the label column has " + distinct.size()
+                            + " distinct values; the limit is " + MAX_CLASSES + " classes");
+                }
+                return List.copyOf(distinct);
             }
-            max = Math.max(max, v);
+            if (v > max) {
+                max = v;
+                maxRow = i;
+            }
+        }
+        if (max >= MAX_CLASSES) {
+            throw t.error(maxRow, t.labelColumn, "label " + max + " would make " + (max + 1L) + " classes (numeric"
+                    + " labels are class indices 0..K-1); the limit is " + MAX_CLASSES + " classes");
         }
         List<String> names = new ArrayList<>();
         for (int c = 0; c <= max; c++) {
@@ -222,10 +240,6 @@ public final class CsvReader {
         return s.length() > 1 && s.charAt(0) == '0' ? -1 : Integer.parseInt(s);
     }
 
-    /**
-     * The parsed file: header, data rows with their line numbers, and which column is the label (-1 when the file
-     * is read without one).
-     */
     /** A file lacks columns that were asked for by name; the message names the file and the columns. */
     public static final class MissingColumnsException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
@@ -270,6 +284,10 @@ public final class CsvReader {
         return new Features(names, x, lines);
     }
 
+    /**
+     * The parsed file: header, data rows with their line numbers, and which column is the label (-1 when the file
+     * is read without one).
+     */
     private record Table(Path file, List<String> header, List<String[]> rows, List<Long> lines, int labelColumn) {
         /** The header names of the feature columns (all but the label), in file order. */
         List<String> featureNames() {

@@ -37,6 +37,19 @@ class CsvReaderTest {
     }
 
     @Test
+    void aHugeNumericLabelIsRejectedBeforeAnythingIsAllocated() throws IOException {
+        // one row whose label would otherwise define a billion classes
+        Path p = csv("huge.csv", "x,label\n1,0\n2,999999999\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CsvReader.readClassification(p, Column.named("label")));
+        assertTrue(e.getMessage().startsWith(p + " line 3, column 2 ('label'): label 999999999 would make 1000000000"
+                + " classes"), e.getMessage());
+        assertTrue(e.getMessage().contains("the limit is " + CsvReader.MAX_CLASSES), e.getMessage());
+        Path edge = csv("edge.csv", "x,label\n1,0\n2," + (CsvReader.MAX_CLASSES - 1) + "\n");
+        assertEquals(CsvReader.MAX_CLASSES, CsvReader.readClassification(edge, Column.named("label")).classCount());
+    }
+
+    @Test
     void stringLabelsMapToSortedIndicesAndBack() throws IOException {
         Path train = csv("iris.csv", "sepal,petal,species\n1,2,virginica\n3,4,setosa\n5,6,versicolor\n7,8,setosa\n");
         Dataset d = CsvReader.readClassification(train, Column.at(-1));
