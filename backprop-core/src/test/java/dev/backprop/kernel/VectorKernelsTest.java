@@ -38,7 +38,7 @@ class VectorKernelsTest {
             Tensor y = Elementwise.relu(viewOf(x));
             Tensor dx = Elementwise.reluBackward(viewOf(g), viewOf(x));
             for (int i = 0; i < n; i++) {
-                float wantY = x[i] > 0f ? x[i] : 0f;
+                float wantY = x[i] < 0f ? 0f : x[i]; // NaN and -0 pass through, as in PyTorch
                 float wantDx = x[i] > 0f ? g[i] : 0f;
                 assertEquals(Float.floatToRawIntBits(wantY), Float.floatToRawIntBits((float) y.getFlat(i)),
                         "relu(" + x[i] + ") at " + i + " of " + n);
