@@ -58,6 +58,8 @@ final class TrainCommand implements Callable<Integer> {
     Path resume;
     @Option(names = "--json", description = "Print one JSON object with the results on stdout; progress goes to stderr.")
     boolean json;
+    @Option(names = "--force", description = "Replace the run in --out if it exists (only the files a run writes are deleted).")
+    boolean force;
     @picocli.CommandLine.Mixin
     StandardOptions standard = new StandardOptions();
 
@@ -89,6 +91,8 @@ final class TrainCommand implements Callable<Integer> {
                 c.shuffle ? new DataLoader.Order.Shuffled(c.seed) : new DataLoader.Order.Sequential()).withDType(dtype);
         if (dir == null) {
             dir = newRunDir(data.name());
+        } else if (resume == null) {
+            RunFolders.prepare(dir, force); // before the first write: an existing run is never mixed into
         }
         Files.createDirectories(dir);
         AtomicFiles.write(dir.resolve("config.json"), c.toJson());

@@ -140,4 +140,53 @@ class TrainCommandTest {
                 .expect(1).noStackTrace();
         assertTrue(r.err().contains(weights.toString()) && r.err().contains("0.weight"), r.err());
     }
+
+    /** Every file under {@code dir} with its bytes, to check that nothing changed. */
+    private static java.util.Map<String, String> snapshot(Path dir) throws java.io.IOException {
+        java.util.Map<String, String> m = new java.util.TreeMap<>();
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.filter(Files::isRegularFile).toList()) {
+                m.put(dir.relativize(p).toString(), java.util.HexFormat.of().formatHex(Files.readAllBytes(p)));
+            }
+        }
+        return m;
+    }
+
+    @Test
+    void trainingIntoAnExistingRunIsAnErrorThatLeavesItUntouched(@TempDir Path tmp) throws Exception {
+        Path run = tmp.resolve("run");
+        Cli.run("train", "--samples", "100", "--epochs", "1", "--out", run.toString()).expect(0);
+        var before = snapshot(run);
+        Cli.Result again = Cli.run("train", "--samples", "100", "--epochs", "2", "--out", run.toString()).expect(2);
+        assertTrue(again.err().contains("already holds a run") && again.err().contains("--resume " + run)
+                && again.err().contains("--force"), again.err());
+        assertEquals(before, snapshot(run), "a refused run leaves the folder byte for byte as it was");
+        // a usage error in another flag leaves it untouched too, --force or not
+        Cli.run("train", "--epochs", "0", "--force", "--out", run.toString()).expect(2);
+        assertEquals(before, snapshot(run));
+
+        Cli.run("train", "--samples", "100", "--epochs", "2", "--force", "--out", run.toString()).expect(0);
+        long epochLines = Files.readAllLines(run.resolve("metrics.jsonl")).stream()
+                .filter(l -> l.contains("\"type\":\"epoch\"")).count();
+        assertEquals(2, epochLines, "--force replaced the old metrics instead of appending to them");
+    }
+
+    @Test
+    void forceNeverDeletesWhatARunDidNotWriteNorFollowsLinks(@TempDir Path tmp) throws Exception {
+        Path run = tmp.resolve("run");
+        Cli.run("train", "--samples", "100", "--epochs", "1", "--out", run.toString()).expect(0);
+        Path notes = Files.writeString(run.resolve("notes.txt"), "mine");
+        Cli.Result r = Cli.run("train", "--samples", "100", "--epochs", "1", "--force", "--out", run.toString())
+                .expect(2);
+        assertTrue(r.err().contains("notes.txt") && r.err().contains("nothing was deleted"), r.err());
+        assertTrue(Files.exists(run.resolve("model.safetensors")) && Files.exists(notes));
+        Files.delete(notes);
+        // a metrics.jsonl that links out of the run folder: refused, and the target is not touched
+        Path outside = Files.writeString(tmp.resolve("precious.txt"), "keep");
+        Files.delete(run.resolve("metrics.jsonl"));
+        Files.createSymbolicLink(run.resolve("metrics.jsonl"), outside);
+        Cli.run("train", "--samples", "100", "--epochs", "1", "--force", "--out", run.toString()).expect(2);
+        assertEquals("keep", Files.readString(outside));
+        assertTrue(Files.isSymbolicLink(run.resolve("metrics.jsonl")));
+    }
 }
