@@ -1,6 +1,7 @@
 package dev.backprop.diagnose;
 
 import dev.backprop.autograd.Variable;
+import dev.backprop.kernel.Reductions;
 import dev.backprop.nn.Activation;
 import dev.backprop.nn.ActivationKind;
 import dev.backprop.nn.BatchNorm1d;
@@ -283,7 +284,7 @@ public final class GradientDiagnostics implements TrainingListener {
         for (int i = 0; i < layerParams.size(); i++) {
             double s = 0;
             for (Parameter p : layerParams.get(i)) {
-                double q = p.grad() == null ? 0 : Stats.sumSquares(p.grad());
+                double q = p.grad() == null ? 0 : Reductions.sumSquares(p.grad());
                 if (!Double.isFinite(q)) {
                     badLayer = i; // the highest layer wins: backward reaches it first
                     badParam = p.name();
