@@ -1,5 +1,8 @@
 package dev.backprop.cli;
 
+import dev.backprop.diagnose.Format;
+import dev.backprop.diagnose.MetricsJson;
+import dev.backprop.diagnose.Stats;
 import dev.backprop.io.ModelFile;
 import dev.backprop.io.Safetensors;
 import dev.backprop.nn.Module;
@@ -54,32 +57,22 @@ final class InspectCommand implements Callable<Integer> {
     record TensorStats(String name, int[] shape, String dtype, long elements, boolean trainable, double mean,
                        double std, double min, double max, double l2Norm, double zeroFraction) {
 
+        /** The statistics of {@code t} (all 0 for an empty tensor), from {@link Stats}. */
         static TensorStats of(String name, Tensor t, boolean trainable) {
             int n = t.size();
-            double sum = 0;
-            double sq = 0;
+            if (n == 0) {
+                return new TensorStats(name, t.shape().dims(), t.dtype().label(), 0, trainable, 0, 0, 0, 0, 0, 0);
+            }
             double min = Double.POSITIVE_INFINITY;
             double max = Double.NEGATIVE_INFINITY;
-            long zeros = 0;
             for (int i = 0; i < n; i++) {
                 double v = t.getFlat(i);
-                sum += v;
-                sq += v * v;
                 min = Math.min(min, v);
                 max = Math.max(max, v);
-                if (v == 0.0) {
-                    zeros++;
-                }
             }
-            double mean = n == 0 ? 0 : sum / n;
-            double var = 0;
-            for (int i = 0; i < n; i++) {
-                double d = t.getFlat(i) - mean;
-                var += d * d;
-            }
-            return new TensorStats(name, t.shape().dims(), t.dtype().label(), n, trainable, mean,
-                    n == 0 ? 0 : Math.sqrt(var / n), n == 0 ? 0 : min, n == 0 ? 0 : max, Math.sqrt(sq),
-                    n == 0 ? 0 : (double) zeros / n);
+            double[] meanStd = Stats.meanStd(t);
+            return new TensorStats(name, t.shape().dims(), t.dtype().label(), n, trainable, meanStd[0], meanStd[1],
+                    min, max, Stats.norm(t), Stats.zeroFraction(t));
         }
 
         Map<String, Object> toJson() {
@@ -89,11 +82,11 @@ final class InspectCommand implements Callable<Integer> {
             m.put("dtype", dtype);
             m.put("elements", elements);
             m.put("trainable", trainable);
-            m.put("mean", EvalCommand.finite(mean));
-            m.put("std", EvalCommand.finite(std));
-            m.put("min", EvalCommand.finite(min));
-            m.put("max", EvalCommand.finite(max));
-            m.put("l2_norm", EvalCommand.finite(l2Norm));
+            m.put("mean", MetricsJson.finite(mean));
+            m.put("std", MetricsJson.finite(std));
+            m.put("min", MetricsJson.finite(min));
+            m.put("max", MetricsJson.finite(max));
+            m.put("l2_norm", MetricsJson.finite(l2Norm));
             m.put("zero_fraction", zeroFraction);
             return m;
         }
@@ -228,13 +221,13 @@ final class InspectCommand implements Callable<Integer> {
         for (TensorStats s : stats) {
             out.printf(Locale.ROOT, fmt, s.name() + (s.trainable() ? "" : " (buffer)"), Arrays.toString(s.shape()).replace(" ", ""),
                     String.format(Locale.ROOT, "%,d", s.elements()), num(s.mean()), num(s.std()), num(s.min()),
-                    num(s.max()), num(s.l2Norm()), String.format(Locale.ROOT, "%.2f%%", 100 * s.zeroFraction()));
+                    num(s.max()), num(s.l2Norm()), Format.percent(s.zeroFraction(), 2));
         }
         out.printf(Locale.ROOT, "%ntrainable parameters: %,d; weights exactly zero: %.2f%%%n",
                 (long) report.get("parameters"), 100 * (double) report.get("zero_weight_fraction"));
     }
 
     private static String num(double v) {
-        return String.format(Locale.ROOT, "%.4g", v);
+        return Format.general(v, 4);
     }
 }
