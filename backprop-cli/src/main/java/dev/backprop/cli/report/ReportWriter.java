@@ -71,9 +71,10 @@ public final class ReportWriter {
         h.endRow();
         findings(h, run);
         epochs(h, run, in(charts, EPOCHS));
-        gradients(h, run, in(charts, GRADIENTS));
-        updates(h, run, in(charts, UPDATES));
-        activations(h, run, in(charts, ACTIVATIONS));
+        stepSection(h, run, GRADIENTS, "Gradient norms per layer", in(charts, GRADIENTS), null);
+        stepSection(h, run, UPDATES, "Update-to-weight ratios", in(charts, UPDATES), null);
+        stepSection(h, run, ACTIVATIONS, "Saturated and dead units", in(charts, ACTIVATIONS),
+                "No sigmoid, tanh or ReLU-family layer: nothing can saturate or die.");
         weights(h, run, in(charts, WEIGHTS));
         sparsity(h, run, in(charts, SPARSITY));
         return h.close();
@@ -259,31 +260,18 @@ public final class ReportWriter {
         h.end();
     }
 
-    private static void gradients(Html h, RunFolder run, List<ChartSpec> charts) {
-        h.section(GRADIENTS, "Gradient norms per layer");
+    /**
+     * A section of per-step charts: a note instead when no step was logged, and {@code ifNone} when the run logged
+     * steps but none of the section's charts has data (null: the section always has charts then).
+     */
+    private static void stepSection(Html h, RunFolder run, String id, String title, List<ChartSpec> charts,
+                                    String ifNone) {
+        h.section(id, title);
         if (noSteps(h, run)) {
             return;
         }
-        h.charts(charts, false);
-        h.end();
-    }
-
-    private static void updates(Html h, RunFolder run, List<ChartSpec> charts) {
-        h.section(UPDATES, "Update-to-weight ratios");
-        if (noSteps(h, run)) {
-            return;
-        }
-        h.charts(charts, false);
-        h.end();
-    }
-
-    private static void activations(Html h, RunFolder run, List<ChartSpec> charts) {
-        h.section(ACTIVATIONS, "Saturated and dead units");
-        if (noSteps(h, run)) {
-            return;
-        }
-        if (charts.isEmpty()) {
-            h.note("No sigmoid, tanh or ReLU-family layer: nothing can saturate or die.");
+        if (charts.isEmpty() && ifNone != null) {
+            h.note(ifNone);
         }
         h.charts(charts, false);
         h.end();
