@@ -1,5 +1,7 @@
 package dev.backprop.cli;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.backprop.diagnose.Format;
 import dev.backprop.diagnose.MetricsJson;
 import dev.backprop.diagnose.Stats;
@@ -53,7 +55,8 @@ final class InspectCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     StandardOptions standard = new StandardOptions();
 
-    /** Statistics of one tensor. */
+    /** Statistics of one tensor; in --json under the snake_case of the components ({@link MetricsJson#map}). */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record TensorStats(String name, int[] shape, String dtype, long elements, boolean trainable, double mean,
                        double std, double min, double max, double l2Norm, double zeroFraction) {
 
@@ -73,22 +76,6 @@ final class InspectCommand implements Callable<Integer> {
             double[] meanStd = Stats.meanStd(t);
             return new TensorStats(name, t.shape().dims(), t.dtype().label(), n, trainable, meanStd[0], meanStd[1],
                     min, max, Stats.norm(t), Stats.zeroFraction(t));
-        }
-
-        Map<String, Object> toJson() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", name);
-            m.put("shape", shape);
-            m.put("dtype", dtype);
-            m.put("elements", elements);
-            m.put("trainable", trainable);
-            m.put("mean", MetricsJson.finite(mean));
-            m.put("std", MetricsJson.finite(std));
-            m.put("min", MetricsJson.finite(min));
-            m.put("max", MetricsJson.finite(max));
-            m.put("l2_norm", MetricsJson.finite(l2Norm));
-            m.put("zero_fraction", zeroFraction);
-            return m;
         }
     }
 
@@ -146,7 +133,7 @@ final class InspectCommand implements Callable<Integer> {
             m.put("normalizer", loaded.info().normalizer().kind());
             m.put("layers", layers(loaded, stats));
         }
-        m.put("tensors", stats.stream().map(TensorStats::toJson).toList());
+        m.put("tensors", stats.stream().map(MetricsJson::map).toList());
         long params = stats.stream().filter(TensorStats::trainable).mapToLong(TensorStats::elements).sum();
         m.put("parameters", params);
         m.put("zero_weight_fraction", zeroWeightFraction(loaded, stats));
