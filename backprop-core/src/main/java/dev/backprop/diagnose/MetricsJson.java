@@ -1,5 +1,6 @@
 package dev.backprop.diagnose;
 
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -11,7 +12,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.backprop.train.EpochMetrics;
@@ -29,6 +32,7 @@ import java.util.Map;
  * {@link EpochSummary}, {@link EpochSummary.Layer}, {@link Finding}, {@link EpochMetrics}): each JSON property is the
  * snake_case of a record component ({@code updateRatio} is {@code "update_ratio"}, by their {@code @JsonNaming}),
  * except where a {@code @JsonProperty} names it ({@code firstToLastRatio} is {@code "first_to_last_grad_ratio"}).
+ * {@link EpochMetrics} belongs to the training loop and gets its annotations here, as a mix-in.
  * Writers and readers (the report, anything that opens a run folder) go through the same records, so a renamed
  * property changes both sides at once; MetricsJsonTest pins the names, so that files written earlier still read.
  *
@@ -62,6 +66,7 @@ public final class MetricsJson {
                     .addDeserializer(Double.class, new NullAsNaN())
                     .addDeserializer(Double.TYPE, new NullAsNaN())
                     .addDeserializer(double[].class, new NullAsNaNArray()))
+            .addMixIn(EpochMetrics.class, EpochMetricsJson.class)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
             .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, false);
     private static final ObjectMapper PRETTY = MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT);
@@ -203,6 +208,17 @@ public final class MetricsJson {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The JSON of {@link EpochMetrics}, a record of the training loop annotated here (a Jackson mix-in) so that
+     * {@code dev.backprop.train} stays free of JSON: the snake_case of its components, in the order of the lines
+     * that earlier versions wrote.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonPropertyOrder({"epoch", "seconds", "train_loss", "penalty", "test_loss", "test_accuracy",
+            "samples_per_second", "lr"})
+    private abstract static class EpochMetricsJson {
     }
 
     /** Writes a finite double as a number and NaN or an infinity as null. */

@@ -1,12 +1,7 @@
 package dev.backprop.train;
 
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
-
 /**
- * What one epoch produced. In a run folder it is a line of metrics.jsonl with {@code "type": "epoch"}, under the JSON
- * names of the annotations (written and read by {@code dev.backprop.diagnose.MetricsJson}).
+ * What one epoch produced.
  *
  * @param epoch epoch number, from 1
  * @param trainLoss mean data loss L over the epoch's batches (without the penalty)
@@ -17,9 +12,6 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * @param samplesPerSecond training samples per second
  * @param lr learning rate at the end of the epoch
  */
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-@JsonPropertyOrder({"epoch", "seconds", "train_loss", "penalty", "test_loss", "test_accuracy", "samples_per_second",
-        "lr"})
 public record EpochMetrics(int epoch, double trainLoss, double penalty, double testLoss, double testAccuracy,
                            double seconds, double samplesPerSecond, double lr) {
 
