@@ -1,5 +1,6 @@
 package dev.backprop.cli;
 
+import dev.backprop.diagnose.MetricsJson;
 import dev.backprop.io.ModelFile;
 import dev.backprop.nn.loss.Loss;
 import dev.backprop.train.Evaluation;
@@ -55,8 +56,8 @@ final class EvalCommand implements Callable<Integer> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("model", model.toString());
             m.put("data", data.name());
-            m.put("loss", finite(e.loss()));
-            m.put("accuracy", finite(e.accuracy()));
+            m.put("loss", MetricsJson.finite(e.loss()));
+            m.put("accuracy", MetricsJson.finite(e.accuracy()));
             m.put("samples", e.samples());
             m.put("confusion", e.confusion());
             m.put("classes", classes);
@@ -68,11 +69,6 @@ final class EvalCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
-    }
-
-    /** NaN and infinities are not JSON numbers: null. */
-    static Double finite(double v) {
-        return Double.isFinite(v) ? v : null;
     }
 
     /** The confusion matrix as a table: a header of predicted classes, one row per true class. */

@@ -4,6 +4,7 @@ import dev.backprop.autograd.NoGrad;
 import dev.backprop.autograd.Variable;
 import dev.backprop.data.DataLoader;
 import dev.backprop.data.Dataset;
+import dev.backprop.diagnose.MetricsJson;
 import dev.backprop.nn.Dropout;
 import dev.backprop.nn.Module;
 import dev.backprop.nn.Parameter;
@@ -107,9 +108,9 @@ final class GradcheckCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("max_relative_error", EvalCommand.finite(worst));
+            m.put("max_relative_error", MetricsJson.finite(worst));
             Map<String, Object> per = new LinkedHashMap<>();
-            results.forEach((k, r) -> per.put(k, EvalCommand.finite(r.maxError())));
+            results.forEach((k, r) -> per.put(k, MetricsJson.finite(r.maxError())));
             m.put("parameters", per);
             m.put("tolerance", tolerance);
             m.put("passed", passed);

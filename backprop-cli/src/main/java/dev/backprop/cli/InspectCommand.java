@@ -1,5 +1,10 @@
 package dev.backprop.cli;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.backprop.diagnose.Format;
+import dev.backprop.diagnose.MetricsJson;
+import dev.backprop.diagnose.Stats;
 import dev.backprop.io.ModelFile;
 import dev.backprop.io.Safetensors;
 import dev.backprop.nn.Module;
@@ -50,52 +55,27 @@ final class InspectCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     StandardOptions standard = new StandardOptions();
 
-    /** Statistics of one tensor. */
+    /** Statistics of one tensor; in --json under the snake_case of the components ({@link MetricsJson#map}). */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record TensorStats(String name, int[] shape, String dtype, long elements, boolean trainable, double mean,
                        double std, double min, double max, double l2Norm, double zeroFraction) {
 
+        /** The statistics of {@code t} (all 0 for an empty tensor), from {@link Stats}. */
         static TensorStats of(String name, Tensor t, boolean trainable) {
             int n = t.size();
-            double sum = 0;
-            double sq = 0;
+            if (n == 0) {
+                return new TensorStats(name, t.shape().dims(), t.dtype().label(), 0, trainable, 0, 0, 0, 0, 0, 0);
+            }
             double min = Double.POSITIVE_INFINITY;
             double max = Double.NEGATIVE_INFINITY;
-            long zeros = 0;
             for (int i = 0; i < n; i++) {
                 double v = t.getFlat(i);
-                sum += v;
-                sq += v * v;
                 min = Math.min(min, v);
                 max = Math.max(max, v);
-                if (v == 0.0) {
-                    zeros++;
-                }
             }
-            double mean = n == 0 ? 0 : sum / n;
-            double var = 0;
-            for (int i = 0; i < n; i++) {
-                double d = t.getFlat(i) - mean;
-                var += d * d;
-            }
-            return new TensorStats(name, t.shape().dims(), t.dtype().label(), n, trainable, mean,
-                    n == 0 ? 0 : Math.sqrt(var / n), n == 0 ? 0 : min, n == 0 ? 0 : max, Math.sqrt(sq),
-                    n == 0 ? 0 : (double) zeros / n);
-        }
-
-        Map<String, Object> toJson() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", name);
-            m.put("shape", shape);
-            m.put("dtype", dtype);
-            m.put("elements", elements);
-            m.put("trainable", trainable);
-            m.put("mean", EvalCommand.finite(mean));
-            m.put("std", EvalCommand.finite(std));
-            m.put("min", EvalCommand.finite(min));
-            m.put("max", EvalCommand.finite(max));
-            m.put("l2_norm", EvalCommand.finite(l2Norm));
-            m.put("zero_fraction", zeroFraction);
-            return m;
+            double[] meanStd = Stats.meanStd(t);
+            return new TensorStats(name, t.shape().dims(), t.dtype().label(), n, trainable, meanStd[0], meanStd[1],
+                    min, max, Stats.norm(t), Stats.zeroFraction(t));
         }
     }
 
@@ -153,7 +133,7 @@ final class InspectCommand implements Callable<Integer> {
             m.put("normalizer", loaded.info().normalizer().kind());
             m.put("layers", layers(loaded, stats));
         }
-        m.put("tensors", stats.stream().map(TensorStats::toJson).toList());
+        m.put("tensors", stats.stream().map(MetricsJson::map).toList());
         long params = stats.stream().filter(TensorStats::trainable).mapToLong(TensorStats::elements).sum();
         m.put("parameters", params);
         m.put("zero_weight_fraction", zeroWeightFraction(loaded, stats));
@@ -228,13 +208,13 @@ final class InspectCommand implements Callable<Integer> {
         for (TensorStats s : stats) {
             out.printf(Locale.ROOT, fmt, s.name() + (s.trainable() ? "" : " (buffer)"), Arrays.toString(s.shape()).replace(" ", ""),
                     String.format(Locale.ROOT, "%,d", s.elements()), num(s.mean()), num(s.std()), num(s.min()),
-                    num(s.max()), num(s.l2Norm()), String.format(Locale.ROOT, "%.2f%%", 100 * s.zeroFraction()));
+                    num(s.max()), num(s.l2Norm()), Format.percent(s.zeroFraction(), 2));
         }
         out.printf(Locale.ROOT, "%ntrainable parameters: %,d; weights exactly zero: %.2f%%%n",
                 (long) report.get("parameters"), 100 * (double) report.get("zero_weight_fraction"));
     }
 
     private static String num(double v) {
-        return String.format(Locale.ROOT, "%.4g", v);
+        return Format.general(v, 4);
     }
 }

@@ -2,10 +2,12 @@ package dev.backprop.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.backprop.data.DataLoader;
-import dev.backprop.diagnose.GradientDiagnostics;
-import dev.backprop.diagnose.Stats;
 import dev.backprop.cli.report.ReportWriter;
+import dev.backprop.data.DataLoader;
+import dev.backprop.diagnose.Finding;
+import dev.backprop.diagnose.GradientDiagnostics;
+import dev.backprop.diagnose.MetricsJson;
+import dev.backprop.diagnose.Stats;
 import dev.backprop.io.AtomicFiles;
 import dev.backprop.io.ModelFile;
 import dev.backprop.io.Safetensors;
@@ -108,8 +110,8 @@ final class TrainCommand implements Callable<Integer> {
                         msg.println("finding: " + f.message());
                         msg.flush();
                     })
-                    .onStep(st -> metrics.write(st.toMap()))
-                    .onEpoch(e -> metrics.write(e.toMap())) : null;
+                    .onStep(metrics::write)
+                    .onEpoch(metrics::write) : null;
             Trainer.Builder b = Trainer.builder(model, loss, opt, loader)
                     .epochs(c.epochs).schedule(Setup.schedule(c, c.epochs * loader.batchCount()))
                     .clipNorm(c.clipNorm).clipValue(c.clipValue).earlyStopping(c.earlyStop)
@@ -137,7 +139,7 @@ final class TrainCommand implements Callable<Integer> {
                         ? new TrainingResult(trainer.history(), false, 0) : trainer.fit();
             } catch (DivergenceException e) {
                 if (diag != null) {
-                    writeFindings(dir, diag.findingMaps());
+                    writeFindings(dir, diag.findings());
                 }
                 Path report = writeReport(dir, msg);
                 if (report != null) {
@@ -147,7 +149,7 @@ final class TrainCommand implements Callable<Integer> {
                 throw e;
             } finally {
                 if (diag != null) {
-                    writeFindings(dir, diag.findingMaps());
+                    writeFindings(dir, diag.findings());
                 }
             }
             ModelFile.save(dir, model, new ModelFile.Info(data.train().featureCount(), data.train().featureNames(),
@@ -198,8 +200,8 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** Writes the findings to the run folder's findings.json (atomically). */
-    static void writeFindings(Path dir, List<Map<String, Object>> findings) throws java.io.IOException {
-        AtomicFiles.write(dir.resolve("findings.json"), PRETTY.writeValueAsBytes(findings));
+    static void writeFindings(Path dir, List<Finding> findings) throws java.io.IOException {
+        AtomicFiles.write(dir.resolve("findings.json"), MetricsJson.findingsDocument(findings));
     }
 
     static Path newRunDir(String name) {
@@ -217,13 +219,13 @@ final class TrainCommand implements Callable<Integer> {
         EpochMetrics last = r.last();
         m.put("run", dir.toString());
         m.put("train_loss", last.trainLoss());
-        m.put("test_loss", last.hasTest() ? last.testLoss() : null);
-        m.put("test_accuracy", Double.isNaN(last.testAccuracy()) ? null : last.testAccuracy());
+        m.put("test_loss", MetricsJson.finite(last.testLoss()));
+        m.put("test_accuracy", MetricsJson.finite(last.testAccuracy()));
         List<Map<String, Object>> epochs = new ArrayList<>();
         double secs = 0;
         long samples = 0;
         for (EpochMetrics e : r.epochs()) {
-            epochs.add(MetricsLog.epochMap(e));
+            epochs.add(MetricsJson.map(e));
             secs += e.seconds();
             samples += Math.round(e.samplesPerSecond() * e.seconds());
         }

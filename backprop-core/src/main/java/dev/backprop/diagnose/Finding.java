@@ -1,10 +1,15 @@
 package dev.backprop.diagnose;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 
 /**
- * A problem seen during training, in plain words with a remedy.
+ * A problem seen during training, in plain words with a remedy. An entry of findings.json and of the
+ * {@code "findings"} of {@code train --json} ({@link MetricsJson}): {"kind", "layer" (index, or null for the whole
+ * network), "path", "layer_name", "step", "message"}.
  *
  * @param kind what went wrong
  * @param layer the layer's index among the model's leaf layers (its index in a Sequential), or -1 when the finding
@@ -14,7 +19,18 @@ import java.util.Map;
  * @param step the first (logged) step at which it was seen
  * @param message one sentence: what was measured and what to try
  */
-public record Finding(Kind kind, int layer, String path, String layerName, long step, String message) {
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record Finding(Kind kind,
+                      @JsonSerialize(using = LayerIndex.Writer.class) @JsonDeserialize(using = LayerIndex.Reader.class)
+                      int layer,
+                      String path, String layerName, long step, String message) {
+
+    /** A null path, layer name or message is "". */
+    public Finding {
+        path = path == null ? "" : path;
+        layerName = layerName == null ? "" : layerName;
+        message = message == null ? "" : message;
+    }
 
     /** The kinds of finding; {@link #label()} is the name used in JSON. */
     public enum Kind {
@@ -37,24 +53,11 @@ public record Finding(Kind kind, int layer, String path, String layerName, long 
             this.label = label;
         }
 
+        /** The kind's name in JSON and messages ("vanishing-gradient"). */
+        @JsonValue
         public String label() {
             return label;
         }
-    }
-
-    /**
-     * A JSON-ready map: {"kind", "layer" (index, or null for the whole network), "path", "layer_name", "step",
-     * "message"}.
-     */
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("kind", kind.label());
-        m.put("layer", layer < 0 ? null : layer);
-        m.put("path", path);
-        m.put("layer_name", layerName);
-        m.put("step", step);
-        m.put("message", message);
-        return m;
     }
 
     @Override

@@ -229,16 +229,13 @@ public final class Findings {
         return "layer " + label + " (" + description + ")";
     }
 
+    /** Fractions in messages: a whole percentage ("13%"). */
     static String pct(double fraction) {
-        return Math.round(100 * fraction) + "%";
+        return Format.percent(fraction, 0);
     }
 
     /** Numbers for messages: 3 significant digits in plain notation when moderate, else scientific (3.1e-07). */
     static String fmt(double v) {
-        double a = Math.abs(v);
-        if (a != 0 && (a < 0.01 || a >= 1e4)) {
-            return String.format(Locale.ROOT, "%.1e", v);
-        }
-        return String.format(Locale.ROOT, "%.3g", v);
+        return Format.significant(v, 3);
     }
 }

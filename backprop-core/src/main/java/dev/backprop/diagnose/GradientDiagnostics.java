@@ -1,6 +1,7 @@
 package dev.backprop.diagnose;
 
 import dev.backprop.autograd.Variable;
+import dev.backprop.kernel.Reductions;
 import dev.backprop.nn.Activation;
 import dev.backprop.nn.ActivationKind;
 import dev.backprop.nn.BatchNorm1d;
@@ -37,7 +38,7 @@ import java.util.function.Consumer;
  * The result is one {@link StepStats} per logged step and one {@link EpochSummary} per epoch.
  *
  * <p>Use: {@code var d = new GradientDiagnostics(50).onFinding(f -> print(f.message()))
- * .onStep(s -> writeJsonLine(s.toMap())); Trainer.builder(...).listener(d)...; d.findings()}.
+ * .onStep(s -> writeLine(MetricsJson.line(s))); Trainer.builder(...).listener(d)...; d.findings()}.
  */
 public final class GradientDiagnostics implements TrainingListener {
     /** The default logging interval in steps. */
@@ -93,7 +94,7 @@ public final class GradientDiagnostics implements TrainingListener {
         return this;
     }
 
-    /** Calls {@code listener} with each logged step's statistics (for metrics.jsonl: {@code s.toMap()}). */
+    /** Calls {@code listener} with each logged step's statistics (for metrics.jsonl: {@link MetricsJson#line}). */
     public GradientDiagnostics onStep(Consumer<StepStats> listener) {
         stepListeners.add(Objects.requireNonNull(listener, "listener"));
         return this;
@@ -119,9 +120,9 @@ public final class GradientDiagnostics implements TrainingListener {
         return findings.all();
     }
 
-    /** The findings as JSON-ready maps, for the "findings" list of --json output. */
+    /** The findings as JSON-ready maps ({@link MetricsJson#map}), for the "findings" list of --json output. */
     public List<Map<String, Object>> findingMaps() {
-        return findings.all().stream().map(Finding::toMap).toList();
+        return findings.all().stream().map(MetricsJson::map).toList();
     }
 
     /** The statistics of every logged step so far. */
@@ -138,8 +139,8 @@ public final class GradientDiagnostics implements TrainingListener {
         if (steps.isEmpty() || steps.getLast().step() != step) {
             return Map.of();
         }
-        Map<String, Object> m = new java.util.LinkedHashMap<>(steps.getLast().toMap());
-        for (String k : List.of("type", "step", "epoch", "loss", "lr")) {
+        Map<String, Object> m = MetricsJson.map(steps.getLast());
+        for (String k : List.of("step", "epoch", "loss", "lr")) {
             m.remove(k);
         }
         return m;
@@ -283,7 +284,7 @@ public final class GradientDiagnostics implements TrainingListener {
         for (int i = 0; i < layerParams.size(); i++) {
             double s = 0;
             for (Parameter p : layerParams.get(i)) {
-                double q = p.grad() == null ? 0 : Stats.sumSquares(p.grad());
+                double q = p.grad() == null ? 0 : Reductions.sumSquares(p.grad());
                 if (!Double.isFinite(q)) {
                     badLayer = i; // the highest layer wins: backward reaches it first
                     badParam = p.name();

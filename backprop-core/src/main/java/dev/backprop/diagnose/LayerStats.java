@@ -1,14 +1,22 @@
 package dev.backprop.diagnose;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonInclude.Include;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonProperty.Access;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.backprop.nn.ActivationKind;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 
 /**
  * Statistics of one layer of a {@code Sequential} on a logged step. Values not measured for this layer's kind (or
- * on a step without traced activations) are NaN (null in JSON).
+ * on a step without traced activations) are NaN (null in JSON, see {@link MetricsJson}); the fields that apply only
+ * to some kinds (saturated and dead fractions, PReLU slopes, identical neurons) are left out of the JSON of the
+ * others.
  *
  * @param index the layer's index among the model's leaf layers (its index in a Sequential)
  * @param path the layer's path in the model, the prefix of its parameter names ("3", "block1.fc2"); "" when the
@@ -29,15 +37,25 @@ import java.util.Map;
  * @param identicalGroups Linear only: groups of ≥ 2 neurons with identical incoming weights and bias (lecture §3);
  *     each group is its neuron indices
  */
-public record LayerStats(int index, String path, String layer, String type, int units, List<ParamStats> params, double outputGradNorm,
-                         double activationMean, double activationStd, double saturatedFraction, double deadFraction,
-                         double[] preluAlpha, List<int[]> identicalGroups) {
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonPropertyOrder({"index", "path", "layer", "type", "units", "output_grad_norm", "activation_mean", "activation_std",
+        "saturated_fraction", "dead_fraction", "prelu_alpha", "identical_neurons", "identical_groups", "params"})
+public record LayerStats(int index, String path, String layer, String type, int units, List<ParamStats> params,
+                         double outputGradNorm, double activationMean, double activationStd,
+                         @JsonInclude(value = Include.CUSTOM, valueFilter = NotMeasured.class) double saturatedFraction,
+                         @JsonInclude(value = Include.CUSTOM, valueFilter = NotMeasured.class) double deadFraction,
+                         @JsonInclude(Include.NON_EMPTY) double[] preluAlpha,
+                         @JsonProperty(value = "identical_groups", access = Access.WRITE_ONLY)
+                         List<int[]> identicalGroups) {
 
+    /** Copies the lists and the array; a null path is "", null lists and array are empty, a null type "". */
     public LayerStats {
         path = path == null ? "" : path;
-        params = List.copyOf(params);
+        layer = layer == null ? "" : layer;
+        type = type == null ? "" : type;
+        params = params == null ? List.of() : List.copyOf(params);
         preluAlpha = preluAlpha == null ? new double[0] : preluAlpha.clone();
-        identicalGroups = List.copyOf(identicalGroups);
+        identicalGroups = identicalGroups == null ? List.of() : List.copyOf(identicalGroups);
     }
 
     /** How messages name the layer: its path, or its index when the path is empty. */
@@ -73,39 +91,40 @@ public record LayerStats(int index, String path, String layer, String type, int 
         return n;
     }
 
-    /** A JSON-ready map (NaN and infinities become null; fields that do not apply are left out). */
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("index", index);
-        m.put("path", path);
-        m.put("layer", layer);
-        m.put("type", type);
-        m.put("units", units);
-        m.put("output_grad_norm", Json.num(outputGradNorm));
-        m.put("activation_mean", Json.num(activationMean));
-        m.put("activation_std", Json.num(activationStd));
-        if (!Double.isNaN(saturatedFraction)) {
-            m.put("saturated_fraction", Json.num(saturatedFraction));
-        }
-        if (!Double.isNaN(deadFraction)) {
-            m.put("dead_fraction", Json.num(deadFraction));
-        }
-        if (preluAlpha.length > 0) {
-            m.put("prelu_alpha", Json.nums(preluAlpha));
-        }
-        if (type.equals("linear")) {
-            m.put("identical_neurons", identicalNeurons());
-            List<List<Integer>> groups = new ArrayList<>();
-            for (int[] g : identicalGroups) {
-                groups.add(java.util.Arrays.stream(g).boxed().toList());
-            }
-            m.put("identical_groups", groups);
-        }
-        List<Map<String, Object>> ps = new ArrayList<>();
-        for (ParamStats p : params) {
-            ps.add(p.toMap());
-        }
-        m.put("params", ps);
-        return m;
+    /** Equal when every field is: arrays and groups by their elements, NaN equal to NaN. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LayerStats l && index == l.index && units == l.units && path.equals(l.path)
+                && layer.equals(l.layer) && type.equals(l.type) && params.equals(l.params)
+                && Double.compare(outputGradNorm, l.outputGradNorm) == 0
+                && Double.compare(activationMean, l.activationMean) == 0
+                && Double.compare(activationStd, l.activationStd) == 0
+                && Double.compare(saturatedFraction, l.saturatedFraction) == 0
+                && Double.compare(deadFraction, l.deadFraction) == 0 && Arrays.equals(preluAlpha, l.preluAlpha)
+                && groups(identicalGroups).equals(groups(l.identicalGroups));
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(index, path, layer, type, units, params, outputGradNorm, activationMean, activationStd,
+                saturatedFraction, deadFraction, Arrays.hashCode(preluAlpha), groups(identicalGroups));
+    }
+
+    private static List<List<Integer>> groups(List<int[]> groups) {
+        return groups.stream().map(g -> Arrays.stream(g).boxed().toList()).toList();
+    }
+
+    /** identical_neurons in JSON: {@link #identicalNeurons()} for a Linear layer, left out for other kinds. */
+    @JsonProperty(value = "identical_neurons", access = Access.READ_ONLY)
+    @JsonInclude(Include.NON_NULL)
+    private Integer identicalNeuronsIfLinear() {
+        return type.equals("linear") ? identicalNeurons() : null;
+    }
+
+    /** identical_groups in JSON: {@link #identicalGroups()} for a Linear layer, left out for other kinds. */
+    @JsonProperty("identical_groups")
+    @JsonInclude(Include.NON_NULL)
+    private List<int[]> identicalGroupsIfLinear() {
+        return type.equals("linear") ? identicalGroups : null;
     }
 }

@@ -1,17 +1,12 @@
 package dev.backprop.diagnose;
 
-import dev.backprop.tensor.DType;
+import dev.backprop.kernel.Reductions;
 import dev.backprop.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The statistics behind the diagnostics, as plain functions of tensors (each a single pass, no allocation beyond
@@ -20,71 +15,12 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The saturation thresholds of sigmoid and tanh are {@link dev.backprop.nn.ActivationKind#saturationThreshold()}.
  */
 public final class Stats {
-    /** Doubles per vector, and floats in half that width (so that one float vector widens to one double vector). */
-    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Float> F =
-            VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
-
     private Stats() {
-    }
-
-    /** Σ tᵢ² (accumulated in double). */
-    public static double sumSquares(Tensor t) {
-        double s = 0;
-        int n = t.size();
-        int o = t.offset();
-        if (t.dtype() == DType.F32) {
-            return sumSquaresF32(t.f32(), o, n);
-        } else {
-            double[] a = t.f64();
-            for (int i = 0; i < n; i++) {
-                s += a[o + i] * a[o + i];
-            }
-        }
-        return s;
-    }
-
-    /**
-     * Σ aᵢ² over {@code a[o .. o+n)} in double: lanes of floats widened to doubles and accumulated lane-wise with the
-     * Vector API in four independent accumulators (the gradient norm runs on every step, and a single running sum is
-     * bound by the latency of one fma per vector), then the lanes and the tail added.
-     */
-    private static double sumSquaresF32(float[] a, int o, int n) {
-        DoubleVector acc0 = DoubleVector.zero(D);
-        DoubleVector acc1 = DoubleVector.zero(D);
-        DoubleVector acc2 = DoubleVector.zero(D);
-        DoubleVector acc3 = DoubleVector.zero(D);
-        int step = F.length();
-        int i = 0;
-        for (; i <= n - 4 * step; i += 4 * step) {
-            DoubleVector d0 = widen(a, o + i);
-            DoubleVector d1 = widen(a, o + i + step);
-            DoubleVector d2 = widen(a, o + i + 2 * step);
-            DoubleVector d3 = widen(a, o + i + 3 * step);
-            acc0 = d0.fma(d0, acc0);
-            acc1 = d1.fma(d1, acc1);
-            acc2 = d2.fma(d2, acc2);
-            acc3 = d3.fma(d3, acc3);
-        }
-        for (int end = F.loopBound(n); i < end; i += step) {
-            DoubleVector d = widen(a, o + i);
-            acc0 = d.fma(d, acc0);
-        }
-        double s = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            double v = a[o + i];
-            s += v * v;
-        }
-        return s;
-    }
-
-    private static DoubleVector widen(float[] a, int from) {
-        return (DoubleVector) FloatVector.fromArray(F, a, from).convertShape(VectorOperators.F2D, D, 0);
     }
 
     /** The L2 (Frobenius) norm ‖t‖ = √Σ tᵢ²; NaN for a null tensor. */
     public static double norm(Tensor t) {
-        return t == null ? Double.NaN : Math.sqrt(sumSquares(t));
+        return t == null ? Double.NaN : Math.sqrt(Reductions.sumSquares(t));
     }
 
     /** ‖a − b‖ for tensors of the same size (the update Δw when a is the new and b the old value). */

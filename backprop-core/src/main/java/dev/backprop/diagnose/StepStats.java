@@ -1,12 +1,13 @@
 package dev.backprop.diagnose;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Everything measured on one logged training step: one line of metrics.jsonl.
+ * Everything measured on one logged training step: one line of metrics.jsonl ({@code "type": "step"}, written and
+ * read by {@link MetricsJson}; each property is the snake_case of its component unless annotated).
  *
  * @param step global step, from 1
  * @param epoch epoch, from 1
@@ -17,28 +18,12 @@ import java.util.Map;
  *     vanishing gradient); NaN with fewer than two Linear layers
  * @param layers per-layer statistics, in layer order
  */
-public record StepStats(long step, int epoch, double loss, double lr, double gradNorm, double firstToLastRatio,
-                        List<LayerStats> layers) {
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record StepStats(long step, int epoch, double loss, double lr, double gradNorm,
+                        @JsonProperty("first_to_last_grad_ratio") double firstToLastRatio, List<LayerStats> layers) {
 
+    /** Copies the list of layers (none when null). */
     public StepStats {
-        layers = List.copyOf(layers);
-    }
-
-    /** A JSON-ready map with {@code "type": "step"} (NaN and infinities become null). */
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", "step");
-        m.put("step", step);
-        m.put("epoch", epoch);
-        m.put("loss", Json.num(loss));
-        m.put("lr", Json.num(lr));
-        m.put("grad_norm", Json.num(gradNorm));
-        m.put("first_to_last_grad_ratio", Json.num(firstToLastRatio));
-        List<Map<String, Object>> ls = new ArrayList<>();
-        for (LayerStats l : layers) {
-            ls.add(l.toMap());
-        }
-        m.put("layers", ls);
-        return m;
+        layers = layers == null ? List.of() : List.copyOf(layers);
     }
 }

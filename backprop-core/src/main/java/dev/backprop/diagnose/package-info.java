@@ -9,18 +9,19 @@
  * and spread, saturated and dead fractions, PReLU slopes, identical neurons, exact zeros). Each epoch gets an
  * {@link dev.backprop.diagnose.EpochSummary}. {@link dev.backprop.diagnose.Findings} applies the
  * {@link dev.backprop.diagnose.Thresholds} and reports each problem once, as a {@link dev.backprop.diagnose.Finding}
- * with a remedy. Every record renders itself as a JSON-ready map ({@code toMap()}: strings, numbers, lists, maps and
- * null for NaN) for metrics.jsonl and {@code --json} output.
+ * with a remedy. The records are the schema of a run folder's metrics.jsonl and findings.json: their annotations
+ * name the JSON properties, and {@link dev.backprop.diagnose.MetricsJson} writes them (NaN and infinities as null)
+ * and reads them back into the same records (null and missing numbers as NaN) for the report.
  *
  * <p>Wiring, as the CLI does it:
  * <pre>{@code
  * GradientDiagnostics diag = new GradientDiagnostics(logEvery)      // default GradientDiagnostics.DEFAULT_LOG_EVERY
  *         .onFinding(f -> progress.println(f.message()))           // printed as they arise
- *         .onStep(s -> metrics.writeLine(s.toMap()))                // one JSON object per logged step
- *         .onEpoch(e -> metrics.writeLine(e.toMap()));              // one per epoch
+ *         .onStep(s -> metrics.writeLine(MetricsJson.line(s)))      // one JSON object per logged step
+ *         .onEpoch(e -> metrics.writeLine(MetricsJson.line(e)));    // one per epoch
  * Trainer trainer = Trainer.builder(model, loss, optimizer, loader).listener(diag).build();
  * try { trainer.fit(); } catch (DivergenceException e) { ... }      // diag has recorded a "divergence" finding
- * List<Map<String, Object>> findings = diag.findingMaps();          // "findings" in --json, findings.json
+ * byte[] findingsJson = MetricsJson.findingsDocument(diag.findings()); // findings.json
  * }</pre>
  */
 package dev.backprop.diagnose;

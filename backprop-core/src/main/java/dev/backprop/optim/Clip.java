@@ -1,5 +1,6 @@
 package dev.backprop.optim;
 
+import dev.backprop.kernel.Reductions;
 import dev.backprop.nn.Parameter;
 import dev.backprop.tensor.Tensor;
 import java.util.List;
@@ -21,10 +22,7 @@ public final class Clip {
         for (Parameter p : params) {
             Tensor g = p.grad();
             if (g != null) {
-                for (int i = 0; i < g.size(); i++) {
-                    double v = g.getFlat(i);
-                    s += v * v;
-                }
+                s += Reductions.sumSquares(g);
             }
         }
         return Math.sqrt(s);

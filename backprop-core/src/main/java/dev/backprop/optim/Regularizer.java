@@ -1,5 +1,6 @@
 package dev.backprop.optim;
 
+import dev.backprop.kernel.Reductions;
 import dev.backprop.nn.Parameter;
 import dev.backprop.nn.Role;
 import dev.backprop.tensor.Tensor;
@@ -107,7 +108,7 @@ public sealed interface Regularizer {
 
         @Override
         public double penaltyOf(Tensor w) {
-            return lambda * sumSquares(w);
+            return lambda * Reductions.sumSquares(w);
         }
 
         @Override
@@ -200,7 +201,7 @@ public sealed interface Regularizer {
 
         @Override
         public double penaltyOf(Tensor w) {
-            return l1 * sumAbs(w) + l2 * sumSquares(w);
+            return l1 * sumAbs(w) + l2 * Reductions.sumSquares(w);
         }
 
         @Override
@@ -253,15 +254,6 @@ public sealed interface Regularizer {
         if (!(v >= 0) || Double.isInfinite(v)) {
             throw new IllegalArgumentException("invalid " + what + ": " + v + " (must be finite and >= 0)");
         }
-    }
-
-    private static double sumSquares(Tensor w) {
-        double s = 0;
-        for (int i = 0; i < w.size(); i++) {
-            double v = w.getFlat(i);
-            s += v * v;
-        }
-        return s;
     }
 
     private static double sumAbs(Tensor w) {

@@ -193,7 +193,7 @@ class FindingsTest {
         assertEquals(1, div.size(), kinds(d));
         assertEquals(0, div.get(0).layer());
         assertTrue(div.get(0).message().contains("NaN"), div.get(0).message());
-        Map<String, Object> m = div.get(0).toMap();
+        Map<String, Object> m = MetricsJson.map(div.get(0));
         assertEquals("divergence", m.get("kind"));
         assertEquals(0, m.get("layer"));
     }

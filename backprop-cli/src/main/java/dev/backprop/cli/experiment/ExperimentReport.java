@@ -3,6 +3,7 @@ package dev.backprop.cli.experiment;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.backprop.cli.report.Charts;
+import dev.backprop.cli.report.ReportWriter;
 import dev.backprop.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -73,10 +74,10 @@ public final class ExperimentReport {
     /** The report page. */
     static String html(ExperimentResult r) {
         StringBuilder sb = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n");
-        sb.append("<title>").append(Html.escape("backprop experiment " + r.name())).append("</title>\n");
+        sb.append("<title>").append(ReportWriter.escape("backprop experiment " + r.name())).append("</title>\n");
         sb.append("<style>").append(STYLE).append("</style></head><body>\n");
-        sb.append("<h1>").append(Html.escape(r.title())).append("</h1>\n");
-        sb.append("<p>").append(Html.escape(r.intro())).append("</p>\n");
+        sb.append("<h1>").append(ReportWriter.escape(r.title())).append("</h1>\n");
+        sb.append("<p>").append(ReportWriter.escape(r.intro())).append("</p>\n");
         sb.append("<h2>Results</h2>\n");
         for (Table t : r.tables()) {
             sb.append(t.toHtml());
@@ -84,7 +85,7 @@ public final class ExperimentReport {
         if (!r.notes().isEmpty()) {
             sb.append("<ul>\n");
             for (String n : r.notes()) {
-                sb.append("<li>").append(Html.escape(n)).append("</li>\n");
+                sb.append("<li>").append(ReportWriter.escape(n)).append("</li>\n");
             }
             sb.append("</ul>\n");
         }
@@ -92,14 +93,14 @@ public final class ExperimentReport {
             sb.append("<h2>Figures</h2>\n<div class=\"figures\">\n");
         }
         for (Figure f : r.figures()) {
-            sb.append("<figure id=\"").append(Html.escape(f.file().replace(".svg", ""))).append("\">\n");
+            sb.append("<figure id=\"").append(ReportWriter.escape(f.file().replace(".svg", ""))).append("\">\n");
             sb.append(stripProlog(f.svg())).append('\n');
-            sb.append("<figcaption>").append(Html.escape(f.caption())).append("</figcaption>\n</figure>\n");
+            sb.append("<figcaption>").append(ReportWriter.escape(f.caption())).append("</figcaption>\n</figure>\n");
         }
         if (!r.figures().isEmpty()) {
             sb.append("</div>\n");
         }
-        sb.append("<p><small>Written by <code>backprop experiment ").append(Html.escape(r.name()))
+        sb.append("<p><small>Written by <code>backprop experiment ").append(ReportWriter.escape(r.name()))
                 .append("</code>; the numbers are in result.json.</small></p>\n</body></html>\n");
         return sb.toString();
     }

@@ -153,13 +153,8 @@ public final class RegularizationExperiment {
         Training.Run run = Training.train(model, SGD.of(model.parameters(), LR, reg), data, epochs, BATCH, seed,
                 List.of());
         double[] w = Training.weights(model);
-        double sq = 0;
-        int zeros = 0;
-        for (double v : w) {
-            sq += v * v;
-            zeros += v == 0 ? 1 : 0;
-        }
-        return new Outcome(penalty, lambda, run, w, Math.sqrt(sq), (double) zeros / w.length);
+        Tensor all = Tensor.of(w, w.length);
+        return new Outcome(penalty, lambda, run, w, Stats.norm(all), Stats.zeroFraction(all));
     }
 
     /** Trains a float64 network on the data plus an always-zero feature and follows that feature's weights. */

@@ -1,6 +1,7 @@
 package dev.backprop.cli.experiment;
 
 import dev.backprop.diagnose.Finding;
+import dev.backprop.diagnose.MetricsJson;
 import dev.backprop.diagnose.GradientDiagnostics;
 import dev.backprop.diagnose.Stats;
 import dev.backprop.nn.ActivationKind;
@@ -62,7 +63,7 @@ public final class SymmetryExperiment {
             m.put("test_accuracy", run.testAccuracy());
             m.put("loss_curve", run.lossCurve(Math.max(1, run.stepLosses().length / 50)));
             m.put("loss_curve_every_steps", Math.max(1, run.stepLosses().length / 50));
-            m.put("findings", findings.stream().map(Finding::toMap).toList());
+            m.put("findings", findings.stream().map(MetricsJson::map).toList());
             return m;
         }
     }

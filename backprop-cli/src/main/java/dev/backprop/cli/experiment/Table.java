@@ -1,5 +1,6 @@
 package dev.backprop.cli.experiment;
 
+import dev.backprop.cli.report.ReportWriter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -63,13 +64,13 @@ public record Table(List<String> headers, List<List<String>> rows) {
     public String toHtml() {
         StringBuilder sb = new StringBuilder("<table>\n<tr>");
         for (String h : headers) {
-            sb.append("<th>").append(Html.escape(h)).append("</th>");
+            sb.append("<th>").append(ReportWriter.escape(h)).append("</th>");
         }
         sb.append("</tr>\n");
         for (List<String> r : rows) {
             sb.append("<tr>");
             for (String cell : r) {
-                sb.append("<td>").append(Html.escape(cell)).append("</td>");
+                sb.append("<td>").append(ReportWriter.escape(cell)).append("</td>");
             }
             sb.append("</tr>\n");
         }

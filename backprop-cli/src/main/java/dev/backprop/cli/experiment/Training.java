@@ -5,6 +5,8 @@ import dev.backprop.autograd.Variable;
 import dev.backprop.data.Batch;
 import dev.backprop.data.DataLoader;
 import dev.backprop.data.Dataset;
+import dev.backprop.diagnose.Format;
+import dev.backprop.diagnose.MetricsJson;
 import dev.backprop.diagnose.Stats;
 import dev.backprop.nn.Linear;
 import dev.backprop.nn.Module;
@@ -21,7 +23,6 @@ import dev.backprop.train.TrainingListener;
 import dev.backprop.train.TrainingResult;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /** Training runs and measurements shared by the experiments (cross-entropy loss, shuffled mini-batches). */
 final class Training {
@@ -135,14 +136,7 @@ final class Training {
 
     /** A number for tables: 4 significant digits, scientific when very small or large. */
     static String num(double v) {
-        if (Double.isNaN(v)) {
-            return "-";
-        }
-        double a = Math.abs(v);
-        if (a != 0 && (a < 1e-3 || a >= 1e5)) {
-            return String.format(Locale.ROOT, "%.2e", v);
-        }
-        return String.format(Locale.ROOT, "%.4g", v);
+        return Double.isNaN(v) ? "-" : Format.significant(v, 4);
     }
 
     /** A penalty weight λ in plain decimal notation without trailing zeros ("0.0001", "0.01"). */
@@ -152,14 +146,14 @@ final class Training {
 
     /** A fraction as a percentage with one decimal ("12.5%"). */
     static String pct(double fraction) {
-        return String.format(Locale.ROOT, "%.1f%%", 100 * fraction);
+        return Format.percent(fraction, 1);
     }
 
     /** Boxes a double array as a JSON list (NaN and infinities become null). */
     static List<Double> list(double[] v) {
         List<Double> out = new ArrayList<>(v.length);
         for (double x : v) {
-            out.add(Double.isFinite(x) ? x : null);
+            out.add(MetricsJson.finite(x));
         }
         return out;
     }

@@ -1,6 +1,7 @@
 package dev.backprop.cli.experiment;
 
 import dev.backprop.diagnose.Finding;
+import dev.backprop.diagnose.MetricsJson;
 import dev.backprop.diagnose.GradientDiagnostics;
 import dev.backprop.nn.ActivationKind;
 import dev.backprop.nn.Linear;
@@ -125,7 +126,7 @@ public final class VanishingExperiment {
             m.put("loss_curve", run.lossCurve(curveEvery));
             m.put("loss_curve_every_steps", curveEvery);
             m.put("epoch_test_accuracy", run.epochTestAccuracy());
-            m.put("findings", findings.stream().map(Finding::toMap).toList());
+            m.put("findings", findings.stream().map(MetricsJson::map).toList());
             return m;
         }
     }

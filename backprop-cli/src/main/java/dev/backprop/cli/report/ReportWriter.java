@@ -1,19 +1,23 @@
 package dev.backprop.cli.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.backprop.diagnose.Finding;
+import dev.backprop.diagnose.Format;
+import dev.backprop.diagnose.LayerStats;
+import dev.backprop.diagnose.ParamStats;
 import dev.backprop.diagnose.Stats;
+import dev.backprop.diagnose.StepStats;
 import dev.backprop.io.AtomicFiles;
 import dev.backprop.tensor.Tensor;
+import dev.backprop.train.EpochMetrics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
-import org.jfree.chart.JFreeChart;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Writes a run folder's report.html: one self-contained page (inline CSS and inline SVG charts, no scripts, no
@@ -27,6 +31,9 @@ import org.jfree.chart.JFreeChart;
  * {@code weights} (a histogram per weight matrix at the start and the end), {@code sparsity} (fraction of weights
  * exactly zero, and weight norms, per layer). Every chart is a
  * {@code <figure class="chart">} holding one {@code <svg>}; a section without data says so in words instead.
+ *
+ * <p>The charts and the data they draw are {@link #charts}: the page draws exactly that list, each chart in its
+ * section. The run folder is read into the records that training wrote ({@link RunFolder}), never by JSON key.
  */
 public final class ReportWriter {
     /** The report's file name inside a run folder. */
@@ -55,6 +62,7 @@ public final class ReportWriter {
     }
 
     static String html(RunFolder run) {
+        List<ChartSpec> charts = charts(run);
         Html h = new Html();
         h.open("Training report: " + run.dir().toAbsolutePath().normalize().getFileName());
         h.raw("<div class=\"top\">\n");
@@ -62,28 +70,136 @@ public final class ReportWriter {
         config(h, run);
         h.endRow();
         findings(h, run);
-        epochs(h, run);
-        gradients(h, run);
-        updates(h, run);
-        activations(h, run);
-        weights(h, run);
-        sparsity(h, run);
+        epochs(h, run, in(charts, EPOCHS));
+        stepSection(h, run, GRADIENTS, "Gradient norms per layer", in(charts, GRADIENTS), null);
+        stepSection(h, run, UPDATES, "Update-to-weight ratios", in(charts, UPDATES), null);
+        stepSection(h, run, ACTIVATIONS, "Saturated and dead units", in(charts, ACTIVATIONS),
+                "No sigmoid, tanh or ReLU-family layer: nothing can saturate or die.");
+        weights(h, run, in(charts, WEIGHTS));
+        sparsity(h, run, in(charts, SPARSITY));
         return h.close();
+    }
+
+    /** Ids of the sections that hold charts. */
+    static final String EPOCHS = "epochs";
+    static final String GRADIENTS = "gradients";
+    static final String UPDATES = "updates";
+    static final String ACTIVATIONS = "activations";
+    static final String WEIGHTS = "weights";
+    static final String SPARSITY = "sparsity";
+
+    /**
+     * Every chart of the report of {@code run}, in page order, with the data it draws: what the page shows, so that
+     * a test can check that each chart has something to draw.
+     */
+    static List<ChartSpec> charts(RunFolder run) {
+        List<ChartSpec> out = new ArrayList<>();
+        epochCharts(run, out);
+        if (!run.steps().isEmpty()) {
+            stepCharts(run, out);
+        }
+        weightCharts(run, out);
+        return out;
+    }
+
+    private static List<ChartSpec> in(List<ChartSpec> charts, String section) {
+        return charts.stream().filter(c -> c.section().equals(section)).toList();
+    }
+
+    // ---------------------------------------------------------------- charts
+
+    private static void epochCharts(RunFolder run, List<ChartSpec> out) {
+        if (run.epochs().isEmpty()) {
+            return;
+        }
+        List<Charts.Series> loss = new ArrayList<>();
+        loss.add(epochSeries(run, "train loss", EpochMetrics::trainLoss));
+        Charts.Series test = epochSeries(run, "test loss", EpochMetrics::testLoss);
+        if (anyFinite(test.y())) {
+            loss.add(test);
+        }
+        out.add(ChartSpec.line(EPOCHS, "Loss", "epoch", "loss", loss, false,
+                "Training loss (mean over the epoch's batches)"
+                        + (loss.size() > 1 ? " and loss on the evaluation set" : "") + "."));
+        Charts.Series acc = epochSeries(run, "test accuracy", EpochMetrics::testAccuracy);
+        if (anyFinite(acc.y())) {
+            out.add(ChartSpec.line(EPOCHS, "Accuracy", "epoch", "accuracy", List.of(acc), false,
+                    "Accuracy on the evaluation set after each epoch.").yRange(0.05, false));
+        }
+    }
+
+    private static void stepCharts(RunFolder run, List<ChartSpec> out) {
+        out.add(ChartSpec.line(GRADIENTS, "Weight gradient norm ‖∂L/∂W‖", "step", "norm (log scale)",
+                layerSeries(run, l -> weightStat(l, ParamStats::gradNorm)), true,
+                "Norm of each layer's weight gradient. Lines far apart (many powers of ten) mean vanishing or "
+                        + "exploding gradients: the lower layers learn much more slowly than the upper ones."));
+        out.add(ChartSpec.line(GRADIENTS, "Gradient flowing into each layer", "step", "‖∂L/∂output‖ (log scale)",
+                layerSeries(run, LayerStats::outputGradNorm), true,
+                "Norm of the gradient of the loss with respect to each layer's output, as backpropagation "
+                        + "passes it down the network."));
+        out.add(ChartSpec.line(UPDATES, "Update ratio ‖ΔW‖/‖W‖", "step", "ratio (log scale)",
+                layerSeries(run, l -> weightStat(l, ParamStats::updateRatio)), true,
+                "How much one optimizer step changes each weight matrix, relative to its size. Around 1e-3 is "
+                        + "usual; far below, the layer barely learns; near 1, the learning rate is too high."));
+        List<Charts.Series> sat = layerSeries(run, LayerStats::saturatedFraction);
+        if (!sat.isEmpty()) {
+            out.add(ChartSpec.line(ACTIVATIONS, "Saturated units (sigmoid, tanh)", "step", "fraction", sat, false,
+                    "Fraction of units whose pre-activation lies where the derivative is below 1% of its maximum: "
+                            + "they pass almost no gradient back.").yRange(0.05, true));
+        }
+        List<Charts.Series> dead = layerSeries(run, LayerStats::deadFraction);
+        if (!dead.isEmpty()) {
+            out.add(ChartSpec.line(ACTIVATIONS, "Dead units (ReLU family)", "step", "fraction", dead, false,
+                    "Fraction of units that output zero for every sample of the batch, so they pass no gradient.")
+                    .yRange(0.05, true));
+        }
+    }
+
+    private static void weightCharts(RunFolder run, List<ChartSpec> out) {
+        Map<String, Tensor> any = run.end() != null ? run.end() : run.initial();
+        if (any == null) {
+            return;
+        }
+        List<String> names = weightNames(any);
+        for (String name : names) {
+            List<Charts.Values> samples = new ArrayList<>();
+            if (run.initial() != null && run.initial().containsKey(name)) {
+                samples.add(new Charts.Values("start", values(run.initial().get(name))));
+            }
+            if (run.end() != null && run.end().containsKey(name)) {
+                samples.add(new Charts.Values("end", values(run.end().get(name))));
+            }
+            out.add(ChartSpec.histogram(WEIGHTS, layerTitle(run, name), "weight", samples, HISTOGRAM_BINS,
+                    name + " " + any.get(name).shape()));
+        }
+        List<String> labels = names.stream().map(n -> layerTitle(run, n)).toList();
+        List<Charts.Values> zero = new ArrayList<>();
+        if (run.initial() != null) {
+            zero.add(new Charts.Values("start", names.stream().mapToDouble(n -> zeroFraction(run.initial().get(n)))
+                    .toArray()));
+        }
+        if (run.end() != null) {
+            zero.add(new Charts.Values("end", names.stream().mapToDouble(n -> zeroFraction(run.end().get(n)))
+                    .toArray()));
+        }
+        out.add(ChartSpec.bars(SPARSITY, "Weights exactly zero", "layer", "fraction of weights", labels, zero,
+                "Fraction of each weight matrix's entries that are exactly 0 (L1 regularization drives weights "
+                        + "to exactly zero; L2 only shrinks them).").yRange(0.05, true));
     }
 
     // ---------------------------------------------------------------- sections
 
     private static void summary(Html h, RunFolder run) {
         h.section("summary", "Summary");
-        JsonNode last = run.epochs().isEmpty() ? null : run.epochs().getLast();
+        EpochMetrics last = run.epochs().isEmpty() ? null : run.epochs().getLast();
         Map<String, String> rows = new LinkedHashMap<>();
         rows.put("run folder", run.dir().toAbsolutePath().normalize().toString());
         rows.put("outcome", run.diverged() ? "diverged (see the findings)" : last == null ? "no epoch completed"
                 : "completed " + run.epochs().size() + " epoch(s)");
         if (last != null) {
-            rows.put("final train loss", fmt(num(last.path("train_loss"))));
-            rows.put("final test loss", fmt(num(last.path("test_loss"))));
-            rows.put("final test accuracy", fmt(num(last.path("test_accuracy"))));
+            rows.put("final train loss", fmt(last.trainLoss()));
+            rows.put("final test loss", fmt(last.testLoss()));
+            rows.put("final test accuracy", fmt(last.testAccuracy()));
         }
         rows.put("findings", run.findings() == null ? "diagnostics off" : String.valueOf(run.findings().size()));
         h.table(List.of("", ""), rows.entrySet().stream().map(e -> List.of(e.getKey(), e.getValue())).toList(), true);
@@ -126,101 +242,44 @@ public final class ReportWriter {
         h.end();
     }
 
-    private static void epochs(Html h, RunFolder run) {
-        h.section("epochs", "Loss and accuracy per epoch");
+    private static void epochs(Html h, RunFolder run, List<ChartSpec> charts) {
+        h.section(EPOCHS, "Loss and accuracy per epoch");
         if (run.epochs().isEmpty()) {
             h.note("No epoch completed, so there is no per-epoch metric.");
             h.end();
             return;
         }
-        List<Charts.Series> loss = new ArrayList<>();
-        loss.add(epochSeries(run, "train loss", "train_loss"));
-        Charts.Series test = epochSeries(run, "test loss", "test_loss");
-        if (anyFinite(test.y())) {
-            loss.add(test);
-        }
-        h.row();
-        h.chart(Charts.line("Loss", "epoch", "loss", loss, false), "Training loss (mean over the epoch's batches)"
-                + (loss.size() > 1 ? " and loss on the evaluation set" : "") + ".");
-        Charts.Series acc = epochSeries(run, "test accuracy", "test_accuracy");
-        if (anyFinite(acc.y())) {
-            h.chart(Charts.yRange(Charts.line("Accuracy", "epoch", "accuracy", List.of(acc), false), 0.05, false),
-                    "Accuracy on the evaluation set after each epoch.");
-        }
-        h.endRow();
+        h.charts(charts, false);
         List<List<String>> rows = new ArrayList<>();
-        for (JsonNode e : run.epochs()) {
-            rows.add(List.of(e.path("epoch").asText(), fmt(num(e.path("train_loss"))), fmt(num(e.path("penalty"))),
-                    fmt(num(e.path("test_loss"))), fmt(num(e.path("test_accuracy"))), fmt(num(e.path("lr"))),
-                    fmt(num(e.path("seconds")))));
+        for (EpochMetrics e : run.epochs()) {
+            rows.add(List.of(String.valueOf(e.epoch()), fmt(e.trainLoss()), fmt(e.penalty()), fmt(e.testLoss()),
+                    fmt(e.testAccuracy()), fmt(e.lr()), fmt(e.seconds())));
         }
         h.table(List.of("epoch", "train loss", "penalty", "test loss", "test accuracy", "learning rate", "seconds"),
                 rows, false);
         h.end();
     }
 
-    private static void gradients(Html h, RunFolder run) {
-        h.section("gradients", "Gradient norms per layer");
+    /**
+     * A section of per-step charts: a note instead when no step was logged, and {@code ifNone} when the run logged
+     * steps but none of the section's charts has data (null: the section always has charts then).
+     */
+    private static void stepSection(Html h, RunFolder run, String id, String title, List<ChartSpec> charts,
+                                    String ifNone) {
+        h.section(id, title);
         if (noSteps(h, run)) {
             return;
         }
-        h.row();
-        h.chart(Charts.line("Weight gradient norm ‖∂L/∂W‖", "step", "norm (log scale)",
-                layerSeries(run, l -> weightStat(l, "grad_norm")), true),
-                "Norm of each layer's weight gradient. Lines far apart (many powers of ten) mean vanishing or "
-                        + "exploding gradients: the lower layers learn much more slowly than the upper ones.");
-        h.chart(Charts.line("Gradient flowing into each layer", "step", "‖∂L/∂output‖ (log scale)",
-                layerSeries(run, l -> num(l.path("output_grad_norm"))), true),
-                "Norm of the gradient of the loss with respect to each layer's output, as backpropagation "
-                        + "passes it down the network.");
-        h.endRow();
+        if (charts.isEmpty() && ifNone != null) {
+            h.note(ifNone);
+        }
+        h.charts(charts, false);
         h.end();
     }
 
-    private static void updates(Html h, RunFolder run) {
-        h.section("updates", "Update-to-weight ratios");
-        if (noSteps(h, run)) {
-            return;
-        }
-        h.row();
-        h.chart(Charts.line("Update ratio ‖ΔW‖/‖W‖", "step", "ratio (log scale)",
-                layerSeries(run, l -> weightStat(l, "update_ratio")), true),
-                "How much one optimizer step changes each weight matrix, relative to its size. Around 1e-3 is "
-                        + "usual; far below, the layer barely learns; near 1, the learning rate is too high.");
-        h.endRow();
-        h.end();
-    }
-
-    private static void activations(Html h, RunFolder run) {
-        h.section("activations", "Saturated and dead units");
-        if (noSteps(h, run)) {
-            return;
-        }
-        List<Charts.Series> sat = layerSeries(run, l -> num(l.path("saturated_fraction")));
-        List<Charts.Series> dead = layerSeries(run, l -> num(l.path("dead_fraction")));
-        if (sat.isEmpty() && dead.isEmpty()) {
-            h.note("No sigmoid, tanh or ReLU-family layer: nothing can saturate or die.");
-        }
-        h.row();
-        if (!sat.isEmpty()) {
-            JFreeChart c = Charts.line("Saturated units (sigmoid, tanh)", "step", "fraction", sat, false);
-            h.chart(Charts.yRange(c, 0.05, true),
-                    "Fraction of units whose pre-activation lies where the derivative is below 1% of its maximum: "
-                            + "they pass almost no gradient back.");
-        }
-        if (!dead.isEmpty()) {
-            JFreeChart c = Charts.line("Dead units (ReLU family)", "step", "fraction", dead, false);
-            h.chart(Charts.yRange(c, 0.05, true),
-                    "Fraction of units that output zero for every sample of the batch, so they pass no gradient.");
-        }
-        h.endRow();
-        h.end();
-    }
-
-    private static void weights(Html h, RunFolder run) {
-        h.section("weights", "Weight histograms");
-        Map<String, Tensor> any = run.end() != null ? run.end() : run.initial();
-        if (any == null) {
+    private static void weights(Html h, RunFolder run, List<ChartSpec> charts) {
+        h.section(WEIGHTS, "Weight histograms");
+        if (run.end() == null && run.initial() == null) {
             h.note("Neither the initial nor the final weights were saved in this run folder.");
             h.end();
             return;
@@ -228,53 +287,26 @@ public final class ReportWriter {
         h.note("Distribution of each weight matrix's entries"
                 + (run.initial() != null ? " at the start" : " (no initial.safetensors: start not shown)")
                 + (run.end() != null ? " and at the end (" + run.endSource() + ")." : " (no final weights saved)."));
-        h.grid();
-        for (String name : weightNames(any)) {
-            List<Charts.Values> samples = new ArrayList<>();
-            if (run.initial() != null && run.initial().containsKey(name)) {
-                samples.add(new Charts.Values("start", values(run.initial().get(name))));
-            }
-            if (run.end() != null && run.end().containsKey(name)) {
-                samples.add(new Charts.Values("end", values(run.end().get(name))));
-            }
-            h.chart(Charts.histogram(layerTitle(run, name), "weight", samples, HISTOGRAM_BINS), 420, 320,
-                    name + " " + any.get(name).shape());
-        }
-        h.endRow();
+        h.charts(charts, true);
         h.end();
     }
 
-    private static void sparsity(Html h, RunFolder run) {
-        h.section("sparsity", "Sparsity and weight norms");
+    private static void sparsity(Html h, RunFolder run, List<ChartSpec> charts) {
+        h.section(SPARSITY, "Sparsity and weight norms");
         Map<String, Tensor> any = run.end() != null ? run.end() : run.initial();
         if (any == null) {
             h.note("No weights were saved in this run folder.");
             h.end();
             return;
         }
+        h.charts(charts, false);
         List<String> names = weightNames(any);
-        List<String> labels = names.stream().map(n -> layerTitle(run, n)).toList();
-        List<Charts.Values> zero = new ArrayList<>();
-        if (run.initial() != null) {
-            zero.add(new Charts.Values("start", names.stream().mapToDouble(n -> zeroFraction(run.initial().get(n)))
-                    .toArray()));
-        }
-        if (run.end() != null) {
-            zero.add(new Charts.Values("end", names.stream().mapToDouble(n -> zeroFraction(run.end().get(n)))
-                    .toArray()));
-        }
-        h.row();
-        JFreeChart c = Charts.bars("Weights exactly zero", "layer", "fraction of weights", labels, zero);
-        h.chart(Charts.yRange(c, 0.05, true),
-                "Fraction of each weight matrix's entries that are exactly 0 (L1 regularization drives weights "
-                        + "to exactly zero; L2 only shrinks them).");
-        h.endRow();
         List<List<String>> rows = new ArrayList<>();
-        for (int i = 0; i < names.size(); i++) {
-            Tensor s = run.initial() == null ? null : run.initial().get(names.get(i));
-            Tensor e = run.end() == null ? null : run.end().get(names.get(i));
-            rows.add(List.of(labels.get(i), names.get(i), s == null ? "" : fmt(norm(s)), e == null ? "" : fmt(norm(e)),
-                    e == null ? "" : fmt(zeroFraction(e))));
+        for (String name : names) {
+            Tensor s = run.initial() == null ? null : run.initial().get(name);
+            Tensor e = run.end() == null ? null : run.end().get(name);
+            rows.add(List.of(layerTitle(run, name), name, s == null ? "" : fmt(Stats.norm(s)),
+                    e == null ? "" : fmt(Stats.norm(e)), e == null ? "" : fmt(zeroFraction(e))));
         }
         h.table(List.of("layer", "tensor", "norm at start", "norm at end", "zero fraction at end"), rows, false);
         h.end();
@@ -288,12 +320,12 @@ public final class ReportWriter {
             h.raw("<p class=\"ok\">No problems found.</p>\n");
         } else {
             h.raw("<ul class=\"findings\">\n");
-            for (JsonNode f : run.findings()) {
-                String where = f.path("layer_name").asText("").isEmpty() ? "network"
-                        : "layer " + f.path("layer").asText() + " " + f.path("layer_name").asText();
-                h.raw("<li><span class=\"kind\">" + Html.esc(f.path("kind").asText()) + "</span> <span class=\"where\">"
-                        + Html.esc(where + ", step " + f.path("step").asText()) + "</span><br>"
-                        + Html.esc(f.path("message").asText()) + "</li>\n");
+            for (Finding f : run.findings()) {
+                String where = f.layerName().isEmpty() ? "network"
+                        : "layer " + (f.layer() < 0 ? "null" : String.valueOf(f.layer())) + " " + f.layerName();
+                h.raw("<li><span class=\"kind\">" + escape(f.kind().label()) + "</span> <span class=\"where\">"
+                        + escape(where + ", step " + f.step()) + "</span><br>"
+                        + escape(f.message()) + "</li>\n");
             }
             h.raw("</ul>\n");
         }
@@ -311,9 +343,9 @@ public final class ReportWriter {
         return true;
     }
 
-    private static Charts.Series epochSeries(RunFolder run, String name, String field) {
-        double[] x = run.epochs().stream().mapToDouble(e -> num(e.path("epoch"))).toArray();
-        double[] y = run.epochs().stream().mapToDouble(e -> num(e.path(field))).toArray();
+    private static Charts.Series epochSeries(RunFolder run, String name, ToDoubleFunction<EpochMetrics> metric) {
+        double[] x = run.epochs().stream().mapToDouble(EpochMetrics::epoch).toArray();
+        double[] y = run.epochs().stream().mapToDouble(metric).toArray();
         return new Charts.Series(name, x, y);
     }
 
@@ -321,21 +353,21 @@ public final class ReportWriter {
      * One series per layer over the logged steps of {@code metric} (NaN where a step lacks it); layers for which
      * the metric is never present are left out.
      */
-    static List<Charts.Series> layerSeries(RunFolder run, Function<JsonNode, Double> metric) {
+    static List<Charts.Series> layerSeries(RunFolder run, ToDoubleFunction<LayerStats> metric) {
         Map<Integer, String> names = new LinkedHashMap<>();
         Map<Integer, double[]> ys = new LinkedHashMap<>();
         int n = run.steps().size();
         double[] x = new double[n];
         for (int s = 0; s < n; s++) {
-            JsonNode step = run.steps().get(s);
-            x[s] = num(step.path("step"));
-            for (JsonNode l : step.path("layers")) {
-                double v = metric.apply(l);
-                if (Double.isNaN(v) && !ys.containsKey(l.path("index").asInt())) {
+            StepStats step = run.steps().get(s);
+            x[s] = step.step();
+            for (LayerStats l : step.layers()) {
+                double v = metric.applyAsDouble(l);
+                if (Double.isNaN(v) && !ys.containsKey(l.index())) {
                     continue;
                 }
-                int i = l.path("index").asInt();
-                names.putIfAbsent(i, i + " " + l.path("layer").asText());
+                int i = l.index();
+                names.putIfAbsent(i, i + " " + l.layer());
                 ys.computeIfAbsent(i, k -> nans(n))[s] = v;
             }
         }
@@ -344,13 +376,9 @@ public final class ReportWriter {
         return out;
     }
 
-    private static double weightStat(JsonNode layer, String field) {
-        for (JsonNode p : layer.path("params")) {
-            if ("weight".equals(p.path("role").asText())) {
-                return num(p.path(field));
-            }
-        }
-        return Double.NaN;
+    private static double weightStat(LayerStats layer, ToDoubleFunction<ParamStats> stat) {
+        ParamStats w = layer.weight();
+        return w == null ? Double.NaN : stat.applyAsDouble(w);
     }
 
     /** Names of the weight matrices (rank 2 or more) in stored order. */
@@ -364,9 +392,9 @@ public final class ReportWriter {
         int dot = tensorName.indexOf('.');
         String index = dot < 0 ? tensorName : tensorName.substring(0, dot);
         if (!run.steps().isEmpty()) {
-            for (JsonNode l : run.steps().getFirst().path("layers")) {
-                if (l.path("index").asText().equals(index)) {
-                    return index + " " + l.path("layer").asText();
+            for (LayerStats l : run.steps().getFirst().layers()) {
+                if (String.valueOf(l.index()).equals(index)) {
+                    return index + " " + l.layer();
                 }
             }
         }
@@ -385,14 +413,6 @@ public final class ReportWriter {
         return t == null ? Double.NaN : Stats.zeroFraction(t);
     }
 
-    private static double norm(Tensor t) {
-        double s = 0;
-        for (int i = 0; i < t.size(); i++) {
-            s += t.getFlat(i) * t.getFlat(i);
-        }
-        return Math.sqrt(s);
-    }
-
     private static double[] nans(int n) {
         double[] a = new double[n];
         java.util.Arrays.fill(a, Double.NaN);
@@ -403,16 +423,30 @@ public final class ReportWriter {
         return java.util.Arrays.stream(a).anyMatch(Double::isFinite);
     }
 
-    /** The number in a JSON node, or NaN for null, missing or non-numeric nodes. */
-    static double num(JsonNode n) {
-        return n != null && n.isNumber() ? n.doubleValue() : Double.NaN;
+    /**
+     * {@code s} with the characters that HTML treats specially (&amp;, &lt;, &gt;, &quot;) escaped, for text in
+     * element content and in double-quoted attributes. Also used by the experiment reports.
+     */
+    public static String escape(String s) {
+        StringBuilder o = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '<' -> o.append("&lt;");
+                case '>' -> o.append("&gt;");
+                case '&' -> o.append("&amp;");
+                case '"' -> o.append("&quot;");
+                default -> o.append(c);
+            }
+        }
+        return o.toString();
     }
 
     static String fmt(double v) {
         if (Double.isNaN(v)) {
             return "–";
         }
-        return v == Math.rint(v) && Math.abs(v) < 1e9 ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.4g", v);
+        return v == Math.rint(v) && Math.abs(v) < 1e9 ? String.valueOf((long) v) : Format.general(v, 4);
     }
 
     /** Accumulates the page. */
@@ -459,13 +493,20 @@ public final class ReportWriter {
             b.append(html);
         }
 
-        void chart(JFreeChart c, String caption) {
-            chart(c, Charts.WIDTH, Charts.HEIGHT, caption);
+        /** The charts side by side in a row ({@code grid}: in a grid of smaller cells). */
+        void charts(List<ChartSpec> charts, boolean grid) {
+            if (grid) {
+                grid();
+            } else {
+                row();
+            }
+            charts.forEach(this::chart);
+            endRow();
         }
 
-        void chart(JFreeChart c, int width, int height, String caption) {
-            b.append("<figure class=\"chart\">\n").append(Charts.svg(c, width, height)).append("\n<figcaption>")
-                    .append(esc(caption)).append("</figcaption>\n</figure>\n");
+        void chart(ChartSpec c) {
+            b.append("<figure class=\"chart\">\n").append(Charts.svg(c.draw(), c.width(), c.height()))
+                    .append("\n<figcaption>").append(esc(c.caption())).append("</figcaption>\n</figure>\n");
         }
 
         /** A table; {@code keyed}: no header row, and the even cells of each row are row headings (name, value...). */
@@ -487,18 +528,8 @@ public final class ReportWriter {
             b.append("</table>\n");
         }
 
-        static String esc(String s) {
-            StringBuilder o = new StringBuilder(s.length());
-            for (char c : s.toCharArray()) {
-                switch (c) {
-                    case '<' -> o.append("&lt;");
-                    case '>' -> o.append("&gt;");
-                    case '&' -> o.append("&amp;");
-                    case '"' -> o.append("&quot;");
-                    default -> o.append(c);
-                }
-            }
-            return o.toString();
+        private static String esc(String s) {
+            return escape(s);
         }
 
         private static final String CSS = """

@@ -3,9 +3,13 @@ package dev.backprop.cli.report;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.backprop.diagnose.Finding;
+import dev.backprop.diagnose.MetricsJson;
+import dev.backprop.diagnose.StepStats;
 import dev.backprop.io.ModelFile;
 import dev.backprop.io.Safetensors;
 import dev.backprop.tensor.Tensor;
+import dev.backprop.train.EpochMetrics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,24 +25,26 @@ import java.util.Map;
  * <p>Required: config.json and metrics.jsonl. Optional: findings.json (absent when diagnostics were off),
  * initial.safetensors (the weights before the first step), and the final weights: model.safetensors, or after a
  * divergence the last checkpoint's model. A required file that is missing, and any file that is malformed, is an
- * {@link IOException} naming the file.
+ * {@link IOException} naming the file. metrics.jsonl and findings.json are read into the records that wrote them
+ * ({@link MetricsJson}), so the report reads the same schema the training wrote; a number that is null or missing
+ * (files of earlier versions lack some) is NaN.
  *
  * @param dir the run folder
  * @param config config.json, an object
  * @param epochs metrics.jsonl's {@code "epoch"} lines, in order
- * @param steps metrics.jsonl's {@code "step"} lines, in order
+ * @param steps metrics.jsonl's {@code "step"} lines (the logged steps' diagnostics), in order
  * @param findings findings.json's list, or null when there is no findings.json
  * @param initial the weights before training, or null when not saved (resumed or older runs)
  * @param end the weights after training, or null when neither the model nor a checkpoint was saved
  * @param endSource where {@code end} came from ("model.safetensors", "checkpoint/model-e3.safetensors"), or null
  */
-record RunFolder(Path dir, JsonNode config, List<JsonNode> epochs, List<JsonNode> steps, List<JsonNode> findings,
+record RunFolder(Path dir, JsonNode config, List<EpochMetrics> epochs, List<StepStats> steps, List<Finding> findings,
                  Map<String, Tensor> initial, Map<String, Tensor> end, String endSource) {
     static final String CONFIG = "config.json";
     static final String METRICS = "metrics.jsonl";
     static final String FINDINGS = "findings.json";
     static final String INITIAL = "initial.safetensors";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = MetricsJson.mapper();
 
     /** Reads the run folder {@code dir}. */
     static RunFolder load(Path dir) throws IOException {
@@ -49,18 +55,21 @@ record RunFolder(Path dir, JsonNode config, List<JsonNode> epochs, List<JsonNode
         if (!config.isObject()) {
             throw new IOException(dir.resolve(CONFIG) + ": expected a JSON object");
         }
-        List<JsonNode> epochs = new ArrayList<>();
-        List<JsonNode> steps = new ArrayList<>();
+        List<EpochMetrics> epochs = new ArrayList<>();
+        List<StepStats> steps = new ArrayList<>();
         readMetrics(require(dir, METRICS), epochs, steps);
         Path f = dir.resolve(FINDINGS);
-        List<JsonNode> findings = null;
+        List<Finding> findings = null;
         if (Files.isRegularFile(f)) {
             JsonNode n = readJson(f);
             if (!n.isArray()) {
                 throw new IOException(f + ": expected a JSON list of findings");
             }
-            findings = new ArrayList<>();
-            n.forEach(findings::add);
+            try {
+                findings = MetricsJson.findings(n);
+            } catch (JsonProcessingException e) {
+                throw new IOException(f + ": invalid findings: " + e.getOriginalMessage(), e);
+            }
         }
         Path init = dir.resolve(INITIAL);
         Map<String, Tensor> initial = Files.isRegularFile(init) ? Safetensors.read(init) : null;
@@ -91,25 +100,24 @@ record RunFolder(Path dir, JsonNode config, List<JsonNode> epochs, List<JsonNode
     }
 
     /** Sorts metrics.jsonl's lines by type; blank lines and other types are skipped. */
-    private static void readMetrics(Path p, List<JsonNode> epochs, List<JsonNode> steps) throws IOException {
+    private static void readMetrics(Path p, List<EpochMetrics> epochs, List<StepStats> steps) throws IOException {
         List<String> lines = Files.readAllLines(p, StandardCharsets.UTF_8);
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).isBlank()) {
                 continue;
             }
-            JsonNode n;
+            Object line;
             try {
-                n = JSON.readTree(lines.get(i));
+                line = MetricsJson.parseLine(lines.get(i));
             } catch (JsonProcessingException e) {
                 throw new IOException(p + ": line " + (i + 1) + ": invalid JSON: " + e.getOriginalMessage(), e);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(p + ": line " + (i + 1) + ": " + e.getMessage());
             }
-            if (!n.isObject()) {
-                throw new IOException(p + ": line " + (i + 1) + ": expected a JSON object");
-            }
-            switch (n.path("type").asText()) {
-                case "epoch" -> epochs.add(n);
-                case "step" -> steps.add(n);
-                default -> { }
+            switch (line) {
+                case EpochMetrics e -> epochs.add(e);
+                case StepStats s -> steps.add(s);
+                case null, default -> { }
             }
         }
     }
@@ -130,6 +138,6 @@ record RunFolder(Path dir, JsonNode config, List<JsonNode> epochs, List<JsonNode
 
     /** Whether the run stopped on a NaN or infinity (a "divergence" finding). */
     boolean diverged() {
-        return findings != null && findings.stream().anyMatch(f -> "divergence".equals(f.path("kind").asText()));
+        return findings != null && findings.stream().anyMatch(f -> f.kind() == Finding.Kind.DIVERGENCE);
     }
 }

@@ -1,4 +1,4 @@
-package dev.backprop.diagnose;
+package dev.backprop.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -6,7 +6,7 @@ import dev.backprop.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Stats#sumSquares} of an F32 tensor (vectorised) equals the sum of squares taken element by element in
+ * {@link Reductions#sumSquares} of an F32 tensor (vectorised) equals the sum of squares taken element by element in
  * double, for every length up to past several vectors and for views whose elements start at an offset.
  */
 class SumSquaresVectorTest {
@@ -22,7 +22,7 @@ class SumSquaresVectorTest {
                 want += (double) backing[i] * backing[i];
             }
             Tensor view = Tensor.of(backing, n + 5, 1).rowSlice(5, n + 5);
-            assertEquals(want, Stats.sumSquares(view), 1e-12 * Math.max(1, want), "length " + n);
+            assertEquals(want, Reductions.sumSquares(view), 1e-12 * Math.max(1, want), "length " + n);
         }
     }
 }
