@@ -3,11 +3,6 @@ package dev.backprop.kernel;
 import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Shape;
 import dev.backprop.tensor.Tensor;
-import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Reductions: sums, means and maxima over the whole tensor or along one axis, arg-max, the sum that undoes
@@ -19,9 +14,6 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class Reductions {
     /** Doubles per vector, and floats in half that width (so that one float vector widens to one double vector). */
-    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Float> F =
-            VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
 
     private Reductions() {
     }
@@ -38,7 +30,7 @@ public final class Reductions {
         int n = t.size();
         int o = t.offset();
         if (t.dtype() == DType.F32) {
-            return sumSquaresF32(t.f32(), o, n);
+            return Simd.sumSquaresF32(t.f32(), o, n);
         } else {
             double[] a = t.f64();
             for (int i = 0; i < n; i++) {
@@ -46,44 +38,6 @@ public final class Reductions {
             }
         }
         return s;
-    }
-
-    /**
-     * Σ aᵢ² over {@code a[o .. o+n)} in double: lanes of floats widened to doubles and accumulated lane-wise with the
-     * Vector API in four independent accumulators (the gradient norm runs on every step, and a single running sum is
-     * bound by the latency of one fma per vector), then the lanes and the tail added.
-     */
-    private static double sumSquaresF32(float[] a, int o, int n) {
-        DoubleVector acc0 = DoubleVector.zero(D);
-        DoubleVector acc1 = DoubleVector.zero(D);
-        DoubleVector acc2 = DoubleVector.zero(D);
-        DoubleVector acc3 = DoubleVector.zero(D);
-        int step = F.length();
-        int i = 0;
-        for (; i <= n - 4 * step; i += 4 * step) {
-            DoubleVector d0 = widen(a, o + i);
-            DoubleVector d1 = widen(a, o + i + step);
-            DoubleVector d2 = widen(a, o + i + 2 * step);
-            DoubleVector d3 = widen(a, o + i + 3 * step);
-            acc0 = d0.fma(d0, acc0);
-            acc1 = d1.fma(d1, acc1);
-            acc2 = d2.fma(d2, acc2);
-            acc3 = d3.fma(d3, acc3);
-        }
-        for (int end = F.loopBound(n); i < end; i += step) {
-            DoubleVector d = widen(a, o + i);
-            acc0 = d.fma(d, acc0);
-        }
-        double s = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            double v = a[o + i];
-            s += v * v;
-        }
-        return s;
-    }
-
-    private static DoubleVector widen(float[] a, int from) {
-        return (DoubleVector) FloatVector.fromArray(F, a, from).convertShape(VectorOperators.F2D, D, 0);
     }
 
     /**

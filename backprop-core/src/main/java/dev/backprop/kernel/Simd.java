@@ -1,8 +1,10 @@
 package dev.backprop.kernel;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -49,6 +51,26 @@ final class Simd {
         return true;
     }
 
+    /**
+     * Σ aᵢ² over {@code a[o .. o+n)} in double. With the Vector API: lanes of floats widened to doubles and
+     * accumulated lane-wise in four independent accumulators (the gradient norm runs on every step, and a single
+     * running sum is bound by the latency of one fma per vector), then the lanes and the tail added; without it, a
+     * plain loop (the same value up to the order of the additions).
+     */
+    static double sumSquaresF32(float[] a, int o, int n) {
+        double s = 0;
+        int i = 0;
+        if (Gemm.VECTORIZED) {
+            s = Lanes.sumSquares(a, o, n);
+            i = Lanes.bound(n);
+        }
+        for (; i < n; i++) {
+            double v = a[o + i];
+            s += v * v;
+        }
+        return s;
+    }
+
     /** The Vector API loops; each handles the whole vectors of its range and returns where the scalar tail starts. */
     private static final class Lanes {
         private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -71,6 +93,44 @@ final class Simd {
                 zero.blend(FloatVector.fromArray(F, gs, go + i), pos).intoArray(ds, i);
             }
             return i;
+        }
+
+        private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+        private static final VectorSpecies<Float> HALF =
+                VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+
+        /** Where {@link #sumSquares} stops: the scalar tail starts here. */
+        static int bound(int n) {
+            return HALF.loopBound(n);
+        }
+
+        /** Σ a² over the whole vectors of {@code a[o .. o + bound(n))}. */
+        static double sumSquares(float[] a, int o, int n) {
+            DoubleVector acc0 = DoubleVector.zero(D);
+            DoubleVector acc1 = DoubleVector.zero(D);
+            DoubleVector acc2 = DoubleVector.zero(D);
+            DoubleVector acc3 = DoubleVector.zero(D);
+            int step = HALF.length();
+            int i = 0;
+            for (; i <= n - 4 * step; i += 4 * step) {
+                DoubleVector d0 = widen(a, o + i);
+                DoubleVector d1 = widen(a, o + i + step);
+                DoubleVector d2 = widen(a, o + i + 2 * step);
+                DoubleVector d3 = widen(a, o + i + 3 * step);
+                acc0 = d0.fma(d0, acc0);
+                acc1 = d1.fma(d1, acc1);
+                acc2 = d2.fma(d2, acc2);
+                acc3 = d3.fma(d3, acc3);
+            }
+            for (int end = HALF.loopBound(n); i < end; i += step) {
+                DoubleVector d = widen(a, o + i);
+                acc0 = d.fma(d, acc0);
+            }
+            return acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+        }
+
+        private static DoubleVector widen(float[] a, int from) {
+            return (DoubleVector) FloatVector.fromArray(HALF, a, from).convertShape(VectorOperators.F2D, D, 0);
         }
 
         /** Lane-wise sums of {@code x - x} (0 for finite x, NaN otherwise); -1 when a lane saw a non-finite value. */
