@@ -17,10 +17,21 @@ import java.nio.file.StandardOpenOption;
  * {@code "step"} and {@code "epoch_diagnostics"} records).
  */
 final class MetricsLog implements TrainingListener, AutoCloseable {
-    private final BufferedWriter w;
+    private final Path file;
+    private BufferedWriter w;
 
-    MetricsLog(Path file) throws IOException {
-        this.w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    /** A log of {@code file}, opened (for appending) at the first line written, not before. */
+    MetricsLog(Path file) {
+        this.file = file;
+    }
+
+    private BufferedWriter writer() throws IOException {
+        if (w == null) {
+            // never through a symbolic link: a metrics.jsonl that links elsewhere fails to open instead of writing
+            w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        }
+        return w;
     }
 
     @Override
@@ -31,9 +42,10 @@ final class MetricsLog implements TrainingListener, AutoCloseable {
     /** Appends the line of {@code record}: a StepStats, EpochMetrics or EpochSummary ({@link MetricsJson#line}). */
     void write(Object record) {
         try {
-            w.write(MetricsJson.line(record));
-            w.newLine();
-            w.flush();
+            BufferedWriter out = writer();
+            out.write(MetricsJson.line(record));
+            out.newLine();
+            out.flush();
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
@@ -41,6 +53,8 @@ final class MetricsLog implements TrainingListener, AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        w.close();
+        if (w != null) {
+            w.close();
+        }
     }
 }

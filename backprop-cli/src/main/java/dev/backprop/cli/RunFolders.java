@@ -102,6 +102,91 @@ final class RunFolders {
         return names;
     }
 
+    /**
+     * Checks that {@code dir} can be resumed without following a link out of it: the folder, its config.json, its
+     * checkpoint/ and (when present) metrics.jsonl must be real files and folders, not symbolic links.
+     *
+     * @throws UsageError naming what is wrong
+     */
+    static void checkResumable(Path dir) {
+        if (Files.isSymbolicLink(dir) || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            throw new UsageError("--resume " + dir + ": not a run folder (or a symbolic link to one)");
+        }
+        for (String name : List.of("config.json", "checkpoint", "metrics.jsonl")) {
+            if (Files.isSymbolicLink(dir.resolve(name))) {
+                throw new UsageError("--resume " + dir + ": " + name + " is a symbolic link; a run folder's files"
+                        + " must be its own (nothing was written)");
+            }
+        }
+        if (!Files.isDirectory(dir.resolve("checkpoint"), LinkOption.NOFOLLOW_LINKS)) {
+            throw new UsageError("--resume " + dir + ": no checkpoint/ to resume from");
+        }
+    }
+
+    /** Deletes the temporary files an interrupted atomic write left in {@code dir} and its checkpoint/. */
+    static void removeStaleTemporaries(Path dir) throws IOException {
+        for (Path folder : List.of(dir, dir.resolve("checkpoint"))) {
+            if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(folder)) {
+                continue;
+            }
+            for (String name : list(folder)) {
+                Path p = folder.resolve(name);
+                if (name.startsWith(".") && TEMPORARY.matcher(name).matches() && isRegular(p)) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    /**
+     * Cuts metrics.jsonl back to what an uninterrupted run had written after epoch {@code completedEpochs}: the
+     * lines of later epochs (written before a crash, after the last checkpoint) and a partial last line are
+     * dropped, so that the resumed run's lines follow as if it had never stopped. The file is rewritten atomically,
+     * and only when something is dropped.
+     */
+    static void truncateMetrics(Path file, int completedEpochs) throws IOException {
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        StringBuilder kept = new StringBuilder();
+        int start = 0;
+        boolean dropped = false;
+        while (start < text.length()) {
+            int end = text.indexOf('\n', start);
+            if (end < 0) { // a last line without its newline: cut off mid-write
+                dropped = true;
+                break;
+            }
+            String line = text.substring(start, end);
+            start = end + 1;
+            int epoch = epochOf(line);
+            if (epoch >= 0 && epoch <= completedEpochs) {
+                kept.append(line).append('\n');
+            } else {
+                dropped = true;
+            }
+        }
+        if (dropped) {
+            dev.backprop.io.AtomicFiles.write(file, kept.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The "epoch" of a metrics line, or -1 when the line is not a JSON object with one. */
+    private static int epochOf(String line) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(line);
+            return n != null && n.path("epoch").canConvertToInt() && n.path("epoch").isIntegralNumber()
+                    ? n.path("epoch").asInt() : -1;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
     private static String summary(List<String> names) {
         return names.size() <= 5 ? String.join(", ", names)
                 : String.join(", ", names.subList(0, 4)) + " and " + (names.size() - 4) + " more";

@@ -96,10 +96,12 @@ final class TrainCommand implements Callable<Integer> {
         } else if (resume == null) {
             RunFolders.prepare(dir, force); // before the first write: an existing run is never mixed into
         }
-        Files.createDirectories(dir);
-        AtomicFiles.write(dir.resolve("config.json"), c.toJson());
         if (resume == null) {
+            Files.createDirectories(dir);
+            AtomicFiles.write(dir.resolve("config.json"), c.toJson());
             Safetensors.write(dir.resolve(INITIAL_WEIGHTS), model.stateDict());
+        } else {
+            RunFolders.checkResumable(dir);
         }
 
         Progress progress = new Progress(msg, Progress.interactive(), loader.batchCount(), c.batch, c.epochs);
@@ -127,6 +129,10 @@ final class TrainCommand implements Callable<Integer> {
             if (resume != null) {
                 trainer.resume(dir.resolve("checkpoint"));
                 msg.println("resuming " + dir + " after epoch " + trainer.history().size());
+                // the checkpoint loaded: only now is anything in the run folder changed
+                RunFolders.removeStaleTemporaries(dir);
+                RunFolders.truncateMetrics(dir.resolve("metrics.jsonl"), trainer.history().size());
+                AtomicFiles.write(dir.resolve("config.json"), c.toJson());
             } else {
                 msg.println(model.summary(data.train().featureCount()));
                 msg.printf("training on %s: %d samples%s, %d epochs, batch %d%n", data.name(), data.train().size(),

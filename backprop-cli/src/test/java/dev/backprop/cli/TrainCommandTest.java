@@ -189,4 +189,69 @@ class TrainCommandTest {
         assertEquals("keep", Files.readString(outside));
         assertTrue(Files.isSymbolicLink(run.resolve("metrics.jsonl")));
     }
+
+    /** The lines of metrics.jsonl without the fields that measure time. */
+    private static List<String> metricsWithoutTimes(Path run) throws IOException {
+        List<String> out = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+            com.fasterxml.jackson.databind.node.ObjectNode n = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    Cli.JSON.readTree(line);
+            n.remove(List.of("seconds", "samples_per_second"));
+            out.add(n.toString());
+        }
+        return out;
+    }
+
+    @Test
+    void aResumeAfterACrashLeavesTheMetricsAsAnUninterruptedRunWritesThem(@TempDir Path tmp) throws Exception {
+        String[] common = {"--samples", "200", "--layers", "2-8-2", "--log-every", "3", "--batch", "32"};
+        Path straight = tmp.resolve("straight");
+        Cli.run(concat(common, "--epochs", "4", "--out", straight.toString())).expect(0);
+        Path crashed = tmp.resolve("crashed");
+        Cli.run(concat(common, "--epochs", "2", "--out", crashed.toString())).expect(0);
+        // what a kill during epoch 3 leaves: its first lines, a half-written line and a temporary file
+        List<String> later = Files.readAllLines(straight.resolve("metrics.jsonl")).stream()
+                .filter(l -> l.contains("\"epoch\":3")).limit(2).toList();
+        Files.writeString(crashed.resolve("metrics.jsonl"), String.join("\n", later) + "\n{\"type\":\"st",
+                java.nio.file.StandardOpenOption.APPEND);
+        Path stale = Files.writeString(crashed.resolve("checkpoint").resolve(".model-e3.safetensors.123.tmp"), "x");
+        Cli.run("train", "--resume", crashed.toString(), "--epochs", "4").expect(0);
+        assertEquals(metricsWithoutTimes(straight), metricsWithoutTimes(crashed));
+        assertTrue(!Files.exists(stale), "the stale temporary file is removed");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(Files.readAllBytes(straight.resolve("model.safetensors")),
+                Files.readAllBytes(crashed.resolve("model.safetensors")), "bit-identical weights");
+    }
+
+    @Test
+    void aResumeThatFailsToLoadItsCheckpointChangesNothing(@TempDir Path tmp) throws Exception {
+        Path run = tmp.resolve("run");
+        Cli.run("train", "--samples", "100", "--epochs", "1", "--out", run.toString()).expect(0);
+        Files.writeString(run.resolve("checkpoint").resolve("trainer.json"), "{ broken");
+        var before = snapshot(run);
+        Cli.run("train", "--resume", run.toString(), "--epochs", "3", "--lr", "0.5").expect(1).noStackTrace();
+        assertEquals(before, snapshot(run), "config.json is rewritten only after the checkpoint has loaded");
+        // a checkpoint/ that links elsewhere is refused before anything is written
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        Path ckpt = run.resolve("checkpoint");
+        try (var files = Files.list(ckpt)) {
+            for (Path p : files.toList()) {
+                Files.delete(p);
+            }
+        }
+        Files.delete(ckpt);
+        Files.createSymbolicLink(ckpt, elsewhere);
+        Cli.Result r = Cli.run("train", "--resume", run.toString(), "--epochs", "3").expect(2);
+        assertTrue(r.err().contains("checkpoint is a symbolic link"), r.err());
+        try (var files = Files.list(elsewhere)) {
+            assertEquals(0, files.count(), "nothing written through the link");
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length + 1);
+        out[0] = "train";
+        System.arraycopy(a, 0, out, 1, a.length);
+        System.arraycopy(b, 0, out, a.length + 1, b.length);
+        return out;
+    }
 }

@@ -184,10 +184,12 @@ public final class Trainer {
             } else {
                 badEpochs++;
             }
+            // listeners first (the epoch's metrics line), then the checkpoint: a crash between the two leaves lines of
+            // an epoch the checkpoint does not have, which a resume drops and writes again, never a missing line
+            listeners.forEach(l -> l.onEpochEnd(m));
             if (checkpointDir != null) {
                 saveCheckpoint(epoch);
             }
-            listeners.forEach(l -> l.onEpochEnd(m));
             if (patience > 0 && badEpochs >= patience && epoch < epochs) {
                 stoppedEarly = true;
                 break;
