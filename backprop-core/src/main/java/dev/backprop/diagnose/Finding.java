@@ -40,7 +40,11 @@ public record Finding(Kind kind,
         EXPLODING_GRADIENT("exploding-gradient"),
         /** Most sigmoid/tanh pre-activations sit where the derivative is nearly 0 (lecture §2.1, Figure 1.3). */
         SATURATION("saturation"),
-        /** Most ReLU units output 0 for every sample, so they pass no gradient. */
+        /**
+         * Most of a ReLU-family layer's units are dead on the batch: a ReLU's output, or the input of the other
+         * ReLU-family activations (leaky ReLU, PReLU, ELU, GELU, SiLU), is ≤ 0 for every sample, so the unit passes
+         * no gradient (ReLU) or only the small negative-side one (lecture §2.1).
+         */
         DEAD_UNITS("dead-units"),
         /** Neurons of a layer have identical incoming weights and stay identical (lecture §3). */
         SYMMETRY("symmetry"),
@@ -53,13 +57,22 @@ public record Finding(Kind kind,
             this.label = label;
         }
 
-        /** The kind's name in JSON and messages ("vanishing-gradient"). */
+        /**
+         * The kind's name in JSON and messages.
+         *
+         * @return the label, such as "vanishing-gradient"
+         */
         @JsonValue
         public String label() {
             return label;
         }
     }
 
+    /**
+     * The finding in plain words.
+     *
+     * @return {@link #message()}
+     */
     @Override
     public String toString() {
         return message;

@@ -32,6 +32,12 @@ public final class Findings {
     private record Candidate(Finding first, int count) {
     }
 
+    /**
+     * Findings judged by the given thresholds.
+     *
+     * @param thresholds when a measurement becomes a finding
+     * @throws NullPointerException when {@code thresholds} is null
+     */
     public Findings(Thresholds thresholds) {
         this.t = Objects.requireNonNull(thresholds, "thresholds");
         this.early = new double[thresholds.earlySteps()];
@@ -42,7 +48,15 @@ public final class Findings {
         this(Thresholds.defaults());
     }
 
-    /** Analyses a finished list of logged steps (for example read back for a report) and returns the findings. */
+    /**
+     * Analyses a finished list of logged steps (for example read back for a report) and returns the findings. Only
+     * the logged steps' gradient norms are known here, so the early median of the exploding-gradient rule is over the
+     * first {@link Thresholds#earlySteps()} logged steps, and no finding names the layer with the largest gradient.
+     *
+     * @param steps the logged steps, in order
+     * @param thresholds when a measurement becomes a finding
+     * @return the findings, in the order reported
+     */
     public static List<Finding> analyze(List<StepStats> steps, Thresholds thresholds) {
         Findings f = new Findings(thresholds);
         for (StepStats s : steps) {
@@ -53,18 +67,37 @@ public final class Findings {
         return f.all();
     }
 
-    /** Calls {@code listener} with every new finding as soon as it is reported. */
+    /**
+     * Calls {@code listener} with every new finding as soon as it is reported.
+     *
+     * @param listener receives each finding once
+     * @return this, for chaining
+     * @throws NullPointerException when {@code listener} is null
+     */
     public Findings onFinding(Consumer<Finding> listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
         return this;
     }
 
-    /** Every finding so far, in the order reported. */
+    /**
+     * Every finding so far.
+     *
+     * @return an unmodifiable copy, in the order reported
+     */
     public List<Finding> all() {
         return List.copyOf(reported.values());
     }
 
-    /** Checks one logged step for vanishing gradients, saturation, dead units and symmetry. */
+    /**
+     * Checks one logged step for vanishing gradients (the first-to-last ratio is above 0 and below
+     * {@link Thresholds#vanishingRatio()}; exactly 0 is left to the symmetry and dead-unit findings), saturation
+     * (a saturated fraction above {@link Thresholds#saturated()}), dead units (a ReLU-family layer's dead fraction
+     * above {@link Thresholds#dead()}) and symmetry (a Linear layer of more than one neuron with a group of identical
+     * neurons). The first three are reported once they have held on {@link Thresholds#persistence()} consecutive
+     * logged steps, with the first step of that run; symmetry is reported at once.
+     *
+     * @param s the step's statistics
+     */
     public void observe(StepStats s) {
         observations++;
         Map<String, Finding> holding = new LinkedHashMap<>();
@@ -97,8 +130,16 @@ public final class Findings {
     }
 
     /**
-     * Checks one step's global gradient norm against the exploding-gradient bounds; {@code layer} names the layer
-     * with the largest gradient (or -1).
+     * Checks one step's global gradient norm against the exploding-gradient bounds: it is reported (once per run)
+     * when it exceeds {@link Thresholds#explodingAbsolute()}, or {@link Thresholds#explodingFactor()} times the
+     * median of the first {@link Thresholds#earlySteps()} finite norms once those have been seen. A NaN or infinite
+     * norm is ignored here (it is a divergence).
+     *
+     * @param step the step, from 1
+     * @param norm the global gradient norm √(Σ over parameters ‖∂L/∂w‖²)
+     * @param layer the index of the layer with the largest gradient, or -1 when not known
+     * @param path that layer's path in the model ("" when not known)
+     * @param layerName that layer's description ("" when not known)
      */
     public void observeGradNorm(long step, double norm, int layer, String path, String layerName) {
         if (!Double.isFinite(norm)) {
@@ -121,12 +162,23 @@ public final class Findings {
         }
     }
 
-    /** Reports a NaN or infinity (only the first one of the run is kept). */
+    /**
+     * Reports a NaN or infinity; only the first divergence of the run is kept.
+     *
+     * @param step the step at which it appeared
+     * @param layer the index of the layer it is pinned to, or -1 for the whole network
+     * @param path that layer's path in the model (null or "" for the whole network)
+     * @param layerName that layer's description (null or "" for the whole network)
+     * @param message what was seen and what to try
+     */
     public void divergence(long step, int layer, String path, String layerName, String message) {
         report(new Finding(Finding.Kind.DIVERGENCE, layer, path == null ? "" : path, layerName == null ? "" : layerName, step, message));
     }
 
-    /** At the end of a run: conditions that held on every logged step of a run shorter than the persistence. */
+    /**
+     * Ends the run: reports the conditions that held on every logged step of a run too short to reach
+     * {@link Thresholds#persistence()}.
+     */
     public void finish() {
         for (Candidate c : candidates.values()) {
             if (c.count() == observations) {

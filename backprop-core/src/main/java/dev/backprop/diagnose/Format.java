@@ -11,9 +11,11 @@ public final class Format {
     }
 
     /**
-     * {@code v} with {@code digits} significant digits in plain notation while it is moderate, from
-     * 10<sup>-(digits-1)</sup> up to below 10<sup>digits+1</sup> (or 0), else in scientific notation with
-     * {@code digits - 1} significant digits: with 3 digits 0.0123, 12.3, 1.2e-07, 3.4e+05.
+     * {@code v} for a message: |v| from 10<sup>-(digits-1)</sup> up to below 10<sup>digits+1</sup> (or 0) goes
+     * through {@link #general}, which writes it in plain notation with {@code digits} significant digits up to below
+     * 10<sup>digits</sup> and in scientific notation with {@code digits} significant digits above; beyond that range
+     * it is in scientific notation with {@code digits - 1} significant digits. With 3 digits: 0.0123, 12.3,
+     * 1.23e+03, 1.2e-07, 3.4e+05.
      *
      * @param v the number; NaN and infinities give "NaN", "Infinity", "-Infinity"
      * @param digits significant digits, at least 2

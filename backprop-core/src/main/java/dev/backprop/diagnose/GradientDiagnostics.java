@@ -71,6 +71,14 @@ public final class GradientDiagnostics implements TrainingListener {
         }
     }
 
+    /**
+     * Diagnostics logged every {@code logEvery} steps, judged by the given thresholds.
+     *
+     * @param logEvery the logging interval in steps: step 1 and every multiple of it are logged
+     * @param thresholds when a measurement becomes a finding
+     * @throws IllegalArgumentException when {@code logEvery} is below 1
+     * @throws NullPointerException when {@code thresholds} is null
+     */
     public GradientDiagnostics(int logEvery, Thresholds thresholds) {
         if (logEvery < 1) {
             throw new IllegalArgumentException("diagnostics logging interval must be >= 1 step, got " + logEvery);
@@ -79,6 +87,12 @@ public final class GradientDiagnostics implements TrainingListener {
         this.findings = new Findings(thresholds);
     }
 
+    /**
+     * Diagnostics logged every {@code logEvery} steps, with {@link Thresholds#defaults()}.
+     *
+     * @param logEvery the logging interval in steps: step 1 and every multiple of it are logged
+     * @throws IllegalArgumentException when {@code logEvery} is below 1
+     */
     public GradientDiagnostics(int logEvery) {
         this(logEvery, Thresholds.defaults());
     }
@@ -88,44 +102,85 @@ public final class GradientDiagnostics implements TrainingListener {
         this(DEFAULT_LOG_EVERY);
     }
 
-    /** Calls {@code listener} with each new finding as soon as it is seen (for printing during training). */
+    /**
+     * Calls {@code listener} with each new finding as soon as it is seen (for printing during training).
+     *
+     * @param listener receives each finding once
+     * @return this, for chaining
+     * @throws NullPointerException when {@code listener} is null
+     */
     public GradientDiagnostics onFinding(Consumer<Finding> listener) {
         findings.onFinding(listener);
         return this;
     }
 
-    /** Calls {@code listener} with each logged step's statistics (for metrics.jsonl: {@link MetricsJson#line}). */
+    /**
+     * Calls {@code listener} with each logged step's statistics, after the optimizer step (for metrics.jsonl:
+     * {@link MetricsJson#line}).
+     *
+     * @param listener receives each logged step's statistics
+     * @return this, for chaining
+     * @throws NullPointerException when {@code listener} is null
+     */
     public GradientDiagnostics onStep(Consumer<StepStats> listener) {
         stepListeners.add(Objects.requireNonNull(listener, "listener"));
         return this;
     }
 
-    /** Calls {@code listener} with each epoch's summary. */
+    /**
+     * Calls {@code listener} with each epoch's summary, at the end of the epoch.
+     *
+     * @param listener receives each epoch's summary
+     * @return this, for chaining
+     * @throws NullPointerException when {@code listener} is null
+     */
     public GradientDiagnostics onEpoch(Consumer<EpochSummary> listener) {
         epochListeners.add(Objects.requireNonNull(listener, "listener"));
         return this;
     }
 
+    /**
+     * The logging interval.
+     *
+     * @return the interval in steps, at least 1
+     */
     public int logEvery() {
         return logEvery;
     }
 
-    /** Whether {@code step} is a logged step: step 1 and every multiple of {@link #logEvery()}. */
+    /**
+     * Whether {@code step} is a logged step: step 1 and every multiple of {@link #logEvery()}.
+     *
+     * @param step the global step, from 1
+     * @return true for a logged step
+     */
     public boolean isLogged(long step) {
         return step == 1 || step % logEvery == 0;
     }
 
-    /** Every finding so far, in the order seen (complete after training ends or diverges). */
+    /**
+     * Every finding so far (complete after training ends or diverges).
+     *
+     * @return an unmodifiable copy, in the order seen
+     */
     public List<Finding> findings() {
         return findings.all();
     }
 
-    /** The findings as JSON-ready maps ({@link MetricsJson#map}), for the "findings" list of --json output. */
+    /**
+     * The findings as JSON-ready maps, for the "findings" list of --json output.
+     *
+     * @return one {@link MetricsJson#map} per finding, in the order seen
+     */
     public List<Map<String, Object>> findingMaps() {
         return findings.all().stream().map(MetricsJson::map).toList();
     }
 
-    /** The statistics of every logged step so far. */
+    /**
+     * The statistics of every logged step so far.
+     *
+     * @return an unmodifiable copy, in step order
+     */
     public List<StepStats> steps() {
         return List.copyOf(steps);
     }
@@ -134,6 +189,10 @@ public final class GradientDiagnostics implements TrainingListener {
      * The diagnostic fields of step {@code step} ("grad_norm", "first_to_last_grad_ratio", "layers"), or an empty
      * map when that step was not logged: for a metrics writer that builds its own step line (register this listener
      * before the writer, so the step is complete when the writer's afterStep runs).
+     *
+     * @param step the global step
+     * @return the step's properties as by {@link MetricsJson#map} without "step", "epoch", "loss" and "lr", when
+     *     {@code step} is the latest logged step; else an empty map
      */
     public Map<String, Object> stepFields(long step) {
         if (steps.isEmpty() || steps.getLast().step() != step) {
@@ -146,7 +205,11 @@ public final class GradientDiagnostics implements TrainingListener {
         return m;
     }
 
-    /** The summary of every epoch so far. */
+    /**
+     * The summary of every epoch so far.
+     *
+     * @return an unmodifiable copy, in epoch order
+     */
     public List<EpochSummary> epochs() {
         return List.copyOf(epochs);
     }

@@ -30,7 +30,7 @@ import java.util.Objects;
  * @param activationMean mean of the layer's output over the batch and units
  * @param activationStd population standard deviation of the layer's output
  * @param saturatedFraction sigmoid/tanh only: fraction of (sample, unit) pre-activations v with φ'(v) below 1% of
- *     its maximum ({@link Stats#SIGMOID_SATURATION}, {@link Stats#TANH_SATURATION})
+ *     its maximum (|v| above {@link ActivationKind#saturationThreshold()}; lecture §2.1)
  * @param deadFraction ReLU family only: fraction of units whose output (ReLU) or pre-activation (leaky ReLU, PReLU,
  *     ELU, GELU, SiLU) is ≤ 0 for every sample of the batch; for ReLU these units pass no gradient at all
  * @param preluAlpha PReLU only: its slopes α (empty otherwise)
@@ -48,7 +48,7 @@ public record LayerStats(int index, String path, String layer, String type, int 
                          @JsonProperty(value = "identical_groups", access = Access.WRITE_ONLY)
                          List<int[]> identicalGroups) {
 
-    /** Copies the lists and the array; a null path is "", null lists and array are empty, a null type "". */
+    /** Copies the lists and the array; a null path, layer or type is "", null lists and a null array are empty. */
     public LayerStats {
         path = path == null ? "" : path;
         layer = layer == null ? "" : layer;
@@ -58,12 +58,20 @@ public record LayerStats(int index, String path, String layer, String type, int 
         identicalGroups = identicalGroups == null ? List.of() : List.copyOf(identicalGroups);
     }
 
-    /** How messages name the layer: its path, or its index when the path is empty. */
+    /**
+     * How messages name the layer.
+     *
+     * @return its path, or its index when the path is empty
+     */
     public String label() {
         return path.isEmpty() ? Integer.toString(index) : path;
     }
 
-    /** The nonlinearity this layer applies (from {@link #type()}), or null for a layer that applies none. */
+    /**
+     * The nonlinearity this layer applies, parsed from {@link #type()}.
+     *
+     * @return the activation, or null for a Linear or another layer whose type is no activation
+     */
     public ActivationKind activation() {
         try {
             return type.equals("linear") ? null : ActivationKind.parse(type);
@@ -72,7 +80,11 @@ public record LayerStats(int index, String path, String layer, String type, int 
         }
     }
 
-    /** The statistics of the parameter with role "weight", or null when the layer has none. */
+    /**
+     * The statistics of the layer's weight.
+     *
+     * @return the first parameter with role "weight", or null when the layer has none
+     */
     public ParamStats weight() {
         for (ParamStats p : params) {
             if (p.role().equals("weight")) {
@@ -82,7 +94,11 @@ public record LayerStats(int index, String path, String layer, String type, int 
         return null;
     }
 
-    /** Number of neurons that have at least one identical twin. */
+    /**
+     * The number of neurons that have at least one identical twin.
+     *
+     * @return the total size of {@link #identicalGroups()}
+     */
     public int identicalNeurons() {
         int n = 0;
         for (int[] g : identicalGroups) {
@@ -91,7 +107,13 @@ public record LayerStats(int index, String path, String layer, String type, int 
         return n;
     }
 
-    /** Equal when every field is: arrays and groups by their elements, NaN equal to NaN. */
+    /**
+     * Equal when every component is: the array and the groups by their elements, doubles as by
+     * {@link Double#compare} (NaN equals NaN).
+     *
+     * @param o the other object
+     * @return whether {@code o} is a LayerStats with equal components
+     */
     @Override
     public boolean equals(Object o) {
         return o instanceof LayerStats l && index == l.index && units == l.units && path.equals(l.path)
@@ -104,6 +126,11 @@ public record LayerStats(int index, String path, String layer, String type, int 
                 && groups(identicalGroups).equals(groups(l.identicalGroups));
     }
 
+    /**
+     * A hash consistent with {@link #equals}.
+     *
+     * @return the hash of the components, arrays by their elements
+     */
     @Override
     public int hashCode() {
         return Objects.hash(index, path, layer, type, units, params, outputGradNorm, activationMean, activationStd,

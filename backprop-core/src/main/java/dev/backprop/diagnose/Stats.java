@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The statistics behind the diagnostics, as plain functions of tensors (each a single pass, no allocation beyond
- * its result), so that each can be checked against a closed form.
+ * The statistics behind the diagnostics, as plain functions of tensors, so that each can be checked against a
+ * closed form.
  *
  * <p>The saturation thresholds of sigmoid and tanh are {@link dev.backprop.nn.ActivationKind#saturationThreshold()}.
  */
@@ -18,12 +18,24 @@ public final class Stats {
     private Stats() {
     }
 
-    /** The L2 (Frobenius) norm ‖t‖ = √Σ tᵢ²; NaN for a null tensor. */
+    /**
+     * The L2 (Frobenius) norm ‖t‖ = √Σ tᵢ².
+     *
+     * @param t the tensor, or null (a gradient not yet computed)
+     * @return ‖t‖, or NaN for a null tensor
+     */
     public static double norm(Tensor t) {
         return t == null ? Double.NaN : Math.sqrt(Reductions.sumSquares(t));
     }
 
-    /** ‖a − b‖ for tensors of the same size (the update Δw when a is the new and b the old value). */
+    /**
+     * The distance ‖a − b‖ = √Σ (aᵢ − bᵢ)², element by element in flat order: the size of the update Δw when
+     * {@code a} is the new and {@code b} the old value.
+     *
+     * @param a a tensor
+     * @param b a tensor of the same size as {@code a}
+     * @return ‖a − b‖
+     */
     public static double distance(Tensor a, Tensor b) {
         double s = 0;
         for (int i = 0; i < a.size(); i++) {
@@ -33,14 +45,25 @@ public final class Stats {
         return Math.sqrt(s);
     }
 
-    /** The update-to-parameter ratio ‖w_new − w_old‖ / ‖w_old‖ (NaN when ‖w_old‖ = 0 and nothing moved). */
+    /**
+     * The update-to-parameter ratio ‖Δw‖/‖w‖ = ‖w_new − w_old‖ / ‖w_old‖ (about 1e-3 is the usual healthy order).
+     *
+     * @param before the parameter before the update
+     * @param after the parameter after the update, of the same size
+     * @return the ratio; when ‖w_old‖ = 0, NaN if nothing moved and +∞ otherwise
+     */
     public static double updateRatio(Tensor before, Tensor after) {
         double d = distance(after, before);
         double n = norm(before);
         return n == 0 ? (d == 0 ? Double.NaN : Double.POSITIVE_INFINITY) : d / n;
     }
 
-    /** {mean, population standard deviation} of all elements: μ = Σx/n, σ = √(Σ(x − μ)²/n). */
+    /**
+     * The mean and population standard deviation of all elements: μ = Σx/n, σ = √(Σ(x − μ)²/n).
+     *
+     * @param t the tensor
+     * @return {μ, σ}; {NaN, NaN} for an empty tensor
+     */
     public static double[] meanStd(Tensor t) {
         int n = t.size();
         if (n == 0) {
@@ -59,7 +82,15 @@ public final class Stats {
         return new double[] {mean, Math.sqrt(ss / n)};
     }
 
-    /** Fraction of elements with |v| &gt; threshold (the saturated share of a batch's pre-activations). */
+    /**
+     * The fraction of elements with |v| &gt; {@code threshold}: with a sigmoid's or tanh's input and its
+     * {@link dev.backprop.nn.ActivationKind#saturationThreshold()}, the saturated share of the batch's
+     * pre-activations, where φ'(v) is below 1% of its maximum (lecture §2.1).
+     *
+     * @param preActivation the values v
+     * @param threshold the bound on |v|
+     * @return the fraction in [0, 1], or NaN for an empty tensor
+     */
     public static double fractionAbove(Tensor preActivation, double threshold) {
         int n = preActivation.size();
         int count = 0;
@@ -73,7 +104,13 @@ public final class Stats {
 
     /**
      * Fraction of units (columns of a [N, units] batch) whose value is ≤ {@code limit} for every one of the N samples:
-     * with a ReLU's output and limit 0, the dead units (zero output and zero gradient on the whole batch).
+     * with a ReLU's output and limit 0, the dead units (zero output and zero gradient on the whole batch). A NaN
+     * is not ≤ {@code limit}, so it keeps its unit alive.
+     *
+     * @param batch a rank-2 tensor [N, units]
+     * @param limit the value a dead unit never exceeds
+     * @return the dead units' share of the columns, or NaN when N or units is 0
+     * @throws IllegalArgumentException when {@code batch} is not of rank 2
      */
     public static double deadFraction(Tensor batch, double limit) {
         if (batch.rank() != 2) {
@@ -102,7 +139,13 @@ public final class Stats {
         return (double) dead / cols;
     }
 
-    /** Fraction of elements exactly equal to zero (the sparsity that an L1 penalty produces, lecture eq. 2.8). */
+    /**
+     * The fraction of elements exactly equal to zero (−0 included): the sparsity that an L1 penalty produces
+     * (lecture chapter 2, §2.2, eq. 2.8).
+     *
+     * @param t the tensor
+     * @return the fraction in [0, 1], or NaN for an empty tensor
+     */
     public static double zeroFraction(Tensor t) {
         int n = t.size();
         int zeros = 0;
@@ -114,7 +157,12 @@ public final class Stats {
         return n == 0 ? Double.NaN : (double) zeros / n;
     }
 
-    /** True when every element is finite. */
+    /**
+     * Whether every element is finite.
+     *
+     * @param t the tensor
+     * @return false when an element is NaN or infinite
+     */
     public static boolean allFinite(Tensor t) {
         return dev.backprop.kernel.Tensors.allFinite(t);
     }
@@ -124,8 +172,9 @@ public final class Stats {
      * neurons that start equal get equal gradients and stay equal). Rows are hashed, then compared exactly within a
      * hash bucket; only groups of two or more are returned, each as the sorted neuron indices, ordered by first index.
      *
-     * @param weight [out, in]
-     * @param bias [out] or null
+     * @param weight the weight, [out, in]
+     * @param bias the bias, [out], or null for none
+     * @return the groups of identical neurons (empty when all differ)
      */
     public static List<int[]> identicalRows(Tensor weight, Tensor bias) {
         int out = weight.dim(0);
@@ -178,7 +227,12 @@ public final class Stats {
         return true;
     }
 
-    /** The median of the values (NaN for none). */
+    /**
+     * The median: the middle value, or the mean of the two middle values for an even count.
+     *
+     * @param values the values (not modified)
+     * @return the median, or NaN for none
+     */
     public static double median(double[] values) {
         if (values.length == 0) {
             return Double.NaN;

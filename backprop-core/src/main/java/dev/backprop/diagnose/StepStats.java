@@ -16,7 +16,7 @@ import java.util.List;
  * @param gradNorm the global gradient norm √(Σ over parameters ‖∂L/∂w‖²), before clipping
  * @param firstToLastRatio ‖∂L/∂W‖ of the first Linear divided by that of the last Linear (lecture §2: a tiny ratio is a
  *     vanishing gradient); NaN with fewer than two Linear layers
- * @param layers per-layer statistics, in layer order
+ * @param layers per-layer statistics, one per leaf layer of the model, in layer order
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record StepStats(long step, int epoch, double loss, double lr, double gradNorm,

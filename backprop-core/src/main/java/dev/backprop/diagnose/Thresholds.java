@@ -10,17 +10,30 @@ package dev.backprop.diagnose;
  *     median over the first {@code earlySteps} steps, or 1e5 outright (mean-reduced losses give norms of order 0.1–10;
  *     the absolute bound catches networks that explode from the first step, such as a huge initialization).</li>
  * <li>{@code saturated} 0.5: more than half of a sigmoid/tanh layer's pre-activations are saturated (derivative below
- *     1% of its maximum, see {@link Stats}).</li>
+ *     1% of its maximum, {@link dev.backprop.nn.ActivationKind#saturationThreshold()}).</li>
  * <li>{@code dead} 0.5: more than half of a ReLU layer's units are zero for every sample of the batch.</li>
  * <li>{@code persistence} 3: vanishing, saturation and dead units must hold on this many consecutive logged steps (or
  *     on every logged step of a run shorter than that), so a transient dip is not reported.</li>
  * </ul>
  * Symmetry (any group of ≥ 2 identical neurons in a Linear layer with more than one neuron, after an update) and
  * divergence (any NaN or infinity) are reported the first time they are seen.
+ *
+ * @param vanishingRatio the first-to-last weight-gradient ratio below which gradients vanish (lecture §2); &gt; 0
+ * @param explodingFactor how many times its early median the global gradient norm may reach (lecture §2.1); &gt; 1
+ * @param explodingAbsolute the global gradient norm above which gradients explode outright; &gt; 0
+ * @param earlySteps how many first finite gradient norms the early median is over; ≥ 1
+ * @param saturated the saturated fraction of a sigmoid/tanh layer above which it is saturated (lecture §2.1); in (0, 1]
+ * @param dead the dead fraction of a ReLU-family layer above which its units are dead; in (0, 1]
+ * @param persistence how many consecutive logged steps vanishing, saturation and dead units must hold; ≥ 1
  */
 public record Thresholds(double vanishingRatio, double explodingFactor, double explodingAbsolute, int earlySteps,
                          double saturated, double dead, int persistence) {
 
+    /**
+     * Checks the thresholds.
+     *
+     * @throws IllegalArgumentException when one is outside its range (NaN included)
+     */
     public Thresholds {
         if (!(vanishingRatio > 0) || !(explodingFactor > 1) || !(explodingAbsolute > 0) || earlySteps < 1
                 || !(saturated > 0 && saturated <= 1) || !(dead > 0 && dead <= 1) || persistence < 1) {
@@ -31,7 +44,12 @@ public record Thresholds(double vanishingRatio, double explodingFactor, double e
         }
     }
 
-    /** The documented defaults. */
+    /**
+     * The documented defaults.
+     *
+     * @return vanishingRatio 1e-4, explodingFactor 1e3, explodingAbsolute 1e5, earlySteps 10, saturated 0.5, dead 0.5,
+     *     persistence 3
+     */
     public static Thresholds defaults() {
         return new Thresholds(1e-4, 1e3, 1e5, 10, 0.5, 0.5, 3);
     }
