@@ -42,4 +42,18 @@ class NoVectorModuleTest {
             assertFalse(Gemm.VECTORIZED);
         }
     }
+
+    @Test
+    void diagnosedTrainingRunsToo() {
+        // the diagnostics' statistics (norms, saturation, dead units) on the same path as the kernels
+        dev.backprop.data.TrainTest data = dev.backprop.data.Synthetic.spirals(200, 100, 0.05, 3);
+        dev.backprop.nn.Sequential net = dev.backprop.nn.Mlp.of(2, 16, 2).seed(1).build();
+        dev.backprop.diagnose.GradientDiagnostics d = new dev.backprop.diagnose.GradientDiagnostics(2);
+        dev.backprop.train.TrainingResult r = dev.backprop.train.Trainer.builder(net,
+                        dev.backprop.nn.loss.Loss.crossEntropy(), dev.backprop.optim.OptimizerSpec.Sgd.lr(0.1),
+                        dev.backprop.data.DataLoader.shuffled(data.train(), 32, 1))
+                .epochs(3).listener(d).build().fit();
+        assertTrue(r.last().trainLoss() < r.epochs().get(0).trainLoss());
+        assertTrue(d.steps().getLast().gradNorm() > 0);
+    }
 }
