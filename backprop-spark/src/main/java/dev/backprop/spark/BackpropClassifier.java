@@ -132,7 +132,7 @@ public final class BackpropClassifier
     }
 
     /** The default of {@link #syncEvery()}; docs/spark.md gives the measurement behind it. */
-    public static final int DEFAULT_SYNC_EVERY = 4;
+    public static final int DEFAULT_SYNC_EVERY = 16;
 
     @Override
     public String uid() {

@@ -41,6 +41,18 @@ final class DataParallel {
     private DataParallel() {
     }
 
+    /**
+     * A test hook (local mode only, where tasks run in the driver's JVM): when set, the first attempt of the task of
+     * each (partition, round) it accepts throws, so that Spark retries it.
+     */
+    interface FaultInjection {
+        /** Whether the first attempt of this partition's task in this round should fail. */
+        boolean failFirstAttempt(int partition, int round);
+    }
+
+    /** The installed fault injection, or null (always null outside the tests). */
+    static volatile FaultInjection faults;
+
     /** One epoch's figures, from the local forward passes of the round (at the weights each step saw). */
     record EpochStats(int epoch, double trainLoss, double trainAccuracy, int rounds, long samples, double seconds) {
     }
@@ -250,6 +262,11 @@ final class DataParallel {
      */
     static Contribution localSteps(Shard s, Weights w, NetConfig cfg, int epoch, int first, int steps, int round,
                                    Contribution acc) {
+        FaultInjection fi = faults;
+        org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+        if (fi != null && task != null && task.attemptNumber() == 0 && fi.failFirstAttempt(s.partition, round)) {
+            throw new IllegalStateException("injected failure of partition " + s.partition + ", round " + round);
+        }
         int b = cfg.batchSize();
         if ((long) first * b >= s.rows) {
             return acc;

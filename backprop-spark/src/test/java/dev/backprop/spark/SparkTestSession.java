@@ -4,7 +4,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The one SparkSession all of the module's tests share (its cold start costs 5-15 s): local[2], bound to the
+ * The one SparkSession all of the module's tests share (its cold start costs 5-15 s): local[2,2] (two cores, a failed task retried once), bound to the
  * loopback interface, no UI. Spark stops it in its own shutdown hook.
  */
 final class SparkTestSession {
@@ -17,7 +17,7 @@ final class SparkTestSession {
         if (session == null) {
             session = SparkSession.builder()
                     .appName("backprop-spark-tests")
-                    .master("local[2]")
+                    .master("local[2,2]")
                     .config("spark.driver.host", "127.0.0.1")
                     .config("spark.driver.bindAddress", "127.0.0.1")
                     .config("spark.ui.enabled", "false")
