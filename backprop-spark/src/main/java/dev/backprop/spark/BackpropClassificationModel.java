@@ -42,6 +42,10 @@ import org.apache.spark.ml.util.MLWriter;
  * byte for byte what {@link Model#save} writes, so the Backprop command line reads the folder as it reads a run
  * folder. The rows are fed to the network as they come; the model's normaliser, if it has one (a model trained
  * by {@code backprop train --normalize}), is applied first.
+ *
+ * <p>Spark serializes instances into its tasks; files never hold that form (see {@link #write()} and docs/spark.md).
+ *
+ * @serial exclude
  */
 public final class BackpropClassificationModel
         extends ProbabilisticClassificationModel<Vector, BackpropClassificationModel> implements MLWritable {

@@ -54,6 +54,10 @@ import org.apache.spark.sql.types.StructField;
  * softmax cross-entropy, exactly as {@link dev.backprop.nn.Mlp} builds it. The label column holds class indices as
  * doubles (0.0, 1.0, ...; a {@code StringIndexer}'s output); the class names and feature names of the saved model
  * come from the columns' ML attributes when they have them.
+ *
+ * <p>Spark serializes instances into its tasks; files never hold that form (see {@link #write()} and docs/spark.md).
+ *
+ * @serial exclude
  */
 public final class BackpropClassifier
         extends ProbabilisticClassifier<Vector, BackpropClassifier, BackpropClassificationModel>
@@ -144,77 +148,77 @@ public final class BackpropClassifier
 
     // ------------------------------------------------------------------ params
 
-    /** @return the layer widths param: input, hidden..., classes (required) */
+    /** {@return the layer widths param: input, hidden..., classes (required)} */
     public IntArrayParam layers() {
         return layers;
     }
 
-    /** @return the hidden activation param (default relu) */
+    /** {@return the hidden activation param (default relu)} */
     public Param<String> activation() {
         return activation;
     }
 
-    /** @return the weight initializer param (default "default": He for ReLU, Xavier for tanh, ...) */
+    /** {@return the weight initializer param (default "default": He for ReLU, Xavier for tanh, ...)} */
     public Param<String> init() {
         return init;
     }
 
-    /** @return the optimizer param (default sgd) */
+    /** {@return the optimizer param (default sgd)} */
     public Param<String> optimizer() {
         return optimizer;
     }
 
-    /** @return the learning rate param (default 0.05) */
+    /** {@return the learning rate param (default 0.05)} */
     public DoubleParam learningRate() {
         return learningRate;
     }
 
-    /** @return the momentum param of sgd and rmsprop (default 0.9) */
+    /** {@return the momentum param of sgd and rmsprop (default 0.9)} */
     public DoubleParam momentum() {
         return momentum;
     }
 
-    /** @return the per-partition mini-batch size param (default 64) */
+    /** {@return the per-partition mini-batch size param (default 64)} */
     public IntParam batchSize() {
         return batchSize;
     }
 
-    /** @return the epochs param (default 10) */
+    /** {@return the epochs param (default 10)} */
     public IntParam maxEpochs() {
         return maxEpochs;
     }
 
-    /** @return the L1 penalty param (default 0) */
+    /** {@return the L1 penalty param (default 0)} */
     public DoubleParam l1() {
         return l1;
     }
 
-    /** @return the L2 penalty param (default 0) */
+    /** {@return the L2 penalty param (default 0)} */
     public DoubleParam l2() {
         return l2;
     }
 
-    /** @return the dropout probability param (default 0) */
+    /** {@return the dropout probability param (default 0)} */
     public DoubleParam dropout() {
         return dropout;
     }
 
-    /** @return the batch normalization param (default false) */
+    /** {@return the batch normalization param (default false)} */
     public BooleanParam batchNorm() {
         return batchNorm;
     }
 
-    /** @return the seed param (default 42) */
+    /** {@return the seed param (default 42)} */
     public LongParam seed() {
         return seed;
     }
 
-    /** @return the local steps per averaging round param (default {@link #DEFAULT_SYNC_EVERY}) */
+    /** {@return the local steps per averaging round param (default {@link #DEFAULT_SYNC_EVERY})} */
     public IntParam syncEvery() {
         return syncEvery;
     }
 
-    /** @return the element type param, f32 or f64 (default f32) */
+    /** {@return the element type param, f32 or f64 (default f32)} */
     public Param<String> dtype() {
         return dtype;
     }
@@ -236,7 +240,7 @@ public final class BackpropClassifier
         return (BackpropClassifier) set(layers, value.clone());
     }
 
-    /** @return the layer widths */
+    /** {@return the layer widths} */
     public int[] getLayers() {
         return $(layers).clone();
     }
@@ -256,7 +260,7 @@ public final class BackpropClassifier
         return (BackpropClassifier) set(activation, value);
     }
 
-    /** @return the hidden activation */
+    /** {@return the hidden activation} */
     public String getActivation() {
         return $(activation);
     }
@@ -275,7 +279,7 @@ public final class BackpropClassifier
         return (BackpropClassifier) set(init, value);
     }
 
-    /** @return the weight initializer */
+    /** {@return the weight initializer} */
     public String getInit() {
         return $(init);
     }
@@ -297,7 +301,7 @@ public final class BackpropClassifier
         return (BackpropClassifier) set(optimizer, value);
     }
 
-    /** @return the optimizer */
+    /** {@return the optimizer} */
     public String getOptimizer() {
         return $(optimizer);
     }
@@ -312,7 +316,7 @@ public final class BackpropClassifier
         return (BackpropClassifier) set(learningRate, value);
     }
 
-    /** @return the learning rate */
+    /** {@return the learning rate} */
     public double getLearningRate() {
         return (Double) $(learningRate);
     }
@@ -327,7 +331,7 @@ public final class BackpropClassifier
         return (BackpropClassifier) set(momentum, value);
     }
 
-    /** @return the momentum */
+    /** {@return the momentum} */
     public double getMomentum() {
         return (Double) $(momentum);
     }
@@ -343,7 +347,7 @@ public final class BackpropClassifier
         return (BackpropClassifier) set(batchSize, value);
     }
 
-    /** @return the per-partition batch size */
+    /** {@return the per-partition batch size} */
     public int getBatchSize() {
         return (Integer) $(batchSize);
     }
@@ -358,7 +362,7 @@ public final class BackpropClassifier
         return (BackpropClassifier) set(maxEpochs, value);
     }
 
-    /** @return the number of epochs */
+    /** {@return the number of epochs} */
     public int getMaxEpochs() {
         return (Integer) $(maxEpochs);
     }
@@ -373,7 +377,7 @@ public final class BackpropClassifier
         return (BackpropClassifier) set(l1, value);
     }
 
-    /** @return the L1 penalty */
+    /** {@return the L1 penalty} */
     public double getL1() {
         return (Double) $(l1);
     }
@@ -388,7 +392,7 @@ public final class BackpropClassifier
         return (BackpropClassifier) set(l2, value);
     }
 
-    /** @return the L2 penalty */
+    /** {@return the L2 penalty} */
     public double getL2() {
         return (Double) $(l2);
     }
@@ -403,7 +407,7 @@ public final class BackpropClassifier
         return (BackpropClassifier) set(dropout, value);
     }
 
-    /** @return the dropout probability */
+    /** {@return the dropout probability} */
     public double getDropout() {
         return (Double) $(dropout);
     }
@@ -419,7 +423,7 @@ public final class BackpropClassifier
         return (BackpropClassifier) set(batchNorm, value);
     }
 
-    /** @return whether batch normalization is on */
+    /** {@return whether batch normalization is on} */
     public boolean getBatchNorm() {
         return (Boolean) $(batchNorm);
     }
@@ -434,7 +438,7 @@ public final class BackpropClassifier
         return (BackpropClassifier) set(seed, value);
     }
 
-    /** @return the seed */
+    /** {@return the seed} */
     public long getSeed() {
         return (Long) $(seed);
     }
@@ -451,7 +455,7 @@ public final class BackpropClassifier
         return (BackpropClassifier) set(syncEvery, value);
     }
 
-    /** @return the local steps per round */
+    /** {@return the local steps per round} */
     public int getSyncEvery() {
         return (Integer) $(syncEvery);
     }
@@ -467,7 +471,7 @@ public final class BackpropClassifier
         return (BackpropClassifier) set(dtype, value);
     }
 
-    /** @return the element type */
+    /** {@return the element type} */
     public String getDtype() {
         return $(dtype);
     }
