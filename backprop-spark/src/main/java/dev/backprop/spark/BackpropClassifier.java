@@ -1,0 +1,629 @@
+package dev.backprop.spark;
+
+import dev.backprop.Model;
+import dev.backprop.nn.ActivationKind;
+import dev.backprop.nn.Sequential;
+import dev.backprop.nn.init.Init;
+import dev.backprop.optim.OptimizerSpec;
+import dev.backprop.optim.Regularizer;
+import dev.backprop.tensor.DType;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.attribute.Attribute;
+import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.attribute.NominalAttribute;
+import org.apache.spark.ml.classification.ProbabilisticClassifier;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntArrayParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * A Spark ML {@link org.apache.spark.ml.Estimator} that trains a Backprop multi-layer perceptron on a DataFrame of
+ * features vectors and class-index labels, by synchronous data-parallel SGD over the DataFrame's partitions (see
+ * docs/spark.md for the algorithm), and returns a {@link BackpropClassificationModel}.
+ *
+ * <pre>{@code
+ * BackpropClassifier bp = new BackpropClassifier()
+ *         .setLayers(new int[] {4, 32, 3})          // input, hidden..., classes
+ *         .setActivation("relu").setOptimizer("sgd").setLearningRate(0.05).setMomentum(0.9)
+ *         .setBatchSize(32).setMaxEpochs(20).setSeed(7);
+ * Pipeline p = new Pipeline().setStages(new PipelineStage[] {indexer, assembler, bp});
+ * PipelineModel m = p.fit(train);
+ * }</pre>
+ *
+ * <p>Params follow Spark ML's conventions: each is a public zero-argument method returning the {@code Param}, with a
+ * fluent setter returning {@code this} and a getter. The network is
+ * {@code Linear-[BatchNorm1d]-activation-[Dropout]} per hidden layer and a final Linear producing logits, trained on
+ * softmax cross-entropy, exactly as {@link dev.backprop.nn.Mlp} builds it. The label column holds class indices as
+ * doubles (0.0, 1.0, ...; a {@code StringIndexer}'s output); the class names and feature names of the saved model
+ * come from the columns' ML attributes when they have them.
+ *
+ * <p>Spark serializes instances into its tasks; files never hold that form (see {@link #write()} and docs/spark.md).
+ *
+ * @serial exclude
+ */
+public final class BackpropClassifier
+        extends ProbabilisticClassifier<Vector, BackpropClassifier, BackpropClassificationModel>
+        implements DefaultParamsWritable {
+    private static final long serialVersionUID = 1L;
+
+    private String uid;
+    private final IntArrayParam layers;
+    private final Param<String> activation;
+    private final Param<String> init;
+    private final Param<String> optimizer;
+    private final DoubleParam learningRate;
+    private final DoubleParam momentum;
+    private final IntParam batchSize;
+    private final IntParam maxEpochs;
+    private final DoubleParam l1;
+    private final DoubleParam l2;
+    private final DoubleParam dropout;
+    private final BooleanParam batchNorm;
+    private final LongParam seed;
+    private final IntParam syncEvery;
+    private final Param<String> dtype;
+
+    /** A classifier with a random uid and the default params. */
+    public BackpropClassifier() {
+        this(Identifiable$.MODULE$.randomUID("backpropClassifier"));
+    }
+
+    /**
+     * A classifier with the given uid (Spark's readers call this).
+     *
+     * @param uid the uid
+     */
+    public BackpropClassifier(String uid) {
+        this(Uids.pass(uid));
+    }
+
+    private BackpropClassifier(Uids.Token token) {
+        super();
+        uid();
+        Uids.done();
+        layers = new IntArrayParam(this, "layers",
+                "layer widths: input features, hidden layers..., classes (at least input and output)");
+        activation = new Param<>(this, "activation", "hidden activation: " + ActivationKind.choices());
+        init = new Param<>(this, "init", "weight initializer: default (per activation) or " + Init.CHOICES);
+        optimizer = new Param<>(this, "optimizer", "optimizer of the averaged update: " + OptimizerSpec.NAMES
+                + ", or an optimizer spec as JSON ({\"type\":\"adam\",\"lr\":0.001})");
+        learningRate = new DoubleParam(this, "learningRate", "learning rate (> 0)", ParamValidators.gt(0));
+        momentum = new DoubleParam(this, "momentum", "momentum of sgd and rmsprop (>= 0)", ParamValidators.gtEq(0));
+        batchSize = new IntParam(this, "batchSize", "mini-batch size per partition (>= 1); the global batch is"
+                + " batchSize x partitions", ParamValidators.gtEq(1));
+        maxEpochs = new IntParam(this, "maxEpochs", "number of epochs (>= 1)", ParamValidators.gtEq(1));
+        l1 = new DoubleParam(this, "l1", "L1 penalty lambda (>= 0)", ParamValidators.gtEq(0));
+        l2 = new DoubleParam(this, "l2", "L2 penalty lambda (>= 0): lambda * sum(w^2)", ParamValidators.gtEq(0));
+        dropout = new DoubleParam(this, "dropout", "dropout probability after each hidden activation, in [0, 1)",
+                ParamValidators.inRange(0, 1, true, false));
+        batchNorm = new BooleanParam(this, "batchNorm", "batch normalization before each hidden activation");
+        seed = new LongParam(this, "seed", "seed of the initial weights, the shuffles and the dropout masks");
+        syncEvery = new IntParam(this, "syncEvery", "local SGD steps per partition between parameter averaging"
+                + " rounds (>= 1); 1 is synchronous SGD of the global batch", ParamValidators.gtEq(1));
+        dtype = new Param<>(this, "dtype", "element type of weights and arithmetic: f32 or f64");
+        setDefault(activation, "relu");
+        setDefault(init, "default");
+        setDefault(optimizer, "sgd");
+        setDefault(learningRate, 0.05);
+        setDefault(momentum, 0.9);
+        setDefault(batchSize, 64);
+        setDefault(maxEpochs, 10);
+        setDefault(l1, 0.0);
+        setDefault(l2, 0.0);
+        setDefault(dropout, 0.0);
+        setDefault(batchNorm, false);
+        setDefault(seed, 42L);
+        setDefault(syncEvery, DEFAULT_SYNC_EVERY);
+        setDefault(dtype, "f32");
+    }
+
+    /** The default of {@link #syncEvery()}; docs/spark.md gives the measurement behind it. */
+    public static final int DEFAULT_SYNC_EVERY = 16;
+
+    @Override
+    public String uid() {
+        if (uid == null) {
+            uid = Uids.pending();
+        }
+        return uid;
+    }
+
+    // ------------------------------------------------------------------ params
+
+    /** {@return the layer widths param: input, hidden..., classes (required)} */
+    public IntArrayParam layers() {
+        return layers;
+    }
+
+    /** {@return the hidden activation param (default relu)} */
+    public Param<String> activation() {
+        return activation;
+    }
+
+    /** {@return the weight initializer param (default "default": He for ReLU, Xavier for tanh, ...)} */
+    public Param<String> init() {
+        return init;
+    }
+
+    /** {@return the optimizer param (default sgd)} */
+    public Param<String> optimizer() {
+        return optimizer;
+    }
+
+    /** {@return the learning rate param (default 0.05)} */
+    public DoubleParam learningRate() {
+        return learningRate;
+    }
+
+    /** {@return the momentum param of sgd and rmsprop (default 0.9)} */
+    public DoubleParam momentum() {
+        return momentum;
+    }
+
+    /** {@return the per-partition mini-batch size param (default 64)} */
+    public IntParam batchSize() {
+        return batchSize;
+    }
+
+    /** {@return the epochs param (default 10)} */
+    public IntParam maxEpochs() {
+        return maxEpochs;
+    }
+
+    /** {@return the L1 penalty param (default 0)} */
+    public DoubleParam l1() {
+        return l1;
+    }
+
+    /** {@return the L2 penalty param (default 0)} */
+    public DoubleParam l2() {
+        return l2;
+    }
+
+    /** {@return the dropout probability param (default 0)} */
+    public DoubleParam dropout() {
+        return dropout;
+    }
+
+    /** {@return the batch normalization param (default false)} */
+    public BooleanParam batchNorm() {
+        return batchNorm;
+    }
+
+    /** {@return the seed param (default 42)} */
+    public LongParam seed() {
+        return seed;
+    }
+
+    /** {@return the local steps per averaging round param (default {@link #DEFAULT_SYNC_EVERY})} */
+    public IntParam syncEvery() {
+        return syncEvery;
+    }
+
+    /** {@return the element type param, f32 or f64 (default f32)} */
+    public Param<String> dtype() {
+        return dtype;
+    }
+
+    // ------------------------------------------------------------------ setters and getters
+
+    /**
+     * Sets the layer widths: input features, hidden layers..., number of classes.
+     *
+     * @param value at least two widths, each at least 1
+     * @return this
+     * @throws IllegalArgumentException for fewer than two widths or a width below 1
+     */
+    public BackpropClassifier setLayers(int[] value) {
+        if (value == null || value.length < 2 || Arrays.stream(value).anyMatch(w -> w < 1)) {
+            throw new IllegalArgumentException("layers needs at least an input and an output width, each >= 1, got "
+                    + Arrays.toString(value));
+        }
+        return (BackpropClassifier) set(layers, value.clone());
+    }
+
+    /** {@return the layer widths} */
+    public int[] getLayers() {
+        return $(layers).clone();
+    }
+
+    /**
+     * Sets the hidden activation.
+     *
+     * @param value one of {@link ActivationKind#choices()}
+     * @return this
+     * @throws IllegalArgumentException for an unknown name, listing the valid ones
+     */
+    public BackpropClassifier setActivation(String value) {
+        ActivationKind kind = ActivationKind.parse(value);
+        if (kind == ActivationKind.SOFTMAX) {
+            throw new IllegalArgumentException("softmax is not a hidden-layer activation; the loss applies it");
+        }
+        return (BackpropClassifier) set(activation, value);
+    }
+
+    /** {@return the hidden activation} */
+    public String getActivation() {
+        return $(activation);
+    }
+
+    /**
+     * Sets the weight initializer.
+     *
+     * @param value "default" or one of {@link Init#CHOICES} (he-normal, xavier-uniform, normal:0.01, ...)
+     * @return this
+     * @throws IllegalArgumentException for an unknown form, listing the valid ones
+     */
+    public BackpropClassifier setInit(String value) {
+        if (!"default".equalsIgnoreCase(value.trim())) {
+            Init.parse(value);
+        }
+        return (BackpropClassifier) set(init, value);
+    }
+
+    /** {@return the weight initializer} */
+    public String getInit() {
+        return $(init);
+    }
+
+    /**
+     * Sets the optimizer of the averaged update.
+     *
+     * @param value sgd, adam, adamw, rmsprop (then {@link #setLearningRate} and {@link #setMomentum} apply), or an
+     *     optimizer spec as JSON (used as it is)
+     * @return this
+     * @throws IllegalArgumentException for an unknown name or invalid JSON
+     */
+    public BackpropClassifier setOptimizer(String value) {
+        if (value.trim().startsWith("{")) {
+            OptimizerSpec.fromJson(value);
+        } else {
+            OptimizerSpec.named(value);
+        }
+        return (BackpropClassifier) set(optimizer, value);
+    }
+
+    /** {@return the optimizer} */
+    public String getOptimizer() {
+        return $(optimizer);
+    }
+
+    /**
+     * Sets the learning rate η (of the averaged update and of the local steps).
+     *
+     * @param value η &gt; 0
+     * @return this
+     */
+    public BackpropClassifier setLearningRate(double value) {
+        return (BackpropClassifier) set(learningRate, value);
+    }
+
+    /** {@return the learning rate} */
+    public double getLearningRate() {
+        return (Double) $(learningRate);
+    }
+
+    /**
+     * Sets the momentum of sgd and rmsprop (adam and adamw ignore it).
+     *
+     * @param value μ ≥ 0
+     * @return this
+     */
+    public BackpropClassifier setMomentum(double value) {
+        return (BackpropClassifier) set(momentum, value);
+    }
+
+    /** {@return the momentum} */
+    public double getMomentum() {
+        return (Double) $(momentum);
+    }
+
+    /**
+     * Sets the mini-batch size of each partition's local steps; one synchronous step sees batchSize x partitions
+     * samples.
+     *
+     * @param value at least 1
+     * @return this
+     */
+    public BackpropClassifier setBatchSize(int value) {
+        return (BackpropClassifier) set(batchSize, value);
+    }
+
+    /** {@return the per-partition batch size} */
+    public int getBatchSize() {
+        return (Integer) $(batchSize);
+    }
+
+    /**
+     * Sets the number of epochs (passes over every partition's shard).
+     *
+     * @param value at least 1
+     * @return this
+     */
+    public BackpropClassifier setMaxEpochs(int value) {
+        return (BackpropClassifier) set(maxEpochs, value);
+    }
+
+    /** {@return the number of epochs} */
+    public int getMaxEpochs() {
+        return (Integer) $(maxEpochs);
+    }
+
+    /**
+     * Sets the L1 penalty λ·Σ|w| on the weights (soft-thresholded after each averaged update, exact zeros).
+     *
+     * @param value λ ≥ 0
+     * @return this
+     */
+    public BackpropClassifier setL1(double value) {
+        return (BackpropClassifier) set(l1, value);
+    }
+
+    /** {@return the L1 penalty} */
+    public double getL1() {
+        return (Double) $(l1);
+    }
+
+    /**
+     * Sets the L2 penalty λ·Σw² on the weights (its gradient 2λw is added at each averaged update).
+     *
+     * @param value λ ≥ 0
+     * @return this
+     */
+    public BackpropClassifier setL2(double value) {
+        return (BackpropClassifier) set(l2, value);
+    }
+
+    /** {@return the L2 penalty} */
+    public double getL2() {
+        return (Double) $(l2);
+    }
+
+    /**
+     * Sets the dropout probability after each hidden activation.
+     *
+     * @param value p in [0, 1)
+     * @return this
+     */
+    public BackpropClassifier setDropout(double value) {
+        return (BackpropClassifier) set(dropout, value);
+    }
+
+    /** {@return the dropout probability} */
+    public double getDropout() {
+        return (Double) $(dropout);
+    }
+
+    /**
+     * Turns batch normalization before each hidden activation on or off (batch statistics are each partition's;
+     * running statistics are averaged over the partitions every round).
+     *
+     * @param value true for batch normalization
+     * @return this
+     */
+    public BackpropClassifier setBatchNorm(boolean value) {
+        return (BackpropClassifier) set(batchNorm, value);
+    }
+
+    /** {@return whether batch normalization is on} */
+    public boolean getBatchNorm() {
+        return (Boolean) $(batchNorm);
+    }
+
+    /**
+     * Sets the seed of the initial weights, of every partition's per-epoch shuffle and of the dropout masks.
+     *
+     * @param value the seed
+     * @return this
+     */
+    public BackpropClassifier setSeed(long value) {
+        return (BackpropClassifier) set(seed, value);
+    }
+
+    /** {@return the seed} */
+    public long getSeed() {
+        return (Long) $(seed);
+    }
+
+    /**
+     * Sets the number of local steps each partition takes between two averaging rounds. 1 is synchronous SGD of
+     * the global batch (equal to one machine's training with batch batchSize x partitions); larger values do fewer
+     * rounds (local SGD with parameter averaging) at some cost in exactness.
+     *
+     * @param value at least 1
+     * @return this
+     */
+    public BackpropClassifier setSyncEvery(int value) {
+        return (BackpropClassifier) set(syncEvery, value);
+    }
+
+    /** {@return the local steps per round} */
+    public int getSyncEvery() {
+        return (Integer) $(syncEvery);
+    }
+
+    /**
+     * Sets the element type of the weights and of the arithmetic.
+     *
+     * @param value f32 or f64
+     * @return this
+     */
+    public BackpropClassifier setDtype(String value) {
+        DType.parse(value);
+        return (BackpropClassifier) set(dtype, value);
+    }
+
+    /** {@return the element type} */
+    public String getDtype() {
+        return $(dtype);
+    }
+
+    // ------------------------------------------------------------------ training
+
+    /**
+     * The optimizer spec of the averaged update, from {@link #optimizer()}, {@link #learningRate()} and
+     * {@link #momentum()}.
+     *
+     * @return the spec
+     */
+    public OptimizerSpec optimizerSpec() {
+        String o = getOptimizer().trim();
+        if (o.startsWith("{")) {
+            return OptimizerSpec.fromJson(o);
+        }
+        double lr = getLearningRate();
+        return switch (o.toLowerCase(Locale.ROOT)) {
+            case "sgd" -> OptimizerSpec.Sgd.lr(lr).momentum(getMomentum());
+            case "rmsprop" -> OptimizerSpec.RMSProp.lr(lr).momentum(getMomentum());
+            default -> OptimizerSpec.named(o).withLr(lr);
+        };
+    }
+
+    /**
+     * The regularizer of {@link #l1()} and {@link #l2()}: none, L1, L2 or elastic net.
+     *
+     * @return the regularizer
+     */
+    public Regularizer regularizer() {
+        double a = getL1();
+        double b = getL2();
+        if (a > 0 && b > 0) {
+            return new Regularizer.ElasticNet(a, b);
+        }
+        if (a > 0) {
+            return new Regularizer.L1(a);
+        }
+        return b > 0 ? new Regularizer.L2(b) : Regularizer.none();
+    }
+
+    /**
+     * The network training starts from: {@link dev.backprop.nn.Mlp} with these params, initialized from the seed.
+     *
+     * @return a new network
+     */
+    public Sequential initialNetwork() {
+        return netConfig().build(getSeed());
+    }
+
+    NetConfig netConfig() {
+        if (!isDefined(layers)) {
+            throw new IllegalArgumentException("BackpropClassifier needs setLayers(new int[] {inputs, hidden..., "
+                    + "classes})");
+        }
+        OptimizerSpec spec = optimizerSpec();
+        return new NetConfig(getLayers(), getActivation(), getInit(), getDropout(), getBatchNorm(),
+                DType.parse(getDtype()), getSeed(), getBatchSize(), getSyncEvery(), spec.lr());
+    }
+
+    /**
+     * Trains on {@code dataset} (called by {@code fit}).
+     *
+     * @param dataset rows with the features vector and label columns
+     * @return the trained model
+     */
+    @Override
+    public BackpropClassificationModel train(Dataset<?> dataset) {
+        NetConfig cfg = netConfig();
+        int[] ls = cfg.layers();
+        int classes = ls[ls.length - 1];
+        Dataset<Row> rows = dataset.select(functions.col(getFeaturesCol()),
+                functions.col(getLabelCol()).cast("double"));
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
+        var shards = DataParallel.shards(rows.toJavaRDD(), ls[0], classes);
+        Sequential master = cfg.build(getSeed());
+        List<DataParallel.EpochStats> history;
+        try {
+            history = DataParallel.fit(jsc, shards, cfg, master, optimizerSpec(), regularizer(), getMaxEpochs(),
+                    null);
+        } finally {
+            shards.unpersist(false);
+        }
+        Model.Builder b = Model.builder(master).classNames(classNames(dataset.schema().apply(getLabelCol()),
+                classes));
+        List<String> fn = featureNames(dataset.schema().apply(getFeaturesCol()), ls[0]);
+        if (fn != null) {
+            b.featureNames(fn);
+        }
+        Model model = b.build();
+        double[] loss = history.stream().mapToDouble(DataParallel.EpochStats::trainLoss).toArray();
+        return new BackpropClassificationModel(uid(), ModelBytes.of(model), model, loss);
+    }
+
+    private static List<String> classNames(StructField label, int classes) {
+        List<String> names = new ArrayList<>();
+        try {
+            Attribute a = Attribute.fromStructField(label);
+            if (a instanceof NominalAttribute n && n.values().isDefined() && n.values().get().length == classes) {
+                names.addAll(Arrays.asList(n.values().get()));
+                return names;
+            }
+        } catch (RuntimeException ignored) {
+            // no usable metadata: numbered classes
+        }
+        for (int c = 0; c < classes; c++) {
+            names.add(Integer.toString(c));
+        }
+        return names;
+    }
+
+    private static List<String> featureNames(StructField features, int count) {
+        try {
+            AttributeGroup g = AttributeGroup.fromStructField(features);
+            if (g.attributes().isEmpty() || g.attributes().get().length != count) {
+                return null;
+            }
+            List<String> names = new ArrayList<>();
+            for (Attribute a : g.attributes().get()) {
+                if (a.name().isEmpty()) {
+                    return null;
+                }
+                names.add(a.name().get());
+            }
+            return names.stream().distinct().count() == names.size() ? names : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public BackpropClassifier copy(ParamMap extra) {
+        return defaultCopy(extra);
+    }
+
+    /**
+     * The reader of saved classifiers (params only).
+     *
+     * @return the reader
+     */
+    public static MLReader<BackpropClassifier> read() {
+        return new DefaultParamsReader<>();
+    }
+
+    /**
+     * Reads a classifier saved with {@code write().save(path)}.
+     *
+     * @param path the folder
+     * @return the classifier
+     */
+    public static BackpropClassifier load(String path) {
+        return read().load(path);
+    }
+}
