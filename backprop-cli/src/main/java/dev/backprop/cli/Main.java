@@ -62,7 +62,19 @@ public final class Main implements Runnable {
             e.flush();
             return 1;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError oom) {
+            PrintWriter e = cl.getErr();
+            e.println("backprop: error: out of memory (" + oom.getMessage() + "); the JVM may use at most "
+                    + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB: raise it with BACKPROP_JAVA_OPTS"
+                    + " (e.g. BACKPROP_JAVA_OPTS=\"-XX:+UseSerialGC -Xmx8g\"), or use a smaller --batch or --layers");
+            if (verbose) {
+                oom.printStackTrace(e);
+            }
+            e.flush();
+            return 1;
+        }
     }
 
     /** After a usage error, one hint: where the full usage is (the message above says what was wrong). */

@@ -95,4 +95,15 @@ class ErrorsTest {
         Cli.Result r = Cli.run("eval").expect(2);
         assertTrue(r.err().contains("Missing required option: '--model=DIR'"), r.err());
     }
+
+    @Test
+    void runningOutOfMemorySaysWhatToChangeWithoutAStackTrace() {
+        // a 40000 x 40000 hidden layer needs 6.4 GB of weights, more than the test JVM may use
+        Path run = tmp.resolve("huge");
+        Cli.Result r = Cli.run("train", "--layers", "2-40000-40000-2", "--samples", "100", "--out", run.toString())
+                .expect(1).noStackTrace();
+        assertTrue(r.err().contains("out of memory") && r.err().contains("BACKPROP_JAVA_OPTS")
+                && r.err().contains("--batch"), r.err());
+        assertTrue(!java.nio.file.Files.exists(run), "nothing was written");
+    }
 }

@@ -312,7 +312,7 @@ public final class CsvReader {
             List<String[]> rows = new ArrayList<>();
             List<Long> lines = new ArrayList<>();
             try (var reader = de.siegmar.fastcsv.reader.CsvReader.builder()
-                    .allowMissingFields(true).allowExtraFields(true)
+                    .allowMissingFields(true).allowExtraFields(true).detectBomHeader(true)
                     .ofCsvRecord(file, StandardCharsets.UTF_8)) {
                 for (CsvRecord r : reader) {
                     if (header == null) {
@@ -408,6 +408,9 @@ public final class CsvReader {
             }
             if (!Double.isFinite(v)) {
                 throw error(i, col, "'" + s + "' is not a finite number");
+            }
+            if (Math.abs(v) > Float.MAX_VALUE) { // features are stored as float: this one would become infinity
+                throw error(i, col, "'" + s + "' is outside the float range (|x| <= " + Float.MAX_VALUE + ")");
             }
             return v;
         }

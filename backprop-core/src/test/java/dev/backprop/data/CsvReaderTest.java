@@ -37,6 +37,19 @@ class CsvReaderTest {
     }
 
     @Test
+    void aByteOrderMarkIsStrippedAndValuesBeyondTheFloatRangeAreRejected() throws IOException {
+        Path bom = dir.resolve("bom.csv");
+        Files.write(bom, ("\uFEFFx,label\n1,a\n2,b\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Dataset d = CsvReader.readClassification(bom, Column.named("label"));
+        assertEquals(List.of("x"), d.featureNames(), "the header's first name has no BOM");
+        Path big = csv("big.csv", "x,label\n1,a\n1e39,b\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CsvReader.readClassification(big, Column.named("label")));
+        assertTrue(e.getMessage().startsWith(big + " line 3, column 1 ('x'): '1e39' is outside the float range"),
+                e.getMessage());
+    }
+
+    @Test
     void aHugeNumericLabelIsRejectedBeforeAnythingIsAllocated() throws IOException {
         // one row whose label would otherwise define a billion classes
         Path p = csv("huge.csv", "x,label\n1,0\n2,999999999\n");
