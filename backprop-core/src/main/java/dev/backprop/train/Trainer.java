@@ -175,6 +175,7 @@ public final class Trainer {
         boolean stoppedEarly = false;
         for (int epoch = startEpoch; epoch <= epochs; epoch++) {
             EpochMetrics m = runEpoch(epoch);
+            checkFiniteAfterEpoch(m);
             history.add(m);
             double monitored = m.hasTest() ? m.testLoss() : m.trainLoss();
             if (monitored < bestLoss) {
@@ -300,6 +301,25 @@ public final class Trainer {
         return new DivergenceException(step, where, "training diverged at step " + step + ": the loss is "
                 + lossValue + (where.equals("loss") ? "" : "; the first non-finite values came out of " + where)
                 + " — lower the learning rate, clip gradients (--clip-norm) or check the inputs for NaN");
+    }
+
+    /**
+     * An epoch may end with finite losses and gradients but weights an update pushed to infinity, or an evaluation
+     * that is not finite: that is a divergence too, never a success.
+     */
+    private void checkFiniteAfterEpoch(EpochMetrics m) {
+        for (Parameter p : parameters) {
+            if (!Tensors.allFinite(p.value())) {
+                throw notifyDivergence(new DivergenceException(step, p.name(), "training diverged at step " + step
+                        + ": the values of " + p.name() + " are not finite after the update — lower the learning"
+                        + " rate or clip gradients (--clip-norm)"));
+            }
+        }
+        if (m.hasTest() && !Double.isFinite(m.testLoss())) {
+            throw notifyDivergence(new DivergenceException(step, "evaluation", "training diverged at step " + step
+                    + ": the evaluation loss after epoch " + m.epoch() + " is " + m.testLoss()
+                    + " — lower the learning rate, or check the evaluation data for NaN"));
+        }
     }
 
     private void checkGradients() {

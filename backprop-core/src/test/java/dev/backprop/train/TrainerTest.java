@@ -192,4 +192,17 @@ class TrainerTest {
             assertArrayEquals(a.get(k).toFloatArray(), b.get(k).toFloatArray(), 0f, k);
         }
     }
+
+    @Test
+    void weightsPushedToInfinityByTheLastUpdateAreADivergence() {
+        // one step: the loss and the gradients are finite, the update (lr 1e300) is not
+        Sequential net = mlp(1);
+        Trainer t = Trainer.builder(net, new Loss.CrossEntropy(Reduction.MEAN),
+                SGD.of(net.parameters(), 1e300, 0, false, new Regularizer.None()),
+                DataLoader.shuffled(SPIRALS.train().subset(32), 32, 1)).epochs(1).build();
+        DivergenceException e = assertThrows(DivergenceException.class, t::fit);
+        assertTrue(e.getMessage().contains("are not finite after the update") && e.getMessage().contains("weight"),
+                e.getMessage());
+        assertEquals(1, e.step());
+    }
 }
