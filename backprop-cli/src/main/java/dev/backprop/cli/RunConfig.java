@@ -174,7 +174,7 @@ public final class RunConfig {
     public Double valSplit;
     @Option(names = "--samples", paramLabel = "N",
             description = "Training samples of a synthetic set (default 1000; the test set has N/2).")
-    @Range(min = 2)
+    @Range(min = 2, max = 10_000_000)
     public Integer samples;
     @Option(names = "--noise", paramLabel = "X",
             description = "Noise of a synthetic set (default 0.05 for spirals, 0.8 for blobs, 0.1 otherwise).")
@@ -184,8 +184,8 @@ public final class RunConfig {
     // run
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")
     public Long seed;
-    @Option(names = "--threads", paramLabel = "N", description = "Kernel threads (default: available processors).")
-    @Range(min = 1)
+    @Option(names = "--threads", paramLabel = "N", description = "Kernel threads, 1 to 1024 (default: available processors).")
+    @Range(min = 1, max = 1024)
     public Integer threads;
     @Option(names = "--dtype", paramLabel = "T", defaultValue = "f32", description = "f32|f64 (default ${DEFAULT-VALUE}).")
     @OneOf("f32|f64")

@@ -91,6 +91,11 @@ final class TrainCommand implements Callable<Integer> {
         Optimizer opt = Setup.optimizer(c, model.parameters());
         DataLoader loader = DataLoader.of(data.train(), c.batch,
                 c.shuffle ? new DataLoader.Order.Shuffled(c.seed) : new DataLoader.Order.Sequential()).withDType(dtype);
+        long totalSteps = (long) c.epochs * loader.batchCount();
+        if (totalSteps > Integer.MAX_VALUE) { // the step counter and the schedules count in int
+            throw new UsageError("--epochs " + c.epochs + " x " + loader.batchCount() + " batches per epoch is "
+                    + totalSteps + " steps, more than " + Integer.MAX_VALUE + "; use fewer --epochs or a larger --batch");
+        }
         if (dir == null) {
             dir = newRunDir(data.name());
         } else if (resume == null) {
@@ -115,7 +120,7 @@ final class TrainCommand implements Callable<Integer> {
                     .onStep(metrics::write)
                     .onEpoch(metrics::write) : null;
             Trainer.Builder b = Trainer.builder(model, loss, opt, loader)
-                    .epochs(c.epochs).schedule(Setup.schedule(c, c.epochs * loader.batchCount()))
+                    .epochs(c.epochs).schedule(Setup.schedule(c, (int) totalSteps))
                     .clipNorm(c.clipNorm).clipValue(c.clipValue).earlyStopping(c.earlyStop)
                     .checkpointTo(dir.resolve("checkpoint"));
             if (diag != null) {

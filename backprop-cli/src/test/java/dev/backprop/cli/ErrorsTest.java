@@ -106,4 +106,18 @@ class ErrorsTest {
                 && r.err().contains("--batch"), r.err());
         assertTrue(!java.nio.file.Files.exists(run), "nothing was written");
     }
+
+    @Test
+    void countsThatWouldOverflowAreRejectedByTheirFlagBeforeAnythingIsWritten() {
+        Path run = tmp.resolve("overflow");
+        Cli.Result steps = Cli.run("train", "--epochs", "2000000000", "--batch", "1", "--samples", "100",
+                "--out", run.toString()).expect(2).noStackTrace();
+        assertTrue(steps.err().contains("--epochs 2000000000 x 100 batches per epoch is 200000000000 steps"),
+                steps.err());
+        Cli.Result threads = Cli.run("train", "--threads", "100000", "--out", run.toString()).expect(2);
+        assertTrue(threads.err().contains("threads") && threads.err().contains("1024"), threads.err());
+        Cli.Result samples = Cli.run("train", "--samples", "2000000000", "--out", run.toString()).expect(2);
+        assertTrue(samples.err().contains("samples"), samples.err());
+        assertTrue(!java.nio.file.Files.exists(run), "nothing was written");
+    }
 }
