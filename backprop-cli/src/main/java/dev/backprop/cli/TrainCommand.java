@@ -145,6 +145,15 @@ final class TrainCommand implements Callable<Integer> {
             }
             msg.flush();
             TrainingResult result;
+            // Ctrl-C (or a kill) mid-training: say how to continue; the last checkpoint is the last full epoch
+            Path runDir = dir;
+            Thread hint = new Thread(() -> {
+                System.err.println();
+                System.err.println("interrupted: continue with  backprop train --resume " + runDir
+                        + "  (from the last completed epoch)");
+                System.err.flush();
+            });
+            Runtime.getRuntime().addShutdownHook(hint);
             try {
                 result = trainer.history().size() >= c.epochs
                         ? new TrainingResult(trainer.history(), false, 0) : trainer.fit();
@@ -159,6 +168,11 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 throw e;
             } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hint);
+                } catch (IllegalStateException shuttingDown) {
+                    // the JVM is already exiting: the hint runs
+                }
                 if (diag != null) {
                     writeFindings(dir, diag.findings());
                 }

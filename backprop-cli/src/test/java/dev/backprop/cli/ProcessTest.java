@@ -90,4 +90,28 @@ class ProcessTest {
         }
         throw new AssertionError("no folder with the backprop script above " + Path.of("").toAbsolutePath());
     }
+
+    @Test
+    void anInterruptedRunSaysHowToResume() throws Exception {
+        Path run = tmp.resolve("interrupted");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                "dev.backprop.cli.Main", "train", "--samples", "2000", "--epochs", "100000", "--out", run.toString()));
+        Path err = tmp.resolve("err.txt");
+        Process p = new ProcessBuilder(cmd).redirectOutput(tmp.resolve("out.txt").toFile()).redirectError(err.toFile())
+                .start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.exists(run.resolve("checkpoint").resolve("trainer.json")) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(Files.exists(run.resolve("checkpoint").resolve("trainer.json")), "a first epoch finished");
+            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor(); // what Ctrl-C sends
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the run stopped");
+        } finally {
+            p.destroyForcibly();
+        }
+        String e = Files.readString(err, StandardCharsets.UTF_8);
+        assertTrue(e.contains("interrupted: continue with  backprop train --resume " + run), e);
+    }
 }
