@@ -85,6 +85,9 @@ public record Checkpoint(int epoch, long step, List<EpochMetrics> epochs, double
      */
     public static Checkpoint load(Path dir) throws IOException {
         Path indexFile = dir.resolve(INDEX);
+        if (Files.isSymbolicLink(indexFile)) {
+            throw new IOException(indexFile + ": is a symbolic link; a checkpoint's files must be its own");
+        }
         if (!Files.isRegularFile(indexFile)) {
             throw new NoSuchFileException(dir.toString(), null, "no checkpoint here (missing " + INDEX + ")");
         }
@@ -94,9 +97,45 @@ public record Checkpoint(int epoch, long step, List<EpochMetrics> epochs, double
         } catch (IOException e) {
             throw new IOException(indexFile + ": not a valid checkpoint index: " + e.getMessage(), e);
         }
+        validate(indexFile, index);
         return new Checkpoint(index.epoch(), index.step(), new ArrayList<>(index.epochs()),
                 index.bestLoss() == null ? Double.POSITIVE_INFINITY : index.bestLoss(), index.bestEpoch(),
                 index.badEpochs(), Safetensors.read(dir.resolve(index.model())),
                 Safetensors.read(dir.resolve(index.optimizer())), index.rng() == null ? Map.of() : index.rng());
+    }
+
+    /**
+     * Checks a trainer.json before anything it names is read: the weight files are checkpoint files inside the
+     * folder (a name like {@code model-e3.safetensors}, no path, no link), the counters are in range and consistent.
+     */
+    private static void validate(Path indexFile, Index index) throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (String[] f : new String[][] {{"model", index.model()}, {"optimizer", index.optimizer()}}) {
+            if (f[1] == null || !OLD_FILE.matcher(f[1]).matches()) {
+                problems.add("\"" + f[0] + "\" must name a checkpoint file in the same folder (like "
+                        + f[0] + "-e3.safetensors), got " + (f[1] == null ? "nothing" : "'" + f[1] + "'"));
+            } else if (Files.isSymbolicLink(indexFile.resolveSibling(f[1]))) {
+                problems.add("\"" + f[0] + "\": " + f[1] + " is a symbolic link");
+            }
+        }
+        if (index.epoch() < 1) {
+            problems.add("\"epoch\" must be at least 1, got " + index.epoch());
+        }
+        if (index.step() < 0) {
+            problems.add("\"step\" must be >= 0, got " + index.step());
+        }
+        if (index.epochs() == null || index.epochs().size() != index.epoch()) {
+            problems.add("\"epochs\" must list " + index.epoch() + " epochs, got "
+                    + (index.epochs() == null ? "none" : index.epochs().size()));
+        }
+        if (index.bestEpoch() < 0 || index.bestEpoch() > index.epoch()) {
+            problems.add("\"bestEpoch\" must be in [0, " + index.epoch() + "], got " + index.bestEpoch());
+        }
+        if (index.badEpochs() < 0 || index.badEpochs() > index.epoch()) {
+            problems.add("\"badEpochs\" must be in [0, " + index.epoch() + "], got " + index.badEpochs());
+        }
+        if (!problems.isEmpty()) {
+            throw new IOException(indexFile + ": " + String.join("; ", problems));
+        }
     }
 }

@@ -205,4 +205,25 @@ class TrainerTest {
                 e.getMessage());
         assertEquals(1, e.step());
     }
+
+    @Test
+    void aTrainerJsonThatPointsOutOfItsFolderOrIsInconsistentIsRejected(@TempDir Path tmp) throws Exception {
+        Path ckpt = tmp.resolve("ckpt");
+        trainer(mlp(5), 2, ckpt, 0.05).fit();
+        Path index = ckpt.resolve("trainer.json");
+        String good = Files.readString(index);
+        Files.writeString(tmp.resolve("outside.safetensors"), "not weights");
+        for (String[] bad : new String[][] {
+            {"\"model\" : \"model-e2.safetensors\"", "\"model\" : \"../outside.safetensors\"", "\"model\" must name"},
+            {"\"epoch\" : 2", "\"epoch\" : 0", "\"epoch\" must be at least 1"},
+            {"\"bestEpoch\" : ", "\"bestEpoch\" : 99", "\"bestEpoch\" must be in [0, 2]"}}) {
+            assertTrue(good.contains(bad[0]), bad[0] + " in " + good);
+            String hostile = bad[0].endsWith(": ") ? good.replaceFirst("\"bestEpoch\" : [0-9]+", bad[1])
+                    : good.replace(bad[0], bad[1]);
+            Files.writeString(index, hostile);
+            java.io.IOException e = assertThrows(java.io.IOException.class,
+                    () -> trainer(mlp(6), 4, ckpt, 0.05).resume(ckpt));
+            assertTrue(e.getMessage().startsWith(index.toString()) && e.getMessage().contains(bad[2]), e.getMessage());
+        }
+    }
 }
