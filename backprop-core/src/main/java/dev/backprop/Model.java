@@ -87,11 +87,12 @@ public final class Model {
     }
 
     /**
-     * The most probable class of each row (the arg-max of the network's output; ties go to the lower index).
+     * The most probable class of each row (the arg-max of the network's output; ties go to the lower index). A NaN
+     * is never turned into a class: a row whose output holds NaN (from a NaN or infinite input) is an error.
      *
      * @param rows one row of {@link #inputFeatures()} raw (unnormalised) feature values per sample
      * @return one class index per row, into {@link #classNames()}
-     * @throws IllegalArgumentException for a row of the wrong width
+     * @throws IllegalArgumentException for a row of the wrong width, or a row whose output is NaN (naming it)
      * @throws IllegalStateException for a regression model
      */
     public int[] predict(float[][] rows) {
@@ -361,6 +362,7 @@ public final class Model {
         }
     }
 
+    /** The arg-max of each row; a row with a NaN output has no class (see {@link #predict(float[][])}). */
     private static int[] argMax(Tensor out) {
         int n = out.dim(0);
         int k = out.dim(1);
@@ -368,8 +370,12 @@ public final class Model {
         for (int i = 0; i < n; i++) {
             int b = 0;
             double bv = out.getFlat(i * k);
-            for (int j = 1; j < k; j++) {
+            for (int j = 0; j < k; j++) {
                 double v = out.getFlat(i * k + j);
+                if (Double.isNaN(v)) {
+                    throw new IllegalArgumentException("row " + i + ": the network's output for class " + j
+                            + " is NaN, so the row has no prediction (is every input finite? are the weights?)");
+                }
                 if (v > bv) {
                     b = j;
                     bv = v;

@@ -202,6 +202,17 @@ class ModelTest {
                 e.getMessage());
     }
 
+    @Test
+    void aNanInputGivesNanProbabilitiesAndNoClass() {
+        Model m = model(DType.F32);
+        float[][] rows = {{1, 2, 3}, {Float.NaN, 0, 0}};
+        float[][] p = m.predictProbabilities(rows);
+        assertTrue(Float.isNaN(p[1][0]), "NaN in, NaN out");
+        assertTrue(!Float.isNaN(p[0][0]));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.predict(rows));
+        assertTrue(e.getMessage().startsWith("row 1: "), e.getMessage());
+    }
+
     private static float[][] toFloat(double[][] x) {
         float[][] f = new float[x.length][];
         for (int i = 0; i < x.length; i++) {
