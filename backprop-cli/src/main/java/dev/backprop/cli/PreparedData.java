@@ -69,8 +69,16 @@ record PreparedData(String name, Dataset train, Dataset eval, Normalizer normali
         Dataset eval = test;
         if (c.valSplit != null && c.valSplit > 0) {
             TrainTest split = train.split(c.valSplit, c.seed);
+            if (split.train().size() == 0 || split.test().size() == 0) {
+                throw new UsageError(c.where("val-split") + " " + c.valSplit + " of " + train.size() + " samples leaves "
+                        + split.train().size() + " for training and " + split.test().size()
+                        + " for validation; both need at least one");
+            }
             train = split.train();
             eval = split.test();
+        }
+        if (train.size() == 0) {
+            throw new UsageError(name + " has no training samples");
         }
         String kind = c.normalize == null ? "none" : c.normalize.toLowerCase(Locale.ROOT);
         if (!List.of("none", "standard", "minmax").contains(kind)) {

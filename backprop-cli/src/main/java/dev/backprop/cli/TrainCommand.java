@@ -91,6 +91,13 @@ final class TrainCommand implements Callable<Integer> {
         Optimizer opt = Setup.optimizer(c, model.parameters());
         DataLoader loader = DataLoader.of(data.train(), c.batch,
                 c.shuffle ? new DataLoader.Order.Shuffled(c.seed) : new DataLoader.Order.Sequential()).withDType(dtype);
+        if (data.train().size() % c.batch == 1 && data.train().size() > 1
+                && model.leaves().values().stream().anyMatch(m -> m instanceof dev.backprop.nn.BatchNorm1d)) {
+            // batch normalization cannot normalize a batch of one sample (PyTorch raises too): drop it, as drop_last
+            loader = loader.withDropLast(true);
+            msg.println("note: " + data.train().size() + " samples in batches of " + c.batch + " leave a last batch of"
+                    + " 1 sample, which batch normalization cannot use; it is skipped each epoch");
+        }
         long totalSteps = (long) c.epochs * loader.batchCount();
         if (totalSteps > Integer.MAX_VALUE) { // the step counter and the schedules count in int
             throw new UsageError("--epochs " + c.epochs + " x " + loader.batchCount() + " batches per epoch is "

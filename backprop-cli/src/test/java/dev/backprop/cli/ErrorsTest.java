@@ -120,4 +120,16 @@ class ErrorsTest {
         assertTrue(samples.err().contains("samples"), samples.err());
         assertTrue(!java.nio.file.Files.exists(run), "nothing was written");
     }
+
+    @Test
+    void degenerateSplitsAreRejectedAndAOneSampleBatchIsSkippedForBatchNorm() {
+        Path run = tmp.resolve("split");
+        Cli.Result r = Cli.run("train", "--samples", "2", "--val-split", "0.9", "--out", run.toString()).expect(2);
+        assertTrue(r.err().contains("--val-split 0.9 of 2 samples leaves 0 for training"), r.err());
+        assertTrue(!java.nio.file.Files.exists(run));
+        // 65 samples in batches of 32: the last batch has 1 sample, which batch norm cannot normalize (as PyTorch)
+        Cli.Result bn = Cli.run("train", "--samples", "65", "--batch", "32", "--batch-norm", "--epochs", "2",
+                "--out", tmp.resolve("bn").toString()).expect(0);
+        assertTrue(bn.out().contains("leave a last batch of 1 sample"), bn.out());
+    }
 }
