@@ -48,6 +48,8 @@ public record Finding(Kind kind,
         DEAD_UNITS("dead-units"),
         /** Neurons of a layer have identical incoming weights and stay identical (lecture §3). */
         SYMMETRY("symmetry"),
+        /** The loss grew far above its early level without becoming NaN: the learning rate is the usual cause. */
+        EXPLODING_LOSS("exploding-loss"),
         /** A NaN or infinity appeared in the loss, an activation or a gradient. */
         DIVERGENCE("divergence");
 

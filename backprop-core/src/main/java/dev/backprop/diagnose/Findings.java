@@ -26,6 +26,9 @@ public final class Findings {
     private final double[] early;
     private int earlyCount;
     private double earlyMedian = Double.NaN;
+    private final double[] earlyLosses;
+    private int earlyLossCount;
+    private double earlyLossMedian = Double.NaN;
     private int observations;
 
     /** A condition that has held on {@code count} consecutive logged steps, first seen as {@code first}. */
@@ -41,6 +44,7 @@ public final class Findings {
     public Findings(Thresholds thresholds) {
         this.t = Objects.requireNonNull(thresholds, "thresholds");
         this.early = new double[thresholds.earlySteps()];
+        this.earlyLosses = new double[thresholds.earlySteps()];
     }
 
     /** Findings with {@link Thresholds#defaults()}. */
@@ -159,6 +163,33 @@ public final class Findings {
             report(new Finding(Finding.Kind.EXPLODING_GRADIENT, -1, "", "", step, "exploding gradient at step " + step
                     + ": global gradient norm " + fmt(norm) + against + where
                     + " — lower the learning rate, clip with --clip-norm, or use a smaller initialization"));
+        }
+    }
+
+    /**
+     * Checks one step's loss against its early level: a finite loss above {@link Thresholds#EXPLODING_LOSS_FACTOR}
+     * times the median of the first {@link Thresholds#earlySteps()} losses is an exploding loss, reported once,
+     * with the learning rate as the first remedy. A NaN or infinite loss is ignored here (it is a divergence).
+     *
+     * @param step the step, from 1
+     * @param loss the step's data loss
+     */
+    public void observeLoss(long step, double loss) {
+        if (!Double.isFinite(loss)) {
+            return;
+        }
+        if (earlyLossCount < earlyLosses.length) {
+            earlyLosses[earlyLossCount++] = loss;
+            if (earlyLossCount == earlyLosses.length) {
+                earlyLossMedian = Stats.median(earlyLosses);
+            }
+            return;
+        }
+        if (earlyLossMedian > 0 && loss > Thresholds.EXPLODING_LOSS_FACTOR * earlyLossMedian) {
+            report(new Finding(Finding.Kind.EXPLODING_LOSS, -1, "", "", step, "exploding loss at step " + step
+                    + ": the loss is " + fmt(loss) + ", " + fmt(loss / earlyLossMedian) + "× its early median "
+                    + fmt(earlyLossMedian) + " — lower the learning rate (a tenth is a good first try), clip"
+                    + " gradients with --clip-norm, or check the data for extreme values"));
         }
     }
 

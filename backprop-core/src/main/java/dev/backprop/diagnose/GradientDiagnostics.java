@@ -231,6 +231,7 @@ public final class GradientDiagnostics implements TrainingListener {
         if (!acts.isEmpty()) {
             locateNonFinite(ctx.step(), acts); // with the trace, NaN/Inf is pinned to a layer and op
         }
+        findings.observeLoss(ctx.step(), ctx.loss());
         double gradNorm = globalGradNorm(ctx.step());
         epochMaxGradNorm = Math.max(epochMaxGradNorm, gradNorm);
         int top = argMax(layerSq);

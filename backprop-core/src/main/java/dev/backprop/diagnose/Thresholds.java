@@ -28,6 +28,12 @@ package dev.backprop.diagnose;
  */
 public record Thresholds(double vanishingRatio, double explodingFactor, double explodingAbsolute, int earlySteps,
                          double saturated, double dead, int persistence) {
+    /**
+     * How many times the median of its first {@link #earlySteps()} values the loss may reach before it counts as
+     * exploding (a loss that grows a hundredfold without becoming NaN).
+     */
+    public static final double EXPLODING_LOSS_FACTOR = 100;
+
 
     /**
      * Checks the thresholds.

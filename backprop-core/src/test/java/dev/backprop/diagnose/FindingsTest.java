@@ -93,6 +93,25 @@ class FindingsTest {
     }
 
     @Test
+    void aLossFarAboveItsEarlyLevelIsExplodingWithTheLearningRateFirst() {
+        Findings f = new Findings();
+        for (int s = 1; s <= 10; s++) {
+            f.observeLoss(s, 2.3 - 0.01 * s);
+        }
+        f.observeLoss(11, 150); // 150 < 100 x median 2.25
+        assertEquals(List.of(), f.all());
+        f.observeLoss(12, 1e4);
+        f.observeLoss(13, Double.NaN); // a NaN is a divergence, not this finding
+        assertEquals(1, f.all().size());
+        Finding e = f.all().get(0);
+        assertEquals(Finding.Kind.EXPLODING_LOSS, e.kind());
+        assertEquals(12, e.step());
+        String m = e.message();
+        assertTrue(m.startsWith("exploding loss at step 12: the loss is 1.0e+04"), m);
+        assertTrue(m.indexOf("learning rate") > 0 && m.indexOf("learning rate") < m.indexOf("--clip-norm"), m);
+    }
+
+    @Test
     void gradientNormFarAboveItsEarlyMedianIsExploding() {
         Findings f = new Findings();
         for (int s = 1; s <= 10; s++) {
