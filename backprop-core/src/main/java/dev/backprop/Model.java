@@ -7,7 +7,6 @@ import dev.backprop.data.Normalizer;
 import dev.backprop.io.ModelFile;
 import dev.backprop.nn.LayerSpec;
 import dev.backprop.nn.Linear;
-import dev.backprop.nn.Module;
 import dev.backprop.nn.Parameter;
 import dev.backprop.nn.Sequential;
 import dev.backprop.nn.loss.Loss;
@@ -143,6 +142,15 @@ public final class Model {
      */
     public float[][] outputs(float[][] rows) {
         return toFloats(forward(toTensor(rows)));
+    }
+
+    /**
+     * The number of outputs per row: classes for a classifier, predicted values for a regression model.
+     *
+     * @return the network's output width
+     */
+    public int outputCount() {
+        return network.outFeatures(info.inputFeatures());
     }
 
     /**
@@ -283,7 +291,7 @@ public final class Model {
     @Override
     public String toString() {
         return "Model(" + info.inputFeatures() + " features -> " + (info.isClassification()
-                ? info.classNames().size() + " classes" : network.outFeatures(info.inputFeatures()) + " outputs")
+                ? info.classNames().size() + " classes" : outputCount() + " outputs")
                 + ", " + info.dtype().label() + ", " + network.specs().size() + " layers)";
     }
 
@@ -484,13 +492,7 @@ public final class Model {
          * @throws IllegalArgumentException when the names do not fit the network's widths
          */
         public Model build() {
-            int in = -1;
-            for (Module m : network.leaves().values()) {
-                if (m instanceof Linear l) {
-                    in = l.in();
-                    break;
-                }
-            }
+            int in = ModelFile.inputWidth(network);
             if (in < 0) {
                 throw new IllegalArgumentException("a Model needs a network that starts with a Linear layer, got "
                         + network.describe());
@@ -498,21 +500,16 @@ public final class Model {
             List<Parameter> ps = network.parameters();
             DType dtype = ps.isEmpty() ? DType.F32 : ps.get(0).value().dtype();
             List<String> classes = classNames;
-            boolean regression = loss instanceof Loss.Mse;
             if (classes == null) {
                 classes = new ArrayList<>();
-                if (!regression) {
+                if (!(loss instanceof Loss.Mse)) {
                     for (int c = 0; c < network.outFeatures(in); c++) {
                         classes.add(Integer.toString(c));
                     }
                 }
             }
             ModelFile.Info info = new ModelFile.Info(in, featureNames, classes, loss, normalizer, dtype);
-            int out = network.outFeatures(in);
-            if (info.isClassification() && out != classes.size()) {
-                throw new IllegalArgumentException(classes.size() + " class names for " + out
-                        + " outputs of the network");
-            }
+            ModelFile.requireFits(network, info, "cannot describe " + network.describe() + " as a Model");
             return new Model(network, info);
         }
     }

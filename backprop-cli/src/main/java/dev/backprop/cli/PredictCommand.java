@@ -103,41 +103,28 @@ final class PredictCommand implements Callable<Integer> {
         CsvWriter csv = CsvWriter.builder().lineDelimiter(LineDelimiter.LF).build(w);
         List<String> classes = model.classNames();
         boolean classify = !classes.isEmpty();
-        int f = rows.featureCount();
         List<String> header = new ArrayList<>();
+        if (classify) {
+            header.add("prediction");
+            classes.forEach(c -> header.add("p_" + c));
+        } else {
+            for (int j = 0; j < model.outputCount(); j++) {
+                header.add("output_" + j);
+            }
+        }
+        csv.writeRecord(header);
+        int f = rows.featureCount();
         for (int from = 0; from < rows.rows(); from += CHUNK) {
             int n = Math.min(CHUNK, rows.rows() - from);
             float[][] x = new float[n][f];
             for (int i = 0; i < n; i++) {
                 System.arraycopy(rows.values(), (from + i) * f, x[i], 0, f);
             }
-            float[][] out = classify ? model.predictProbabilities(x) : model.outputs(x);
-            if (header.isEmpty()) {
-                if (classify) {
-                    header.add("prediction");
-                    classes.forEach(c -> header.add("p_" + c));
-                } else {
-                    for (int j = 0; j < out[0].length; j++) {
-                        header.add("output_" + j);
-                    }
-                }
-                csv.writeRecord(header);
-            }
-            for (float[] row : out) {
+            for (float[] row : classify ? model.predictProbabilities(x) : model.outputs(x)) {
                 csv.writeRecord(line(row, classify ? classes : null));
             }
         }
-        if (header.isEmpty()) {
-            csv.writeRecord(classify ? header(classes) : List.of("output_0"));
-        }
         csv.flush();
-    }
-
-    private static List<String> header(List<String> classes) {
-        List<String> h = new ArrayList<>();
-        h.add("prediction");
-        classes.forEach(c -> h.add("p_" + c));
-        return h;
     }
 
     /** One row: the arg-max class name and the probabilities, or the raw outputs. */

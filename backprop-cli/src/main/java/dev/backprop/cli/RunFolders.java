@@ -176,16 +176,13 @@ final class RunFolders {
     /** The "epoch" of a metrics line, or -1 when the line is not a JSON object with one. */
     private static int epochOf(String line) {
         try {
-            com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(line);
+            com.fasterxml.jackson.databind.JsonNode n = dev.backprop.diagnose.MetricsJson.mapper().readTree(line);
             return n != null && n.path("epoch").canConvertToInt() && n.path("epoch").isIntegralNumber()
                     ? n.path("epoch").asInt() : -1;
         } catch (IOException e) {
             return -1;
         }
     }
-
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private static String summary(List<String> names) {
         return names.size() <= 5 ? String.join(", ", names)

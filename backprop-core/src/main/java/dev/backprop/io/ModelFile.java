@@ -111,10 +111,7 @@ public final class ModelFile {
      * @throws IOException if a file cannot be written
      */
     public static void save(Path dir, Sequential model, Info info) throws IOException {
-        String problem = mismatch(model, info);
-        if (problem != null) {
-            throw new IllegalArgumentException("cannot save " + model.describe() + ": " + problem);
-        }
+        requireFits(model, info, "cannot save " + model.describe());
         Files.createDirectories(dir);
         ObjectNode root = JSON.createObjectNode();
         root.put("format", "backprop-model");
@@ -231,16 +228,48 @@ public final class ModelFile {
         }
     }
 
-    /** Why {@code info} does not fit {@code model} (input width, class count), or null when it does. */
-    private static String mismatch(Sequential model, Info info) {
+    /**
+     * The input width of {@code model}: that of its first Linear layer.
+     *
+     * @param model the network
+     * @return the first Linear's input features, or -1 when the network has no Linear layer
+     */
+    public static int inputWidth(Sequential model) {
+        dev.backprop.nn.Linear l = firstLinear(model);
+        return l == null ? -1 : l.in();
+    }
+
+    private static dev.backprop.nn.Linear firstLinear(Sequential model) {
         for (dev.backprop.nn.Module m : model.leaves().values()) {
             if (m instanceof dev.backprop.nn.Linear l) {
-                if (l.in() != info.inputFeatures()) {
-                    return "input_features is " + info.inputFeatures() + " but the first layer, " + l.describe()
-                            + ", takes " + l.in();
-                }
-                break;
+                return l;
             }
+        }
+        return null;
+    }
+
+    /**
+     * Checks that {@code info} fits {@code model}: the input width of its first Linear layer and, for a classifier,
+     * one class name per output.
+     *
+     * @param model the network
+     * @param info what the model file records besides the layers
+     * @param what the start of the error message ("cannot save Sequential(3 layers)")
+     * @throws IllegalArgumentException saying what does not fit
+     */
+    public static void requireFits(Sequential model, Info info, String what) {
+        String problem = mismatch(model, info);
+        if (problem != null) {
+            throw new IllegalArgumentException(what + ": " + problem);
+        }
+    }
+
+    /** Why {@code info} does not fit {@code model} (input width, class count), or null when it does. */
+    private static String mismatch(Sequential model, Info info) {
+        dev.backprop.nn.Linear l = firstLinear(model);
+        if (l != null && l.in() != info.inputFeatures()) {
+            return "input_features is " + info.inputFeatures() + " but the first layer, " + l.describe()
+                    + ", takes " + l.in();
         }
         int out = model.outFeatures(info.inputFeatures());
         if (info.isClassification() && out != info.classNames().size()) {
