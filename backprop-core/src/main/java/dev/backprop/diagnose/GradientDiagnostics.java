@@ -58,6 +58,7 @@ public final class GradientDiagnostics implements TrainingListener {
     private double[] layerSq;
     private double epochMaxGradNorm;
     private int epoch = -1;
+    private long lastStep;
     private Pending pending;
 
     /** What a logged step measured after backward, completed after the optimizer step. */
@@ -221,6 +222,7 @@ public final class GradientDiagnostics implements TrainingListener {
 
     @Override
     public void afterBackward(StepContext ctx) {
+        lastStep = ctx.step();
         layout(ctx.model());
         if (ctx.epoch() != epoch) {
             epoch = ctx.epoch();
@@ -256,6 +258,7 @@ public final class GradientDiagnostics implements TrainingListener {
 
     @Override
     public void onEpochEnd(EpochMetrics metrics) {
+        findings.observeEpoch(metrics, lastStep);
         if (model == null) {
             return;
         }

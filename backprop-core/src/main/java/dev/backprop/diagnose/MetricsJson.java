@@ -213,10 +213,12 @@ public final class MetricsJson {
     /**
      * The JSON of {@link EpochMetrics}, a record of the training loop annotated here (a Jackson mix-in) so that
      * {@code dev.backprop.train} stays free of JSON: the snake_case of its components, in the order of the lines
-     * that earlier versions wrote.
+     * that earlier versions wrote, with {@code train_accuracy} (added later; NaN when a line lacks it) beside the
+     * training loss. {@code test_loss} and {@code test_accuracy} are the evaluation set's, whichever it is: the test
+     * set, or the validation hold-out of {@code --val-split}.
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @JsonPropertyOrder({"epoch", "seconds", "train_loss", "penalty", "test_loss", "test_accuracy",
+    @JsonPropertyOrder({"epoch", "seconds", "train_loss", "train_accuracy", "penalty", "test_loss", "test_accuracy",
             "samples_per_second", "lr"})
     private abstract static class EpochMetricsJson {
     }

@@ -93,7 +93,14 @@ public record Checkpoint(int epoch, long step, List<EpochMetrics> epochs, double
         }
         Index index;
         try {
-            index = JSON.readValue(indexFile.toFile(), Index.class);
+            com.fasterxml.jackson.databind.JsonNode tree = JSON.readTree(indexFile.toFile());
+            // epochs written before the training accuracy was measured: NaN (not measured), not Jackson's 0
+            for (com.fasterxml.jackson.databind.JsonNode e : tree.path("epochs")) {
+                if (e instanceof com.fasterxml.jackson.databind.node.ObjectNode o && !o.has("trainAccuracy")) {
+                    o.put("trainAccuracy", "NaN");
+                }
+            }
+            index = JSON.treeToValue(tree, Index.class);
         } catch (IOException e) {
             throw new IOException(indexFile + ": not a valid checkpoint index: " + e.getMessage(), e);
         }
