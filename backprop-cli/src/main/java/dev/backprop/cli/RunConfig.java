@@ -151,6 +151,11 @@ public final class RunConfig {
             description = "Stop after this many epochs without a better evaluation loss (0: never).")
     @Range(min = 0)
     public Integer earlyStop;
+    @Option(names = "--restore-best", arity = "0..1", fallbackValue = "true", defaultValue = "false",
+            paramLabel = "BOOL", description = "Save the weights of the epoch with the best evaluation loss (the"
+            + " training loss without an evaluation set) instead of the last epoch's; with --early-stop, the"
+            + " epoch the patience counts from.")
+    public Boolean restoreBest;
 
     // data
     @Option(names = "--data", paramLabel = "DATA", defaultValue = "spirals",
@@ -169,7 +174,8 @@ public final class RunConfig {
             description = "Fashion-MNIST folder (default " + "/usr/share/datasets/fashion-mnist" + ").")
     public String dataDir;
     @Option(names = "--val-split", paramLabel = "F", defaultValue = "0",
-            description = "Hold out this fraction of the training data for evaluation (default ${DEFAULT-VALUE}).")
+            description = "Hold out this fraction of the training data as a validation set, scored after every"
+                    + " epoch in place of the test set (default ${DEFAULT-VALUE}).")
     @Range(min = 0, max = 1, maxOpen = true)
     public Double valSplit;
     @Option(names = "--samples", paramLabel = "N",

@@ -389,15 +389,10 @@ public final class Dataset {
      * @throws IllegalArgumentException if {@code fraction} is outside [0, 1] or NaN
      */
     public TrainTest split(double fraction, long seed) {
-        if (!(fraction >= 0 && fraction <= 1)) {
-            throw new IllegalArgumentException("hold-out fraction must be in [0, 1], got " + fraction);
-        }
-        int held = (int) Math.round(fraction * size);
-        // A stream of its own, so a split and a loader built from the same seed do not share a permutation.
-        int[] perm = DataLoader.permutation(size, DataLoader.mix(seed, 0x5917L), 0);
-        boolean[] isHeld = new boolean[size];
-        for (int i = 0; i < held; i++) {
-            isHeld[perm[i]] = true;
+        boolean[] isHeld = heldOutMask(fraction, seed);
+        int held = 0;
+        for (boolean h : isHeld) {
+            held += h ? 1 : 0;
         }
         int[] trainIdx = new int[size - held];
         int[] heldIdx = new int[held];
@@ -409,6 +404,34 @@ public final class Dataset {
             }
         }
         return new TrainTest(select(trainIdx), select(heldIdx));
+    }
+
+    /**
+     * The rows {@link #split} holds out with the same arguments, in increasing order: the indices, in this dataset,
+     * of the samples of its {@code test()} part.
+     *
+     * @param fraction the share of samples to hold out, in [0, 1]
+     * @param seed the seed of the permutation
+     * @return the held-out row indices, ascending
+     * @throws IllegalArgumentException if {@code fraction} is outside [0, 1] or NaN
+     */
+    public int[] heldOutRows(double fraction, long seed) {
+        boolean[] isHeld = heldOutMask(fraction, seed);
+        return java.util.stream.IntStream.range(0, size).filter(i -> isHeld[i]).toArray();
+    }
+
+    private boolean[] heldOutMask(double fraction, long seed) {
+        if (!(fraction >= 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("hold-out fraction must be in [0, 1], got " + fraction);
+        }
+        int held = (int) Math.round(fraction * size);
+        // A stream of its own, so a split and a loader built from the same seed do not share a permutation.
+        int[] perm = DataLoader.permutation(size, DataLoader.mix(seed, 0x5917L), 0);
+        boolean[] isHeld = new boolean[size];
+        for (int i = 0; i < held; i++) {
+            isHeld[perm[i]] = true;
+        }
+        return isHeld;
     }
 
     /**
