@@ -336,7 +336,7 @@ final class TrainCommand implements Callable<Integer> {
         double lr0 = before.optimizer.lr();
         double lr1 = now.optimizer.lr();
         if (lr0 != lr1) {
-            out.add("base learning rate " + Format.general(lr0, 4) + " -> " + Format.general(lr1, 4));
+            out.add("base learning rate " + num(lr0) + " -> " + num(lr1));
         }
         int step = doneEpochs * batchesPerEpoch; // the next step's index, from 0
         long total0 = (long) before.epochs * batchesPerEpoch;
@@ -351,10 +351,19 @@ final class TrainCommand implements Callable<Integer> {
                     + " schedule spans the whole run)");
         }
         if (next0 != next1) {
-            out.add("the learning rate of the next step is " + Format.general(next1, 4) + " instead of "
-                    + Format.general(next0, 4));
+            out.add("the learning rate of the next step is " + num(next1) + " instead of "
+                    + num(next0));
         }
         return out;
+    }
+
+    /** A rate in few digits, without trailing zeros: 0.05, 0, 1.5e-05 written 0.000015. */
+    private static String num(double v) {
+        try {
+            return new java.math.BigDecimal(Format.general(v, 4)).stripTrailingZeros().toPlainString();
+        } catch (NumberFormatException e) {
+            return String.valueOf(v);
+        }
     }
 
     /** Fraction of weights (role WEIGHT) that are exactly zero. */
