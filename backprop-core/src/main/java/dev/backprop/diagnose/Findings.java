@@ -378,7 +378,7 @@ public final class Findings {
 
     /** "layer 3 (Sigmoid)", "layer block1.fc2 (Linear(64->64))". */
     static String at(String label, String description) {
-        return "layer " + label + " (" + description + ")";
+        return Format.layer(label, description);
     }
 
     /** Fractions in messages: a whole percentage ("13%"). */
