@@ -243,7 +243,7 @@ final class TrainCommand implements Callable<Integer> {
                 if (report != null) {
                     stdout.println("report: " + report);
                 }
-                stdout.println("next: backprop eval --model " + dir + " --data " + c.data
+                stdout.println("next: backprop eval --model " + dir
                         + "   |   backprop inspect " + dir);
             }
             stdout.flush();

@@ -85,9 +85,9 @@ public record ChartSpec(String section, Kind kind, String title, String xLabel, 
     /** A confusion matrix of {@code classes}: {@code rows.get(t)} counts the samples of class t per prediction. */
     static ChartSpec heatmap(String section, String title, List<String> classes, List<Charts.Values> rows,
                              String caption) {
-        int side = Math.min(640, 200 + 40 * classes.size());
+        int side = Math.min(600, 400 + 10 * classes.size());
         return new ChartSpec(section, Kind.HEATMAP, title, "predicted class", "true class", List.of(), classes, rows,
-                false, 0, 0, false, side + 80, side, caption, List.of());
+                false, 0, 0, false, side + 120, side, caption, List.of());
     }
 
     /** This chart with vertical markers (a line chart's; the other kinds draw none). */

@@ -171,6 +171,7 @@ public final class Charts {
             v.setLabel(m.label());
             v.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
             v.setLabelPaint(Color.DARK_GRAY);
+            v.setLabelBackgroundColor(new Color(255, 255, 255, 0));
             v.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_RIGHT);
             v.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.TOP_LEFT);
             plot.addDomainMarker(v);
