@@ -25,12 +25,16 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>Sections, each with an {@code id}: {@code summary}, {@code config} (config.json as a table), {@code findings}
  * (each finding's kind, layer, step and message, or "No problems found."), {@code epochs}
- * (loss and accuracy per epoch), {@code gradients} (per-layer weight-gradient norms and the gradient flowing into
+ * (loss, and training beside validation or test accuracy, per epoch), {@code confusion} (the final model's confusion
+ * matrix on the evaluation set, from evaluation.json, as a heat map with each class's precision and recall),
+ * {@code gradients} (per-layer weight-gradient norms and the gradient flowing into
  * each layer, over the logged steps, log scale), {@code updates} (update-to-weight ratios ‖Δw‖/‖w‖, log scale),
  * {@code activations} (fraction of saturated sigmoid/tanh units and of dead ReLU-family units over steps),
  * {@code weights} (a histogram per weight matrix at the start and the end), {@code sparsity} (fraction of weights
  * exactly zero, and weight norms, per layer). Every chart is a
- * {@code <figure class="chart">} holding one {@code <svg>}; a section without data says so in words instead.
+ * {@code <figure class="chart">} holding one {@code <svg>}; a section without data says so in words instead, and so
+ * does a chart that would have nothing to show ({@link #omitted}). Layers are named as findings name them
+ * ({@link dev.backprop.diagnose.Format#layer}); a resumed run is marked on every chart over epochs or steps.
  *
  * <p>The charts and the data they draw are {@link #charts}: the page draws exactly that list, each chart in its
  * section. The run folder is read into the records that training wrote ({@link RunFolder}), never by JSON key.
