@@ -116,4 +116,29 @@ class ValidationRunTest {
         assertTrue(text.out().contains("best epoch " + best + " (validation loss")
                 && text.out().contains("the saved model is that epoch's (--restore-best)"), text.out());
     }
+
+    @Test
+    void aModelThatGetsWorseOnHeldOutDataIsFoundOverfittingAndTheRemedyIsNamed() throws IOException {
+        Path train = csv(tmp.resolve("train.csv"), 300, 4);
+        // the same rows with every label moved to the next class: the better the model fits the training data,
+        // the worse it does here
+        List<String> rows = Files.readAllLines(train);
+        StringBuilder swapped = new StringBuilder(rows.getFirst()).append('\n');
+        for (String row : rows.subList(1, rows.size())) {
+            int k = row.charAt(row.length() - 1) - '0';
+            swapped.append(row, 0, row.length() - 1).append((k + 1) % 3).append('\n');
+        }
+        Path test = Files.writeString(tmp.resolve("swapped.csv"), swapped.toString());
+        Path run = tmp.resolve("run");
+        Cli.Result r = Cli.run("train", "--data", train.toString(), "--test", test.toString(), "--layers", "2-16-3",
+                "--epochs", "8", "--out", run.toString()).expect(0);
+        assertTrue(r.out().contains("finding: overfitting: since epoch 1 the training loss fell"), r.out());
+        assertTrue(r.out().contains("--early-stop 3 --restore-best"), r.out());
+        JsonNode findings = Cli.JSON.readTree(run.resolve("findings.json").toFile());
+        assertTrue(findings.toString().contains("\"kind\":\"overfitting\""), findings.toString());
+
+        Cli.Result healthy = Cli.run("train", "--data", train.toString(), "--val-split", "0.3", "--layers", "2-16-3",
+                "--epochs", "8", "--out", tmp.resolve("healthy").toString()).expect(0);
+        assertFalse(healthy.out().contains("overfitting"), healthy.out());
+    }
 }
