@@ -257,6 +257,19 @@ public final class Findings {
         }
     }
 
+    /**
+     * Takes an epoch that ran before these findings were watching (the epochs a resumed run restored from its
+     * checkpoint) into the history the overfitting rules look back on, without checking it: a rule that holds across
+     * the resume is reported at the first epoch after it.
+     *
+     * @param m the earlier epoch's metrics
+     */
+    public void earlierEpoch(dev.backprop.train.EpochMetrics m) {
+        if (m.hasTest() && Double.isFinite(m.trainLoss()) && Double.isFinite(m.testLoss())) {
+            epochLosses.add(new double[] {m.epoch(), m.trainLoss(), m.testLoss()});
+        }
+    }
+
     private static final String OVERFITTING_REMEDIES = " — the model learns the training samples rather than the"
             + " pattern: regularize with --l2 1e-4 (the penalty λΣw² of the lecture's chapter 2) or --l1 (λΣ|w|, which"
             + " also zeroes weights), add --dropout 0.2, stop at the best epoch with --early-stop 3 --restore-best,"

@@ -59,6 +59,7 @@ public final class GradientDiagnostics implements TrainingListener {
     private double epochMaxGradNorm;
     private int epoch = -1;
     private long lastStep;
+    private boolean startedOnce;
     private Pending pending;
 
     /** What a logged step measured after backward, completed after the optimizer step. */
@@ -254,6 +255,15 @@ public final class GradientDiagnostics implements TrainingListener {
         steps.add(s);
         stepListeners.forEach(l -> l.accept(s));
         findings.observe(s);
+    }
+
+    /** A resumed run: the epochs before the resume count for the overfitting rules ({@link Findings#earlierEpoch}). */
+    @Override
+    public void onStart(dev.backprop.train.Trainer trainer) {
+        if (!startedOnce) {
+            trainer.history().forEach(findings::earlierEpoch);
+            startedOnce = true;
+        }
     }
 
     @Override

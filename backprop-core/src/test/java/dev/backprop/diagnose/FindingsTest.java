@@ -135,6 +135,35 @@ class FindingsTest {
         }
     }
 
+    @Test
+    void overfittingThatSpansAResumeIsFoundAfterIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        Dataset train = DiagnoseFixtures.SPIRALS.train();
+        float[] x = new float[train.size() * 2];
+        int[] y = new int[train.size()];
+        for (int i = 0; i < train.size(); i++) {
+            x[2 * i] = train.feature(i, 0);
+            x[2 * i + 1] = train.feature(i, 1);
+            y[i] = 1 - train.label(i);
+        }
+        Dataset flipped = Dataset.classification(x, 2, y, 2);
+        java.util.function.IntFunction<dev.backprop.train.Trainer.Builder> builder = epochs -> {
+            Sequential net = DiagnoseFixtures.healthyRelu(1);
+            return dev.backprop.train.Trainer.builder(net, new dev.backprop.nn.loss.Loss.CrossEntropy(
+                            dev.backprop.autograd.Reduction.MEAN),
+                            dev.backprop.optim.SGD.of(net.parameters(), 0.1, new Regularizer.None()),
+                            dev.backprop.data.DataLoader.shuffled(train, 32, 3))
+                    .evaluateOn(flipped).epochs(epochs).checkpointTo(tmp);
+        };
+        builder.apply(2).build().fit(); // two epochs, then a resume: the rule needs three epochs past the best
+        GradientDiagnostics after = new GradientDiagnostics(10);
+        dev.backprop.train.Trainer t = builder.apply(5).listener(after).build();
+        t.resume(tmp);
+        t.fit();
+        assertEquals(1, of(after, Finding.Kind.OVERFITTING).size(), kinds(after));
+        assertTrue(of(after, Finding.Kind.OVERFITTING).getFirst().message().contains("since epoch 1"), kinds(after));
+    }
+
     // ------------------------------------------------------------------ vanishing and saturation
 
     @Test
