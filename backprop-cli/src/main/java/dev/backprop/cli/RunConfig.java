@@ -187,7 +187,7 @@ public final class RunConfig {
     @Option(names = "--threads", paramLabel = "N", description = "Kernel threads, 1 to 1024 (default: available processors).")
     @Range(min = 1, max = 1024)
     public Integer threads;
-    @Option(names = "--dtype", paramLabel = "T", defaultValue = "f32", description = "f32|f64 (default ${DEFAULT-VALUE}).")
+    @Option(names = "--dtype", paramLabel = "T", defaultValue = "f32", description = "f32|f64 (default ${DEFAULT-VALUE}). f64 keeps a CSV file's values in double, as written.")
     @OneOf("f32|f64")
     public String dtype;
     @Option(names = "--shuffle", negatable = true, arity = "0..1", fallbackValue = "true", defaultValue = "true",

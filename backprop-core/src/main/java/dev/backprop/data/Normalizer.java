@@ -225,8 +225,9 @@ public sealed interface Normalizer {
     }
 
     /**
-     * Normalises a whole dataset. The result stores float features (byte features are expanded); labels, targets and
-     * class names are kept.
+     * Normalises a whole dataset. The result stores float features (byte features are expanded), or double features
+     * when {@code data} stores doubles ({@link Dataset#isF64()}), computed in double without rounding to float;
+     * labels, targets and class names are kept.
      *
      * @param data the dataset, with the fitted number of features
      * @return {@code data} itself for {@link None}, otherwise a new dataset with normalised features
@@ -238,6 +239,16 @@ public sealed interface Normalizer {
         }
         int f = data.featureCount();
         requireFeatureCount(f);
+        if (data.isF64()) {
+            double[] x = new double[data.size() * f];
+            for (int r = 0; r < data.size(); r++) {
+                data.copyFeatures(r, x, r * f);
+                for (int j = 0; j < f; j++) {
+                    x[r * f + j] = apply(j, x[r * f + j]);
+                }
+            }
+            return data.withFeatures(x);
+        }
         float[] x = new float[data.size() * f];
         for (int r = 0; r < data.size(); r++) {
             data.copyFeatures(r, x, r * f);
