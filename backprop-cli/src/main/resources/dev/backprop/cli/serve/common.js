@@ -91,7 +91,9 @@ const BP = (function () {
       this.figure.addEventListener('bp-resize', () => this.plot.setSize({width: this.width(), height: 260}));
     }
     width() {
-      return Math.max(320, Math.min(640, (this.figure.parentElement.clientWidth || 660) - 20));
+      // two charts side by side where the window is wide enough, else one
+      const room = this.figure.parentElement.clientWidth || 660;
+      return Math.floor(Math.max(300, Math.min(640, room >= 900 ? (room - 40) / 2 : room - 20)));
     }
     // data: columns [x, y1, ...]
     set(data) {
