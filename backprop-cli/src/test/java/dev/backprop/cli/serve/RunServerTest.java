@@ -313,6 +313,20 @@ class RunServerTest {
     }
 
     @Test
+    void textFromRunFoldersIsEscaped() throws IOException {
+        String name = "<img src=x onerror=alert(1)>";
+        Path d = run(name, 0.1, 0.5);
+        Files.writeString(d.resolve("config.json"), "{\"data\": \"<script>alert(2)</script>\", \"layers\": \"2-2\"}");
+        String index = Http.get(url, "/").body();
+        assertFalse(index.contains("<img src=x") || index.contains("<script>alert"), index);
+        assertTrue(index.contains("&lt;img src=x onerror=alert(1)&gt;"), index);
+        assertTrue(index.contains("href=\"/runs/%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E\""), index);
+        Http.Reply page = Http.get(url, "/runs/%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E");
+        assertEquals(200, page.status());
+        assertFalse(page.body().contains("<img src=x"), page.body());
+    }
+
+    @Test
     void aMissingRunsFolderIsAnError() {
         IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
                 () -> RunServer.start(tmp.resolve("nope"), "127.0.0.1", 0));

@@ -75,6 +75,19 @@ class ServeBrowserTest {
                         "the live run's epochs on the compare page");
                 assertTrue(page.evaluate("document.getElementById('differ').textContent").asText()
                         .contains("optimizer.lr"), "the differing learning rate is listed");
+                // a page open for hours: 100,000 points into one chart buffer keep at most MAX_POINTS (+ the newest),
+                // evenly spread from the first point to the last
+                JsonNode bounded = page.evaluate("(function(){var b=new BP.Buffer(2);for(var i=0;i<100000;i++)"
+                        + "b.push([i,2*i]);var x=b.view()[0],y=b.view()[1],gaps={};for(var j=1;j<x.length-1;j++)"
+                        + "gaps[x[j]-x[j-1]]=1;return [x.length,x[0],x[x.length-1],Object.keys(gaps).length,"
+                        + "y[x.length-1],BP.MAX_POINTS];})()");
+                int maxPoints = bounded.get(5).asInt();
+                assertTrue(bounded.get(0).asInt() <= maxPoints + 1 && bounded.get(0).asInt() > maxPoints / 2,
+                        "bounded: " + bounded);
+                assertEquals(0, bounded.get(1).asInt(), "the first point stays");
+                assertEquals(99_999, bounded.get(2).asInt(), "the newest point is shown");
+                assertEquals(1, bounded.get(3).asInt(), "one spacing between kept points: " + bounded);
+                assertEquals(2 * 99_999, bounded.get(4).asInt(), "columns stay aligned");
             }
         } finally {
             training.destroyForcibly();
