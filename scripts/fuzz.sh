@@ -7,7 +7,7 @@
 # target's seed folder (src/test/resources/.../<Class>Inputs/<method>/), which every later ./test replays; the
 # corpus the fuzzer grows stays in the module's .cifuzz-corpus/ (not committed). See docs/reliability.md.
 set -eu
-[ $# -ge 1 ] || { echo "usage: scripts/fuzz.sh CLASS#METHOD [DURATION, default 2m]" >&2; exit 2; }
+[ $# -ge 1 ] || { echo "usage: scripts/fuzz.sh CLASS#METHOD [DURATION, default 2m] [MAVEN ARGS...]" >&2; exit 2; }
 target=$1 duration=${2:-2m}
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/scripts/find-jdk.sh"
@@ -18,4 +18,4 @@ module=${file%%/*}
 cd "$root"
 # -am builds the modules it depends on; jacoco and the other modules' tests are left out
 JAZZER_FUZZ=1 JAZZER_MAX_DURATION=$duration exec ./mvnw -B -ntp -pl "$module" -am test -Djacoco.skip \
-  -Dtest="$target" -Dsurefire.failIfNoSpecifiedTests=false
+  -Dtest="$target" -Dsurefire.failIfNoSpecifiedTests=false "${@:3}"

@@ -76,12 +76,12 @@ public final class IdxReader {
     public static Images readImages(Path file) throws IOException {
         try (InputStream in = open(file)) {
             int[] dims = readHeader(in, file, IMAGES_MAGIC, "images");
-            long total = (long) dims[0] * dims[1] * dims[2];
-            if (total > Integer.MAX_VALUE - 8) {
+            long perImage = (long) dims[1] * dims[2]; // below 2^62: no overflow, nor in the product when checked
+            if (dims[0] > 0 && perImage > (Integer.MAX_VALUE - 8) / dims[0]) {
                 throw new IllegalArgumentException(file + ": " + dims[0] + " x " + dims[1] + " x " + dims[2]
                         + " pixels is more than one array can hold");
             }
-            byte[] pixels = readExactly(in, file, (int) total, 16, "pixels");
+            byte[] pixels = readExactly(in, file, (int) (dims[0] * perImage), 16, "pixels");
             return new Images(dims[0], dims[1], dims[2], pixels);
         }
     }

@@ -14,7 +14,6 @@ import dev.backprop.nn.loss.Loss;
 import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Tensor;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -166,9 +165,9 @@ public final class ModelFile {
         }
         JsonNode root;
         try {
-            root = JSON.readTree(Files.readString(arch, StandardCharsets.UTF_8));
+            root = JSON.readTree(TextFiles.readUtf8(arch));
         } catch (JsonProcessingException e) {
-            throw new IOException(arch + ": invalid JSON: " + e.getOriginalMessage(), e);
+            throw new IOException(arch + ": invalid JSON" + TextFiles.location(e) + ": " + e.getOriginalMessage(), e);
         }
         if (root == null || !"backprop-model".equals(root.path("format").asText())) {
             throw new IOException(arch + ": not a Backprop model file (missing \"format\": \"backprop-model\")");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.backprop.io.AtomicFiles;
 import dev.backprop.io.Safetensors;
+import dev.backprop.io.TextFiles;
 import dev.backprop.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -93,9 +94,10 @@ public record Checkpoint(int epoch, long step, List<EpochMetrics> epochs, double
         }
         Index index;
         try {
-            index = JSON.readValue(indexFile.toFile(), Index.class);
-        } catch (IOException e) {
-            throw new IOException(indexFile + ": not a valid checkpoint index: " + e.getMessage(), e);
+            index = JSON.readValue(TextFiles.readUtf8(indexFile), Index.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IOException(indexFile + ": not a valid checkpoint index" + TextFiles.location(e) + ": "
+                    + e.getOriginalMessage(), e);
         }
         validate(indexFile, index);
         return new Checkpoint(index.epoch(), index.step(), new ArrayList<>(index.epochs()),
