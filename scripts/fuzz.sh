@@ -18,4 +18,4 @@ module=${file%%/*}
 cd "$root"
 # -am builds the modules it depends on; jacoco and the other modules' tests are left out
 JAZZER_FUZZ=1 JAZZER_MAX_DURATION=$duration exec ./mvnw -B -ntp -pl "$module" -am test -Djacoco.skip \
-  -Dtest="$target" -Dsurefire.failIfNoSpecifiedTests=false "${@:3}"
+  -Dtest="$target" -Dsurefire.failIfNoSpecifiedTests=false -Dbackprop.fuzzing=true "${@:3}"

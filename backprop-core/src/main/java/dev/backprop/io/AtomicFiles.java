@@ -22,6 +22,13 @@ import java.nio.file.StandardOpenOption;
  * the permissions of the file it replaces (rw-r--r-- for a new file) on POSIX file systems.
  */
 public final class AtomicFiles {
+    /**
+     * Test seam for fault tests: {@code -Dbackprop.test.failWrite=NAME:BYTES} makes the write of the file named
+     * {@code NAME} fail with "No space left on device" after {@code BYTES} bytes, as a full disk would. Unset in
+     * normal use.
+     */
+    private static final String FAIL_WRITE = System.getProperty("backprop.test.failWrite");
+
     private AtomicFiles() {
     }
 
@@ -52,7 +59,7 @@ public final class AtomicFiles {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
         try {
-            writeAndSync(tmp, writer);
+            writeAndSync(tmp, absolute, writer);
             keepPermissions(tmp, absolute);
             move(tmp, absolute);
             syncDirectory(dir);
@@ -77,13 +84,44 @@ public final class AtomicFiles {
         write(target, out -> out.write(bytes));
     }
 
-    private static void writeAndSync(Path tmp, ContentWriter writer) throws IOException {
+    private static void writeAndSync(Path tmp, Path target, ContentWriter writer) throws IOException {
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+            OutputStream out = new BufferedOutputStream(failing(Channels.newOutputStream(channel), target), 1 << 16);
             writer.writeTo(out);
             out.flush();
             channel.force(true);
         }
+    }
+
+    /** {@code out}, or a stream that fails as a full disk would when the test seam {@link #FAIL_WRITE} names it. */
+    private static OutputStream failing(OutputStream out, Path target) {
+        if (FAIL_WRITE == null || FAIL_WRITE.lastIndexOf(':') < 0) {
+            return out;
+        }
+        int colon = FAIL_WRITE.lastIndexOf(':');
+        if (!target.getFileName().toString().equals(FAIL_WRITE.substring(0, colon))) {
+            return out;
+        }
+        long limit = Long.parseLong(FAIL_WRITE.substring(colon + 1));
+        return new java.io.FilterOutputStream(out) {
+            private long written;
+
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                if (written + len > limit) {
+                    out.write(b, off, (int) Math.max(0, limit - written));
+                    written = limit;
+                    throw new IOException("No space left on device (simulated: backprop.test.failWrite)");
+                }
+                out.write(b, off, len);
+                written += len;
+            }
+        };
     }
 
     /**
