@@ -203,6 +203,9 @@ public final class ModelFile {
         } catch (IllegalArgumentException e) {
             throw new IOException(arch + ": " + e.getMessage(), e);
         }
+        if (info.loss() instanceof Loss.CrossEntropy && classes.isEmpty()) {
+            throw new IOException(arch + ": missing field \"classes\": a cross_entropy model lists its class names");
+        }
         String problem = mismatch(model, info);
         if (problem != null) {
             throw new IOException(arch + ": " + problem);
