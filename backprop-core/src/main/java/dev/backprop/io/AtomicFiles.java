@@ -51,7 +51,8 @@ public final class AtomicFiles {
      * @param target the file to replace or create
      * @param writer produces the content; if it throws (an IOException, a runtime exception or an error), the
      *        temporary file is deleted and the exception is rethrown
-     * @throws IOException if writing or renaming fails; the previous content of {@code target}, if any, is kept
+     * @throws IOException if writing or renaming fails, naming {@code target}; the previous content of
+     *     {@code target}, if any, is kept
      */
     public static void write(Path target, ContentWriter writer) throws IOException {
         Path absolute = target.toAbsolutePath();
@@ -59,7 +60,16 @@ public final class AtomicFiles {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
         try {
-            writeAndSync(tmp, absolute, writer);
+            try {
+                writeAndSync(tmp, absolute, writer);
+            } catch (IOException e) {
+                String m = String.valueOf(e.getMessage());
+                if (!m.contains(absolute.toString()) && !m.contains(tmp.toString())) {
+                    // a full disk says only "No space left on device": say which file could not be written
+                    throw new IOException(absolute + ": cannot write: " + m, e);
+                }
+                throw e;
+            }
             keepPermissions(tmp, absolute);
             move(tmp, absolute);
             syncDirectory(dir);
