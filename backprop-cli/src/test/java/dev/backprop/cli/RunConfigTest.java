@@ -253,4 +253,18 @@ class RunConfigTest {
                 misfit.err());
         assertFalse(Files.exists(out), "nothing is written before the values are checked");
     }
+
+    @Test
+    void aConfigFileThatIsNotUtf8NamesTheByteAndABomIsDropped() throws IOException {
+        Path out = tmp.resolve("never");
+        Path latin1 = tmp.resolve("latin1.yaml");
+        Files.write(latin1, "epochs: 1\n# d\u00e9j\u00e0 vu\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Cli.Result bad = Cli.run("train", "--config", latin1.toString(), "--out", out.toString()).noStackTrace();
+        assertTrue(bad.err().contains(latin1 + ": invalid UTF-8 at byte offset 13 (line 2, column 4): 0xe9"), bad.err());
+        Path bom = tmp.resolve("bom.json");
+        Files.write(bom, "\ufeff{\"epochs\": 1, \"samples\": 100, \"layers\": \"2-4-2\"}".getBytes(
+                java.nio.charset.StandardCharsets.UTF_8));
+        Cli.run("train", "--config", bom.toString(), "--out", out.toString()).expect(0);
+        assertEquals(1, config(out).get("epochs").asInt());
+    }
 }

@@ -78,7 +78,7 @@ public final class TextFiles {
                     column++;
                 }
             }
-            throw new IOException(String.format("%s: invalid UTF-8 at byte %d (line %d, column %d): 0x%02x",
+            throw new IOException(String.format("%s: invalid UTF-8 at byte offset %d (line %d, column %d): 0x%02x",
                     what, at, line, column, bytes[at] & 0xFF));
         }
         try {

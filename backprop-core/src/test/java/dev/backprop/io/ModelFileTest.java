@@ -142,7 +142,7 @@ class ModelFileTest {
         bad[at] = (byte) 0xC3; // a two-byte lead, followed by a quote: not UTF-8
         Files.write(arch, bad);
         IOException e = assertThrows(IOException.class, () -> ModelFile.load(dir));
-        assertTrue(e.getMessage().startsWith(arch + ": invalid UTF-8 at byte " + at + " (line "), e.getMessage());
+        assertTrue(e.getMessage().startsWith(arch + ": invalid UTF-8 at byte offset " + at + " (line "), e.getMessage());
         byte[] bom = new byte[good.length + 3];
         bom[0] = (byte) 0xEF;
         bom[1] = (byte) 0xBB;
