@@ -408,7 +408,13 @@ public final class CsvReader {
                     lines.add(r.getStartingLineNumber());
                 }
             } catch (CsvParseException | UncheckedIOException e) {
-                throw new IOException(file + ": cannot parse CSV: " + e.getMessage(), e);
+                String m = String.valueOf(e.getMessage());
+                for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+                    m += ": " + c.getMessage(); // FastCSV wraps the reason ("Exception when reading first record")
+                }
+                boolean limit = m.contains("maximum") || m.contains("max field size") || m.contains("max record size");
+                throw new IOException(file + ": cannot parse CSV: " + m + (limit ? " (a limit of the CSV parser, FastCSV,"
+                        + " not of Backprop: split the file or shorten the field)" : ""), e);
             }
             if (header == null) {
                 throw new IllegalArgumentException(file + ": empty file, expected a header row");

@@ -155,12 +155,16 @@ public sealed interface Normalizer {
      * @param kind "none", "standard" or "minmax", in any case
      * @param parameters no arrays for none; {mean, std} for standard; {min, max} for min-max (copied)
      * @return the normaliser
-     * @throws IllegalArgumentException for an unknown kind, the wrong number of arrays, arrays of different lengths or
-     *         non-finite values
+     * @throws IllegalArgumentException for missing (null) parameters, an unknown kind, the wrong number of arrays,
+     *         arrays of different lengths or non-finite values
      */
     static Normalizer of(String kind, double[][] parameters) {
         String k = kind.toLowerCase(Locale.ROOT);
         int expected = k.equals("none") ? 0 : 2;
+        if (parameters == null || java.util.Arrays.asList(parameters).contains(null)) {
+            throw new IllegalArgumentException("normalisation '" + kind + "' needs its parameter arrays, got "
+                    + (parameters == null ? "none" : "a null one"));
+        }
         if (parameters.length != expected) {
             throw new IllegalArgumentException("normalisation '" + kind + "' takes " + expected
                     + " parameter arrays, got " + parameters.length);

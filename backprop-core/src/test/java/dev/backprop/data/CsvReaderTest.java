@@ -212,4 +212,16 @@ class CsvReaderTest {
         var e = assertThrows(IllegalArgumentException.class, () -> CsvReader.readFeatures(p, null));
         assertTrue(e.getMessage().contains("f.csv line 2, column 3 ('label'): 'x' is not a number"), e.getMessage());
     }
+
+    @Test
+    void theParsersColumnLimitIsNamedAsTheLibrarysLimit() throws IOException {
+        StringBuilder header = new StringBuilder("label");
+        for (int i = 0; i < 20_000; i++) {
+            header.append(",f").append(i);
+        }
+        Path f = Files.writeString(dir.resolve("wide.csv"), header + "\n");
+        IOException e = assertThrows(IOException.class, () -> CsvReader.readClassification(f, Column.at(0)));
+        assertTrue(e.getMessage().startsWith(f + ": cannot parse CSV: "), e.getMessage());
+        assertTrue(e.getMessage().contains("a limit of the CSV parser, FastCSV"), e.getMessage());
+    }
 }
