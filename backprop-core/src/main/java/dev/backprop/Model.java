@@ -145,6 +145,16 @@ public final class Model {
     }
 
     /**
+     * {@link #outputs(float[][])} in double precision (exact for an F64 model).
+     *
+     * @param rows one row of raw feature values per sample
+     * @return {@code [rows.length][outputs]}
+     */
+    public double[][] outputs(double[][] rows) {
+        return toDoubles(forward(toTensor(rows)));
+    }
+
+    /**
      * The number of outputs per row: classes for a classifier, predicted values for a regression model.
      *
      * @return the network's output width

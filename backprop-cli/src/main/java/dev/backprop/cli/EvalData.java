@@ -101,7 +101,8 @@ final class EvalData {
                 throw new UsageError("the model in " + modelDir + " has no classes (a regression model); eval scores"
                         + " classifiers");
             }
-            raw = CsvReader.readClassification(Path.of(file), PreparedData.column(c.labelColumn), info.classNames());
+            raw = CsvReader.readClassification(Path.of(file), PreparedData.column(c.labelColumn), info.classNames(),
+                    info.dtype());
             name = file;
         } else {
             throw new UsageError("unknown data set '" + c.data + "'; valid: " + PreparedData.CHOICES);

@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
 @Command(name = "backprop", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train feed-forward neural networks and see why training fails.",
         subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, InspectCommand.class,
-                GradcheckCommand.class, ExperimentCommand.class, ReportCommand.class, BenchCommand.class,
+                GradcheckCommand.class, ExperimentCommand.class, ReportCommand.class, ServeCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Override

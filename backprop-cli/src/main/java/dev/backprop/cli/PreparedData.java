@@ -6,6 +6,7 @@ import dev.backprop.data.FashionMnist;
 import dev.backprop.data.Normalizer;
 import dev.backprop.data.Synthetic;
 import dev.backprop.data.TrainTest;
+import dev.backprop.tensor.DType;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -72,9 +73,11 @@ record PreparedData(String name, Dataset train, Dataset eval, Normalizer normali
             name = key;
         } else if (key.endsWith(".csv")) {
             CsvReader.Column col = column(c.labelColumn);
-            Dataset train = CsvReader.readClassification(Path.of(data), col);
+            // An F64 run keeps the file's values in double: it sees exactly what PyTorch's float64 would.
+            DType dtype = Setup.dtype(c);
+            Dataset train = CsvReader.readClassification(Path.of(data), col, null, dtype);
             Dataset test = c.test == null ? null
-                    : CsvReader.readClassification(Path.of(c.test), col, train.classNames());
+                    : CsvReader.readClassification(Path.of(c.test), col, train.classNames(), dtype);
             return finish(Path.of(data).getFileName().toString().replaceFirst("(?i)\\.csv$", ""), train, test, c);
         } else {
             throw new UsageError(c.inFile("data") + "unknown data set '" + data + "'; valid: " + CHOICES);

@@ -129,10 +129,19 @@ final class TrainCommand implements Callable<Integer> {
                 evalName);
         boolean diagnose = c.logEvery > 0;
         try (MetricsLog metrics = new MetricsLog(dir.resolve("metrics.jsonl"))) {
+            // findings.json is rewritten (atomically) at each finding, so that 'backprop serve' shows it live
+            List<Finding> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Path findingsDir = dir;
             GradientDiagnostics diag = diagnose ? new GradientDiagnostics(c.logEvery)
                     .onFinding(f -> {
                         msg.println("finding: " + f.message());
                         msg.flush();
+                        seen.add(f);
+                        try {
+                            writeFindings(findingsDir, seen);
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
                     })
                     .onStep(metrics::write)
                     .onEpoch(metrics::write) : null;

@@ -140,6 +140,31 @@ class ModelCommandsTest {
     }
 
     @Test
+    void anF64RunReadsItsCsvInDoubleWhereAnF32RunRejectsWhatNoFloatHolds() throws IOException {
+        Path wide = Files.writeString(tmp.resolve("wide.csv"),
+                "a,b,label\n1e39,0.1,x\n-1e39,0.2,y\n2e39,0.3,x\n-2e39,0.4,y\n3e39,0.5,x\n-3e39,0.6,y\n");
+        Cli.Result f32 = Cli.run("train", "--data", wide.toString(), "--label-column", "label", "--layers", "2-4-2",
+                "--epochs", "1", "--out", tmp.resolve("wide32").toString()).expect(1).noStackTrace();
+        assertTrue(f32.err().contains(wide + " line 2, column 1 ('a'): '1e39' is outside the float range of an F32"
+                + " model"), f32.err());
+        assertTrue(Files.notExists(tmp.resolve("wide32")), "a bad file writes no run folder");
+        Path run = tmp.resolve("wide64");
+        Cli.run("train", "--data", wide.toString(), "--label-column", "label", "--layers", "2-4-2", "--epochs", "3",
+                "--dtype", "f64", "--normalize", "standard", "--out", run.toString()).expect(0);
+        // predict reads the same file in double and writes what the library computes from the parsed doubles
+        Cli.Result p = Cli.run("predict", "--model", run.toString(), "--input", wide.toString()).expect(0);
+        dev.backprop.Model m = dev.backprop.Model.load(run);
+        double[][] probs = m.predictProbabilities(new double[][] {{1e39, 0.1}, {-1e39, 0.2}});
+        List<String> lines = p.out().lines().toList();
+        for (int r = 0; r < 2; r++) {
+            String[] cells = lines.get(1 + r).split(",");
+            for (int c = 0; c < 2; c++) {
+                assertEquals(String.format(Locale.ROOT, "%.6f", probs[r][c]), cells[1 + c], lines.get(1 + r));
+            }
+        }
+    }
+
+    @Test
     void predictNamesTheFileLineAndColumnOfABadValue() throws IOException {
         Path bad = Files.writeString(tmp.resolve("bad.csv"), "length,width,weight\n1,2,3\n4,five,6\n");
         Cli.Result r = Cli.run("predict", "--model", flowers.toString(), "--input", bad.toString()).expect(1)

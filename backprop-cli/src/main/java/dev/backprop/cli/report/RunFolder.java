@@ -100,13 +100,14 @@ record RunFolder(Path dir, JsonNode config, List<EpochMetrics> epochs, List<Step
 
     private static JsonNode readJson(Path p) throws IOException {
         try {
-            JsonNode n = JSON.readTree(Files.readString(p, StandardCharsets.UTF_8));
+            JsonNode n = JSON.readTree(dev.backprop.io.TextFiles.readUtf8(p));
             if (n == null || n.isMissingNode()) {
                 throw new IOException(p + ": empty file, expected JSON");
             }
             return n;
         } catch (JsonProcessingException e) {
-            throw new IOException(p + ": invalid JSON: " + e.getOriginalMessage(), e);
+            throw new IOException(p + ": invalid JSON" + dev.backprop.io.TextFiles.location(e) + ": "
+                    + e.getOriginalMessage(), e);
         }
     }
 
