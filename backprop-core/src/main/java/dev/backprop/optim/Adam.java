@@ -1,5 +1,6 @@
 package dev.backprop.optim;
 
+import dev.backprop.kernel.Parallel;
 import dev.backprop.nn.Parameter;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,68 @@ public class Adam extends BaseOptimizer {
     @Override
     protected void update(double[] w, double[] g, Map<String, double[]> st, double lr, Parameter p) {
         adamStep(w, g, st, lr);
+    }
+
+    @Override
+    protected boolean updateF32(float[] w, float[] g, int n, Regularizer reg, Map<String, double[]> st, double lr,
+                                Parameter p) {
+        return adamStepF32(w, g, n, reg, st, lr, 1.0);
+    }
+
+    /**
+     * The Adam step on F32 weights in place, shared with {@link AdamW}: per element the same double arithmetic as
+     * the general path ({@code reg}'s L2 term on the undecayed weight, then {@code w *= decay} when
+     * {@code decay != 1}, then {@link #adamStep}'s update), the weight rounded to float once; split over the kernel
+     * threads by element ranges, so any thread count gives the same weights.
+     *
+     * @return false, having changed nothing, for a regularizer other than none or L2
+     */
+    final boolean adamStepF32(float[] w, float[] g, int n, Regularizer reg, Map<String, double[]> st, double lr,
+                              double decay) {
+        double c;
+        if (reg instanceof Regularizer.L2 l2) {
+            c = 2 * l2.lambda();
+        } else if (reg instanceof Regularizer.None) {
+            c = Double.NaN;
+        } else {
+            return false;
+        }
+        double[] step = buffer(st, "step", 1);
+        double[] m = buffer(st, "exp_avg", n);
+        double[] v = buffer(st, "exp_avg_sq", n);
+        double t = ++step[0];
+        double bc1 = 1 - Math.pow(beta1, t);
+        double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
+        double stepSize = lr / bc1;
+        if (Parallel.parts(n, SGD.PARALLEL_GRAIN) <= 1) {
+            adamRange(w, g, m, v, c, decay, bc2Sqrt, stepSize, 0, n);
+        } else {
+            Parallel.forRanges(n, SGD.PARALLEL_GRAIN,
+                    (from, to) -> adamRange(w, g, m, v, c, decay, bc2Sqrt, stepSize, from, to));
+        }
+        return true;
+    }
+
+    private void adamRange(float[] w, float[] g, double[] m, double[] v, double c, double decay, double bc2Sqrt,
+                           double stepSize, int from, int to) {
+        boolean hasL2 = !Double.isNaN(c);
+        boolean decays = decay != 1.0;
+        double b1 = beta1;
+        double b2 = beta2;
+        double e = eps;
+        for (int i = from; i < to; i++) {
+            double wi = w[i];
+            double gi = hasL2 ? g[i] + c * wi : g[i];
+            if (decays) {
+                wi *= decay;
+            }
+            double mi = m[i] * b1 + (1 - b1) * gi;
+            double vi = v[i] * b2 + (1 - b2) * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
+            double denom = Math.sqrt(vi) / bc2Sqrt + e;
+            w[i] = (float) (wi - stepSize * (mi / denom));
+        }
     }
 
     /** The Adam step shared with {@link AdamW}. */
