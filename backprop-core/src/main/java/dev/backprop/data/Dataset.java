@@ -1,6 +1,5 @@
 package dev.backprop.data;
 
-import dev.backprop.kernel.Elementwise;
 import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Tensor;
 import java.util.ArrayList;
@@ -306,7 +305,9 @@ public final class Dataset {
     public void copyFeatures(int row, float[] dst, int off) {
         int from = Objects.checkIndex(row, size) * featureCount;
         if (u8 != null) {
-            Elementwise.u8ToUnitInterval(u8, from, dst, off, featureCount);
+            for (int j = 0; j < featureCount; j++) {
+                dst[off + j] = U8_TO_FLOAT[u8[from + j] & 0xFF];
+            }
         } else {
             System.arraycopy(f32, from, dst, off, featureCount);
         }

@@ -336,24 +336,6 @@ public final class Elementwise {
     }
 
     /**
-     * Converts bytes to floats in [0, 1]: {@code dst[doff + i] = (src[so + i] & 0xFF) / 255f} for {@code 0 <= i < n},
-     * lane-wise when the Vector API is present (the same floats: the conversion is exact and the division rounds
-     * once either way).
-     *
-     * @param src the bytes
-     * @param so the first byte
-     * @param dst the destination
-     * @param doff where the first float goes
-     * @param n the number of values
-     * @throws IndexOutOfBoundsException if a range exceeds its array
-     */
-    public static void u8ToUnitInterval(byte[] src, int so, float[] dst, int doff, int n) {
-        java.util.Objects.checkFromIndexSize(so, n, src.length);
-        java.util.Objects.checkFromIndexSize(doff, n, dst.length);
-        Simd.u8ToUnitF32(src, so, dst, doff, n);
-    }
-
-    /**
      * Adds a bias to every row of a 2-D tensor, in place: {@code y[i, j] += bias[j]} (a linear layer's
      * {@code X·Wᵀ + b}).
      *

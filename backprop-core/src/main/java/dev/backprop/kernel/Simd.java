@@ -1,10 +1,7 @@
 package dev.backprop.kernel;
 
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
@@ -74,21 +71,9 @@ final class Simd {
         return s;
     }
 
-    /** {@code dst[doff + i] = (src[so + i] & 0xFF) / 255f} for {@code 0 <= i < n}. */
-    static void u8ToUnitF32(byte[] src, int so, float[] dst, int doff, int n) {
-        int i = Gemm.VECTORIZED ? Lanes.u8ToUnit(src, so, dst, doff, n) : 0;
-        for (; i < n; i++) {
-            dst[doff + i] = (src[so + i] & 0xFF) / 255f;
-        }
-    }
-
     /** The Vector API loops; each handles the whole vectors of its range and returns where the scalar tail starts. */
     private static final class Lanes {
         private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-        /** Bytes and ints of as many lanes as {@link #F}. */
-        private static final VectorSpecies<Byte> BYTES =
-                VectorSpecies.of(byte.class, VectorShape.forBitSize(8 * F.length()));
-        private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, F.vectorShape());
 
         static int relu(float[] xs, int o, float[] ys, int from, int to) {
             FloatVector zero = FloatVector.zero(F);
@@ -142,18 +127,6 @@ final class Simd {
                 acc0 = d.fma(d, acc0);
             }
             return acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
-        }
-
-        /** Bytes of as many lanes as a float vector, zero-extended to int, converted (exactly) and divided. */
-        static int u8ToUnit(byte[] src, int so, float[] dst, int doff, int n) {
-            FloatVector scale = FloatVector.broadcast(F, 255f);
-            int i = 0;
-            for (int end = F.loopBound(n); i < end; i += F.length()) {
-                Vector<Integer> v = ByteVector.fromArray(BYTES, src, so + i)
-                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
-                ((FloatVector) v.convertShape(VectorOperators.I2F, F, 0)).div(scale).intoArray(dst, doff + i);
-            }
-            return i;
         }
 
         private static DoubleVector widen(float[] a, int from) {
