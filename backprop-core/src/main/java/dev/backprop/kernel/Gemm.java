@@ -151,7 +151,8 @@ public final class Gemm {
             throw new IllegalArgumentException("matmul of " + a.shape() + (transA ? "ᵀ" : "") + " and " + b.shape()
                     + (transB ? "ᵀ" : "") + ": inner dimensions " + ka + " and " + kb + " differ");
         }
-        Tensor c = Tensor.zeros(a.dtype(), m, n);
+        // the product overwrites every element of C (for k = 0 with zeros)
+        Tensor c = ka > 0 ? Tensor.uninitialized(a.dtype(), m, n) : Tensor.zeros(a.dtype(), m, n);
         if (a.dtype() == DType.F32) {
             sgemm(transA, transB, m, n, ka, a.f32(), a.offset(), a.cols(), b.f32(), b.offset(), b.cols(),
                     c.f32(), 0, n, false);

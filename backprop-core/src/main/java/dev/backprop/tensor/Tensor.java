@@ -56,6 +56,21 @@ public final class Tensor {
     }
 
     /**
+     * Creates a tensor whose elements the caller overwrites entirely before reading any (an operation's output):
+     * outside an {@link Arena} it is a new zeroed array; inside one, a reused array still holding old values.
+     *
+     * @param dtype the element type
+     * @param dims the dimension sizes
+     * @return a new tensor with its own storage, contents unspecified
+     */
+    public static Tensor uninitialized(DType dtype, int... dims) {
+        Shape s = Shape.of(dims);
+        return dtype == DType.F32
+                ? new Tensor(s, dtype, Arena.floatsUninitialized(s.size()), null, 0)
+                : new Tensor(s, dtype, null, Arena.doublesUninitialized(s.size()), 0);
+    }
+
+    /**
      * Creates a tensor filled with ones.
      *
      * @param dtype the element type
