@@ -1,5 +1,6 @@
 package dev.backprop.optim;
 
+import dev.backprop.kernel.OptimizerKernels;
 import dev.backprop.kernel.Parallel;
 import dev.backprop.nn.Parameter;
 import java.util.List;
@@ -100,24 +101,7 @@ public class Adam extends BaseOptimizer {
 
     private void adamRange(float[] w, float[] g, double[] m, double[] v, double c, double decay, double bc2Sqrt,
                            double stepSize, int from, int to) {
-        boolean hasL2 = !Double.isNaN(c);
-        boolean decays = decay != 1.0;
-        double b1 = beta1;
-        double b2 = beta2;
-        double e = eps;
-        for (int i = from; i < to; i++) {
-            double wi = w[i];
-            double gi = hasL2 ? g[i] + c * wi : g[i];
-            if (decays) {
-                wi *= decay;
-            }
-            double mi = m[i] * b1 + (1 - b1) * gi;
-            double vi = v[i] * b2 + (1 - b2) * gi * gi;
-            m[i] = mi;
-            v[i] = vi;
-            double denom = Math.sqrt(vi) / bc2Sqrt + e;
-            w[i] = (float) (wi - stepSize * (mi / denom));
-        }
+        OptimizerKernels.adamF32(w, g, m, v, from, to, beta1, beta2, bc2Sqrt, eps, stepSize, c, decay);
     }
 
     /** The Adam step shared with {@link AdamW}. */
