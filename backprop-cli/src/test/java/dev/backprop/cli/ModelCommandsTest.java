@@ -63,7 +63,8 @@ class ModelCommandsTest {
         for (JsonNode[] run : new JsonNode[][] {{spiralsRun}, {flowersRun}}) {
             String dir = run[0].get("run").asText();
             JsonNode e = Cli.run("eval", "--model", dir, "--json").expect(0).json();
-            assertEquals(List.of("model", "data", "loss", "accuracy", "samples", "confusion", "classes"), Cli.fields(e));
+            assertEquals(List.of("model", "data", "loss", "accuracy", "samples", "seconds", "samples_per_second",
+                    "confusion", "classes"), Cli.fields(e));
             assertEquals(run[0].get("test_accuracy").asDouble(), e.get("accuracy").asDouble(), 1e-12, dir);
             assertEquals(run[0].get("test_loss").asDouble(), e.get("loss").asDouble(), 1e-5, dir);
             int diagonal = 0;
@@ -77,6 +78,23 @@ class ModelCommandsTest {
             assertEquals(e.get("samples").asInt(), total);
             assertEquals(e.get("accuracy").asDouble(), (double) diagonal / total, 1e-12);
         }
+    }
+
+    /** {@code --repeat} scores the data again, with the same results, and reports the median pass's speed. */
+    @Test
+    void evalRepeatReportsTheSpeedOfItsForwardPasses() {
+        String dir = spiralsRun.get("run").asText();
+        JsonNode once = Cli.run("eval", "--model", dir, "--json").expect(0).json();
+        JsonNode e = Cli.run("eval", "--model", dir, "--repeat", "3", "--threads", "1", "--json").expect(0).json();
+        assertEquals(once.get("accuracy").asDouble(), e.get("accuracy").asDouble(), 0, "same scores on every pass");
+        assertEquals(once.get("loss").asDouble(), e.get("loss").asDouble(), 0);
+        double seconds = e.get("seconds").asDouble();
+        assertTrue(seconds > 0 && seconds < 60, e.toString());
+        assertEquals(e.get("samples").asInt() / seconds, e.get("samples_per_second").asDouble(), 1.0, e.toString());
+        String repeat = Cli.run("eval", "--model", dir, "--repeat", "0").expect(2).err();
+        assertTrue(repeat.contains("--repeat"), repeat);
+        String threads = Cli.run("eval", "--model", dir, "--threads", "0").expect(2).err();
+        assertTrue(threads.contains("--threads"), threads);
     }
 
     @Test

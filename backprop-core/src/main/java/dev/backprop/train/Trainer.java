@@ -16,6 +16,7 @@ import dev.backprop.optim.Optimizer;
 import dev.backprop.optim.OptimizerSpec;
 import dev.backprop.optim.Schedule;
 import dev.backprop.io.Safetensors;
+import dev.backprop.tensor.Arena;
 import dev.backprop.tensor.Tensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,6 +55,9 @@ public final class Trainer {
     private final List<TrainingListener> listeners;
 
     private ForwardTracer tracer;
+    /** The step's buffers, reused from step to step ({@code -Dbackprop.arena=false} turns that off, for comparison). */
+    private final Arena arena = new Arena();
+    private static final boolean REUSE_BUFFERS = !"false".equals(System.getProperty("backprop.arena"));
     private int startEpoch = 1;
     private long step;
     private final List<EpochMetrics> history = new ArrayList<>();
@@ -274,23 +278,29 @@ public final class Trainer {
             if (trace) {
                 tracer.arm();
             }
-            Variable out = model.apply(Variable.constant(batch.features()));
-            tracer.disarm();
-            Variable l = loss.compute(out, batch);
-            double lv = l.value().item();
-            if (!Double.isFinite(lv)) {
-                throw notifyDivergence(diverged(batch, lv));
-            }
-            if (batch.labels() != null && out.value().shape().rank() == 2) {
-                int[] pred = dev.backprop.kernel.Reductions.argmax(out.value(), 1);
-                for (int i = 0; i < pred.length; i++) {
-                    if (pred[i] == batch.labels()[i]) {
-                        correct++;
-                    }
+            double lv;
+            // forward and backward take their tensors from the step arena: the same buffers every step; all that
+            // outlives the step (optimizer state, diagnostics' snapshots) is created outside it, and the gradients
+            // it holds are cleared before the next step re-enters it
+            try (Arena ignored = REUSE_BUFFERS ? arena.enter() : null) {
+                Variable out = model.apply(Variable.constant(batch.features()));
+                tracer.disarm();
+                Variable l = loss.compute(out, batch);
+                lv = l.value().item();
+                if (!Double.isFinite(lv)) {
+                    throw notifyDivergence(diverged(batch, lv));
                 }
-                scored += pred.length;
+                if (batch.labels() != null && out.value().shape().rank() == 2) {
+                    int[] pred = dev.backprop.kernel.Reductions.argmax(out.value(), 1);
+                    for (int i = 0; i < pred.length; i++) {
+                        if (pred[i] == batch.labels()[i]) {
+                            correct++;
+                        }
+                    }
+                    scored += pred.length;
+                }
+                l.backward();
             }
-            l.backward();
             StepContext ctx = new StepContext(step, epoch, batchIndex, lv, model, parameters,
                     trace ? tracer.records() : List.of(), lr);
             for (TrainingListener li : listeners) {
