@@ -196,6 +196,10 @@ final class RunLog implements DataParallel.Monitor {
         EpochMetrics e = new EpochMetrics(s.epoch(), s.trainLoss(), penalty, s.valLoss(), s.valAccuracy(),
                 s.seconds(), s.seconds() > 0 ? s.samples() / s.seconds() : 0, lr);
         epochs.add(e);
+        messages.accept(String.format(java.util.Locale.ROOT, "epoch %d: train loss %.4f%s (%.2f s, %d rounds)",
+                s.epoch(), s.trainLoss(), Double.isNaN(s.valLoss()) ? "" : String.format(java.util.Locale.ROOT,
+                        ", validation loss %.4f, accuracy %.4f", s.valLoss(), s.valAccuracy()), s.seconds(),
+                s.rounds()));
         if (diag != null) {
             diag.onEpochEnd(e);
         }
