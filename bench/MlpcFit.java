@@ -28,16 +28,45 @@ public class MlpcFit {
         new StructField("features", SQLDataTypes.VectorType(), false, Metadata.empty()),
         new StructField("label", DataTypes.DoubleType, false, Metadata.empty())});
 
-    static List<Row> rows(Dataset d) {
-        List<Row> rows = new ArrayList<>(d.size());
-        for (int i = 0; i < d.size(); i++) {
-            double[] v = new double[d.featureCount()];
-            for (int j = 0; j < v.length; j++) {
-                v[j] = d.feature(i, j);
+    /** The samples as compact arrays (broadcast once), as backprop spark train hands driver-side data to Spark. */
+    record Samples(int n, int f, float[] x, int[] y) implements java.io.Serializable {
+        static Samples of(Dataset d) {
+            float[] x = new float[d.size() * d.featureCount()];
+            int[] y = new int[d.size()];
+            for (int i = 0; i < d.size(); i++) {
+                for (int j = 0; j < d.featureCount(); j++) {
+                    x[i * d.featureCount() + j] = d.feature(i, j);
+                }
+                y[i] = d.label(i);
             }
-            rows.add(RowFactory.create(Vectors.dense(v), (double) d.label(i)));
+            return new Samples(d.size(), d.featureCount(), x, y);
         }
-        return rows;
+    }
+
+    /**
+     * A DataFrame of {@code k} partitions built from a broadcast: a DataFrame parallelized from a list of rows
+     * would ship its rows inside every task of every L-BFGS iteration.
+     */
+    static org.apache.spark.sql.Dataset<Row> frame(SparkSession spark, Dataset d, int k) {
+        var jsc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
+        var data = jsc.broadcast(Samples.of(d));
+        List<Integer> parts = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            parts.add(i);
+        }
+        var rows = jsc.parallelize(parts, k).flatMap(i -> {
+            Samples s = data.value();
+            List<Row> out = new ArrayList<>();
+            for (int r = (int) ((long) i * s.n() / k); r < (int) ((long) (i + 1) * s.n() / k); r++) {
+                double[] v = new double[s.f()];
+                for (int j = 0; j < v.length; j++) {
+                    v[j] = s.x()[r * s.f() + j];
+                }
+                out.add(RowFactory.create(Vectors.dense(v), (double) s.y()[r]));
+            }
+            return out.iterator();
+        });
+        return spark.createDataFrame(rows, SCHEMA);
     }
 
     public static void main(String[] args) throws Exception {
@@ -47,9 +76,8 @@ public class MlpcFit {
                 .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
                 .config("spark.ui.enabled", "false").getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
-        var jsc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
-        var train = spark.createDataFrame(jsc.parallelize(rows(fm.train()), 2), SCHEMA).cache();
-        var test = spark.createDataFrame(jsc.parallelize(rows(fm.test()), 2), SCHEMA).cache();
+        var train = frame(spark, fm.train(), 2).cache();
+        var test = frame(spark, fm.test(), 2).cache();
         train.count();
         test.count();
         MultilayerPerceptronClassifier mlpc = new MultilayerPerceptronClassifier()

@@ -131,8 +131,14 @@ final class DataParallel {
             int off = 0;
             for (Tensor t : net.stateDict().values()) {
                 int size = t.size();
-                for (int i = 0; i < size; i++) {
-                    t.setFlat(i, f32 != null ? f32[off + i] : f64[off + i]);
+                if (f32 != null && t.dtype() == DType.F32) {
+                    System.arraycopy(f32, off, t.f32(), t.offset(), size);
+                } else if (f64 != null && t.dtype() == DType.F64) {
+                    System.arraycopy(f64, off, t.f64(), t.offset(), size);
+                } else {
+                    for (int i = 0; i < size; i++) {
+                        t.setFlat(i, f32 != null ? f32[off + i] : f64[off + i]);
+                    }
                 }
                 off += size;
             }
@@ -328,8 +334,60 @@ final class DataParallel {
         if ((long) first * b >= s.rows) {
             return acc;
         }
-        Sequential net = cfg.build(mix(mix(cfg.seed(), s.partition), round));
-        w.loadInto(net);
+        Sequential net = taskNetwork(cfg, mix(mix(cfg.seed(), s.partition), round));
+        try {
+            w.loadInto(net);
+            return localSteps(s, net, cfg, epoch, first, steps, acc);
+        } finally {
+            releaseNetwork(cfg, net);
+        }
+    }
+
+    /**
+     * Networks of one architecture that finished a task, for the next task in this JVM: all their state (weights,
+     * batch-norm statistics) is overwritten from the broadcast, so reusing one instead of building and initializing
+     * a new one every round changes nothing but the time. Only without dropout, whose masks come from an RNG seeded
+     * per partition and round (a new network then gets that seed).
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<String,
+            java.util.concurrent.ConcurrentLinkedQueue<Sequential>> IDLE = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String architecture(NetConfig cfg) {
+        return java.util.Arrays.toString(cfg.layers()) + cfg.activation() + "|" + cfg.init() + "|" + cfg.batchNorm()
+                + "|" + cfg.dtype();
+    }
+
+    /** A network for one task: an idle one of this architecture when dropout is off, else a new one. */
+    static Sequential taskNetwork(NetConfig cfg, long netSeed) {
+        if (cfg.dropout() == 0) {
+            var idle = IDLE.get(architecture(cfg));
+            Sequential net = idle == null ? null : idle.poll();
+            if (net != null) {
+                return net;
+            }
+        }
+        return cfg.build(netSeed);
+    }
+
+    /** Returns a task's network to the idle ones (keeping only the latest architecture). */
+    static void releaseNetwork(NetConfig cfg, Sequential net) {
+        if (cfg.dropout() != 0) {
+            return;
+        }
+        for (Parameter p : net.parameters()) {
+            p.variable().zeroGrad(); // a task that failed midway may have left a gradient
+        }
+        String key = architecture(cfg);
+        IDLE.keySet().removeIf(k -> !k.equals(key));
+        var idle = IDLE.computeIfAbsent(key, k -> new java.util.concurrent.ConcurrentLinkedQueue<>());
+        if (idle.size() < 64) {
+            idle.add(net);
+        }
+    }
+
+    private static Contribution localSteps(Shard s, Sequential net, NetConfig cfg, int epoch, int first, int steps,
+                                           Contribution acc) {
+        int b = cfg.batchSize();
         net.train(true);
         List<Parameter> params = net.parameters();
         int total = 0;
@@ -439,7 +497,7 @@ final class DataParallel {
         try {
             sums = validation.treeAggregate(new double[3], (double[] acc, Shard s) -> {
                 sizeKernelPool(org.apache.spark.TaskContext.get());
-                Sequential net = cfg.build(cfg.seed());
+                Sequential net = taskNetwork(cfg, cfg.seed());
                 bw.value().loadInto(net);
                 net.eval();
                 Loss loss = Loss.crossEntropy();
@@ -458,6 +516,8 @@ final class DataParallel {
                     }
                     r[2] += n;
                 }
+                net.train(true);
+                releaseNetwork(cfg, net);
                 return r;
             }, (double[] a, double[] c) -> new double[] {a[0] + c[0], a[1] + c[1], a[2] + c[2]}, 2);
         } finally {
