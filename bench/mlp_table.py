@@ -4,6 +4,8 @@ speed RESULTS: RESULTS has lines "SIDE THREADS ROUND RSS_MB [epoch seconds...]";
   the median over rounds of each run's median epoch time (all epochs, as pytorch_mlp.py's epoch_median_s; and
   epochs 2.. only), the spread over rounds, the peak RSS, then the ratios ours/PyTorch for the faster of each side,
   overall and round by round.
+  Then the first epoch against the steady ones (warm-up), 2 threads against 1, and, when an EVAL file is given
+  (lines "SIDE THREADS ROUND SECONDS" of one forward pass over the 10,000 test images), the forward throughput.
 accuracy JSON TARGET: the per-epoch test accuracy of a `backprop train --json` run and the first epoch >= TARGET.
 """
 import json
@@ -11,7 +13,7 @@ import statistics
 import sys
 
 
-def speed(path):
+def speed(path, eval_path=None):
     runs = {}
     by_round = {}
     for line in open(path):
@@ -48,6 +50,30 @@ def speed(path):
         theirs_rss = min(v[2] for (s, _), v in rows.items() if s == "pytorch")
         print(f"memory ratio ours/PyTorch, largest of ours over smallest of theirs: {ours_rss:.0f} MB / "
               f"{theirs_rss:.0f} MB = {ours_rss / theirs_rss:.2f}")
+    print()
+    for (side, threads), rs in sorted(runs.items()):
+        warm = statistics.median(s[0] / statistics.median(s[1:]) for _, s in rs if len(s) > 1)
+        print(f"warm-up {side} {threads} thread(s): first epoch / median of epochs 2.. = {warm:.2f}")
+    for side in sorted(sides):
+        if (side, 1) in rows and (side, 2) in rows:
+            print(f"2 threads against 1, {side} (epochs 2..): {rows[(side, 1)][1]:.3f} s / {rows[(side, 2)][1]:.3f} s"
+                  f" = {rows[(side, 1)][1] / rows[(side, 2)][1]:.2f}x")
+    if eval_path:
+        evals = {}
+        for line in open(eval_path):
+            side, threads, _, secs = line.split()
+            evals.setdefault((side, int(threads)), []).append(float(secs))
+        print()
+        print("forward passes over the 10,000 test images (PyTorch: model(X).argmax under no_grad, its eval_median_s;"
+              " ours: backprop eval --repeat 5, median pass, loss and confusion matrix included):")
+        best = {}
+        for (side, threads), xs in sorted(evals.items()):
+            med = statistics.median(xs)
+            best[side] = max(best.get(side, 0), 10000 / med)
+            print(f"  {side} {threads} thread(s): {med:.4f} s = {10000 / med:.0f} samples/s (median of {len(xs)} rounds)")
+        if {"backprop", "pytorch"} <= set(best):
+            print(f"  throughput ratio ours/PyTorch, best thread count each: {best['backprop']:.0f} / "
+                  f"{best['pytorch']:.0f} = {best['backprop'] / best['pytorch']:.2f}")
 
 
 def accuracy(path, target):
@@ -69,6 +95,6 @@ def accuracy(path, target):
 
 if __name__ == "__main__":
     if sys.argv[1] == "speed":
-        speed(sys.argv[2])
+        speed(sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None)
     else:
         sys.exit(accuracy(sys.argv[2], float(sys.argv[3])))

@@ -10,6 +10,7 @@ import dev.backprop.nn.Linear;
 import dev.backprop.nn.Parameter;
 import dev.backprop.nn.Sequential;
 import dev.backprop.nn.loss.Loss;
+import dev.backprop.tensor.Arena;
 import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Tensor;
 import java.io.IOException;
@@ -142,6 +143,16 @@ public final class Model {
      */
     public float[][] outputs(float[][] rows) {
         return toFloats(forward(toTensor(rows)));
+    }
+
+    /**
+     * {@link #outputs(float[][])} in double precision (exact for an F64 model).
+     *
+     * @param rows one row of raw feature values per sample
+     * @return {@code [rows.length][outputs]}
+     */
+    public double[][] outputs(double[][] rows) {
+        return toDoubles(forward(toTensor(rows)));
     }
 
     /**
@@ -297,9 +308,29 @@ public final class Model {
 
     // ------------------------------------------------------------------ internals
 
+    /** Rows per forward pass: activations of a chunk stay in the caches (one 10,000-row pass ran 3x slower). */
+    static final int CHUNK = 1024;
+
+    /**
+     * The network's output for every row of {@code x}, {@link #CHUNK} rows at a time (each row's output depends on
+     * that row alone, so the chunking changes nothing), each chunk's activations reusing the previous chunk's
+     * buffers.
+     */
     private Tensor forward(Tensor x) {
+        int n = x.dim(0);
         try (NoGrad ignored = NoGrad.enter()) {
-            return network.apply(Variable.constant(x)).value();
+            if (n <= CHUNK) {
+                return network.apply(Variable.constant(x)).value();
+            }
+            Tensor out = Tensor.zeros(x.dtype(), n, outputCount());
+            Arena arena = new Arena();
+            for (int from = 0; from < n; from += CHUNK) {
+                int to = Math.min(n, from + CHUNK);
+                try (Arena chunk = arena.enter()) {
+                    out.rowSlice(from, to).copyFrom(network.apply(Variable.constant(x.rowSlice(from, to))).value());
+                }
+            }
+            return out;
         }
     }
 

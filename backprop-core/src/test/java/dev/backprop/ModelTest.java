@@ -223,4 +223,27 @@ class ModelTest {
         }
         return f;
     }
+
+    /**
+     * More rows than one forward pass takes are scored in chunks; each row's outputs are exactly those of the row
+     * scored alone, at and around the chunk boundaries.
+     */
+    @Test
+    void manyRowsAreScoredInChunksWithTheSameOutputsAsRowByRow() {
+        Model m = model(DType.F32);
+        int n = 2 * Model.CHUNK + 7;
+        float[][] rows = new float[n][];
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(11);
+        for (int i = 0; i < n; i++) {
+            rows[i] = new float[] {(float) rnd.nextDouble(), (float) rnd.nextDouble(), (float) rnd.nextDouble()};
+        }
+        float[][] all = m.outputs(rows);
+        assertEquals(n, all.length);
+        for (int i : new int[] {0, Model.CHUNK - 1, Model.CHUNK, Model.CHUNK + 1, 2 * Model.CHUNK, n - 1}) {
+            float[] alone = m.outputs(new float[][] {rows[i]})[0];
+            assertArrayEquals(alone, all[i], 0f, "row " + i);
+        }
+        int[] classes = m.predict(rows);
+        assertEquals(n, classes.length);
+    }
 }

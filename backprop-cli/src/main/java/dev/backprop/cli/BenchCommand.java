@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code backprop bench}: micro-benchmarks of the kernels, to see what this machine gives. */
 @Command(name = "bench", description = "Measure kernel speed on this machine.",
-        subcommands = {BenchCommand.GemmBench.class})
+        subcommands = {BenchCommand.GemmBench.class, MlpBench.class})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -56,6 +56,10 @@ public final class BenchCommand implements Runnable {
             new Shape("backward dX = dY·W", 128, 784, 256, false, false),
             new Shape("backward dX = dY·Wᵀ", 128, 784, 256, false, true),
             new Shape("hidden 128x256·256x128", 128, 128, 256, false, false),
+            new Shape("logits forward", 128, 10, 128, false, false),
+            new Shape("logits forward (Linear)", 128, 10, 128, false, true),
+            new Shape("logits dW = dYᵀ·X", 10, 128, 128, true, false),
+            new Shape("dX into last hidden", 128, 128, 10, false, false),
             new Shape("square 512", 512, 512, 512, false, false),
             new Shape("square 1024", 1024, 1024, 1024, false, false));
 

@@ -36,6 +36,10 @@ final class EvalCommand implements Callable<Integer> {
     EvalData dataOptions = new EvalData();
     @Option(names = "--batch", paramLabel = "B", defaultValue = "256", description = "Evaluation batch size (default ${DEFAULT-VALUE}).")
     int batch;
+    @Option(names = "--threads", paramLabel = "T", description = "Threads for the forward passes (default: available processors).")
+    Integer threads;
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1", description = "Score the data N times and report the median pass's speed (default ${DEFAULT-VALUE}; the first pass includes the JIT's warm-up).")
+    int repeat;
     @Option(names = "--json", description = "Print one JSON object with the results on stdout.")
     boolean json;
     @picocli.CommandLine.Mixin
@@ -46,10 +50,29 @@ final class EvalCommand implements Callable<Integer> {
         if (batch < 1) {
             throw new UsageError("--batch must be at least 1, got " + batch);
         }
+        if (repeat < 1 || repeat > 1000) {
+            throw new UsageError("--repeat must be between 1 and 1000, got " + repeat);
+        }
+        if (threads != null && (threads < 1 || threads > 1024)) {
+            throw new UsageError("--threads must be between 1 and 1024, got " + threads);
+        }
+        if (threads != null) {
+            dev.backprop.kernel.Parallel.setThreads(threads);
+        }
         ModelFile.Loaded loaded = EvalData.loadModel(model);
         EvalData.Resolved data = dataOptions.load(model, loaded.info());
         Loss loss = loaded.info().loss();
-        Evaluation e = Evaluation.of(loaded.model(), loss, data.data(), batch, loaded.info().dtype());
+        // the forward passes alone are timed (loading and data preparation excluded)
+        Evaluation e = null;
+        double[] passSeconds = new double[repeat];
+        for (int r = 0; r < repeat; r++) {
+            long t0 = System.nanoTime();
+            e = Evaluation.of(loaded.model(), loss, data.data(), batch, loaded.info().dtype());
+            passSeconds[r] = (System.nanoTime() - t0) / 1e9;
+        }
+        java.util.Arrays.sort(passSeconds);
+        double seconds = passSeconds[repeat / 2];
+        double samplesPerSecond = e.samples() / Math.max(seconds, 1e-9);
         List<String> classes = loaded.info().isClassification() ? loaded.info().classNames() : data.data().classNames();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -59,12 +82,16 @@ final class EvalCommand implements Callable<Integer> {
             m.put("loss", MetricsJson.finite(e.loss()));
             m.put("accuracy", MetricsJson.finite(e.accuracy()));
             m.put("samples", e.samples());
+            m.put("seconds", seconds);
+            m.put("samples_per_second", Math.round(samplesPerSecond));
             m.put("confusion", e.confusion());
             m.put("classes", classes);
             out.println(TrainCommand.PRETTY.writeValueAsString(m));
         } else {
             out.printf(Locale.ROOT, "model: %s%ndata: %s, %d samples%nloss %.6f  accuracy %.4f%n", model, data.name(),
                     e.samples(), e.loss(), e.accuracy());
+            out.printf(Locale.ROOT, "forward passes: %.4f s, %.0f samples/s%s%n", seconds, samplesPerSecond,
+                    repeat > 1 ? " (median of " + repeat + " passes)" : "");
             out.print(confusionTable(e.confusion(), classes));
         }
         out.flush();

@@ -14,13 +14,14 @@ import picocli.CommandLine.Option;
 
 /**
  * The data flags of {@code eval}: which set to score a saved model on. Flags not given are taken from the model's
- * run folder (its config.json, when there is one), so {@code backprop eval --model RUN} scores the run's own test
+ * run folder (its config.json, when there is one), so {@code backprop eval --model RUN} scores the run's own
+ * evaluation set: the validation rows a {@code --val-split} run held out (recorded in its split.json), else its test
  * set; the synthetic sets are regenerated from the same {@code --samples}, {@code --noise} and {@code --seed}.
  *
  * <p>Unlike training, nothing is fitted here: the features are rescaled with the normaliser saved in the model.
  */
 final class EvalData {
-    @Option(names = "--data", paramLabel = "DATA", description = "fashion-mnist|spirals|circles|moons|xor|blobs|FILE.csv (default: the run's data). Synthetic sets and fashion-mnist: their test split.")
+    @Option(names = "--data", paramLabel = "DATA", description = "fashion-mnist|spirals|circles|moons|xor|blobs|FILE.csv (default: the run's data: its validation rows after --val-split, else its test split).")
     String data;
     @Option(names = "--label-column", paramLabel = "NAME|INDEX", description = "CSV label column (default: the run's, else the last).")
     String labelColumn;
@@ -83,7 +84,11 @@ final class EvalData {
         String key = c.data.toLowerCase(Locale.ROOT);
         Dataset raw;
         String name;
-        if (key.equals("fashion-mnist") || key.equals("fashion_mnist")) {
+        if (data == null && test == null && c.valSplit != null && c.valSplit > 0) {
+            double fraction = c.valSplit;
+            raw = validationRows(modelDir, c, key, info);
+            name = c.data + " (the " + raw.size() + " validation rows --val-split " + fraction + " held out)";
+        } else if (key.equals("fashion-mnist") || key.equals("fashion_mnist")) {
             TrainTest tt = FashionMnist.load(c.dataDir == null ? FashionMnist.DEFAULT_DIR : Path.of(c.dataDir));
             raw = tt.test();
             name = "fashion-mnist (test split)";
@@ -96,13 +101,46 @@ final class EvalData {
                 throw new UsageError("the model in " + modelDir + " has no classes (a regression model); eval scores"
                         + " classifiers");
             }
-            raw = CsvReader.readClassification(Path.of(file), PreparedData.column(c.labelColumn), info.classNames());
+            raw = CsvReader.readClassification(Path.of(file), PreparedData.column(c.labelColumn), info.classNames(),
+                    info.dtype());
             name = file;
         } else {
             throw new UsageError("unknown data set '" + c.data + "'; valid: " + PreparedData.CHOICES);
         }
         check(raw, info, name);
         return new Resolved(name, info.normalizer().apply(raw));
+    }
+
+    /**
+     * The rows a {@code --val-split} run held out of its training data, read from the same source: those split.json
+     * records, or, in a run folder of an earlier version without one, the rows the same split ({@code --val-split},
+     * {@code --seed}) holds out. A training file that no longer has the rows the split was made of is an error.
+     */
+    private static Dataset validationRows(Path modelDir, RunConfig c, String key, ModelFile.Info info)
+            throws IOException {
+        Dataset all;
+        if (key.equals("fashion-mnist") || key.equals("fashion_mnist")) {
+            all = FashionMnist.load(c.dataDir == null ? FashionMnist.DEFAULT_DIR : Path.of(c.dataDir)).train();
+        } else if (key.matches(PreparedData.SYNTHETIC)) {
+            all = PreparedData.load(synthetic(c)).train();
+        } else if (key.endsWith(".csv")) {
+            all = CsvReader.readClassification(Path.of(c.data), PreparedData.column(c.labelColumn), info.classNames());
+        } else {
+            throw new UsageError("unknown data set '" + c.data + "'; valid: " + PreparedData.CHOICES);
+        }
+        RunFiles.SplitFile split = RunFiles.readSplit(modelDir);
+        int[] rows;
+        if (split != null) {
+            if (split.sourceRows() != all.size()) {
+                throw new UsageError(c.data + " has " + all.size() + " samples, but the run held its validation rows"
+                        + " out of " + split.sourceRows() + " (" + modelDir.resolve(RunFiles.SPLIT) + "): the data"
+                        + " changed since training; score another set with --data or --test");
+            }
+            rows = split.validationRows();
+        } else {
+            rows = all.heldOutRows(c.valSplit, c.seed);
+        }
+        return all.select(rows);
     }
 
     /** The config with no normalisation and no hold-out, so that {@link PreparedData} returns the raw test split. */

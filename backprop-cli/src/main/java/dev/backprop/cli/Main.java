@@ -17,15 +17,29 @@ import picocli.CommandLine.Command;
  * (unknown option or value, sizes that do not fit). Errors print one message, with a Java stack trace only under
  * {@code --verbose}.
  */
-@Command(name = "backprop", mixinStandardHelpOptions = true, version = "backprop 0.1.0",
+@Command(name = "backprop", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train feed-forward neural networks and see why training fails.",
         subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, InspectCommand.class,
-                GradcheckCommand.class, ExperimentCommand.class, ReportCommand.class, BenchCommand.class,
+                GradcheckCommand.class, ExperimentCommand.class, ReportCommand.class, ServeCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() {
         CommandLine.usage(this, System.out);
+    }
+
+    /** The version of Backprop, and the Java that runs it (with whether the matrix kernels are vectorised). */
+    static final String VERSION = "0.1.0";
+
+    /** {@code backprop --version}: "backprop 0.1.0", then the Java runtime and the kernels in use. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"backprop " + VERSION, "Java " + Runtime.version() + " (" + System.getProperty(
+                    "java.vm.name", "?") + "), " + (dev.backprop.kernel.Gemm.VECTORIZED ? "Vector API kernels"
+                    : "plain-loop kernels (run with --add-modules jdk.incubator.vector for the vector ones)")};
+        }
     }
 
     public static void main(String[] args) {
@@ -35,6 +49,7 @@ public final class Main implements Runnable {
     /** Runs the command line with the given streams and returns the exit code (used by tests in-process). */
     public static int run(PrintStream out, PrintStream err, String... args) {
         CommandLine cl = new CommandLine(new Main());
+        HelpLayout.install(cl);
         cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true));
         cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
         boolean verbose = Arrays.asList(args).contains("--verbose");

@@ -5,6 +5,7 @@ import de.siegmar.fastcsv.writer.LineDelimiter;
 import dev.backprop.Model;
 import dev.backprop.data.CsvReader;
 import dev.backprop.io.AtomicFiles;
+import dev.backprop.tensor.DType;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -73,7 +74,7 @@ final class PredictCommand implements Callable<Integer> {
     /** The model's feature columns, found by their names in any order; other columns are not read. */
     private CsvReader.Features byName(Model m) throws IOException {
         try {
-            return CsvReader.readColumns(input, m.featureNames());
+            return CsvReader.readColumns(input, m.featureNames(), m.dtype());
         } catch (CsvReader.MissingColumnsException e) {
             throw new UsageError(e.getMessage());
         }
@@ -83,7 +84,8 @@ final class PredictCommand implements Callable<Integer> {
     private CsvReader.Features byPosition(Model m) throws IOException {
         CsvReader.Features rows;
         try {
-            rows = CsvReader.readFeatures(input, labelColumn == null ? null : PreparedData.column(labelColumn));
+            rows = CsvReader.readFeatures(input, labelColumn == null ? null : PreparedData.column(labelColumn),
+                    m.dtype());
         } catch (IllegalArgumentException e) {
             throw labelColumn != null || !e.getMessage().contains("is not a number") ? e
                     : new IllegalArgumentException(e.getMessage() + " (if that column is the label, skip it with"
@@ -116,9 +118,21 @@ final class PredictCommand implements Callable<Integer> {
         int f = rows.featureCount();
         for (int from = 0; from < rows.rows(); from += CHUNK) {
             int n = Math.min(CHUNK, rows.rows() - from);
+            if (model.dtype() == DType.F64) { // the file's values as parsed, probabilities in double
+                double[][] x = new double[n][f];
+                for (int i = 0; i < n; i++) {
+                    System.arraycopy(rows.values(), (from + i) * f, x[i], 0, f);
+                }
+                for (double[] row : classify ? model.predictProbabilities(x) : model.outputs(x)) {
+                    csv.writeRecord(line(row, classify ? classes : null));
+                }
+                continue;
+            }
             float[][] x = new float[n][f];
             for (int i = 0; i < n; i++) {
-                System.arraycopy(rows.values(), (from + i) * f, x[i], 0, f);
+                for (int j = 0; j < f; j++) {
+                    x[i][j] = (float) rows.values()[(from + i) * f + j];
+                }
             }
             for (float[] row : classify ? model.predictProbabilities(x) : model.outputs(x)) {
                 csv.writeRecord(line(row, classify ? classes : null));
@@ -129,6 +143,15 @@ final class PredictCommand implements Callable<Integer> {
 
     /** One row: the arg-max class name and the probabilities, or the raw outputs. */
     private static List<String> line(float[] out, List<String> classes) {
+        double[] wide = new double[out.length];
+        for (int j = 0; j < out.length; j++) {
+            wide[j] = out[j]; // exact: a float prints as its double value
+        }
+        return line(wide, classes);
+    }
+
+    /** {@link #line(float[], List)} for an F64 model's outputs. */
+    private static List<String> line(double[] out, List<String> classes) {
         List<String> cells = new ArrayList<>(out.length + 1);
         int best = 0;
         for (int j = 0; j < out.length; j++) {
@@ -139,7 +162,7 @@ final class PredictCommand implements Callable<Integer> {
         if (classes != null) {
             cells.add(classes.get(best));
         }
-        for (float v : out) {
+        for (double v : out) {
             cells.add(String.format(Locale.ROOT, classes != null ? "%.6f" : "%.6g", v));
         }
         return cells;

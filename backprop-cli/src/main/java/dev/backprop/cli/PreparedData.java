@@ -6,6 +6,7 @@ import dev.backprop.data.FashionMnist;
 import dev.backprop.data.Normalizer;
 import dev.backprop.data.Synthetic;
 import dev.backprop.data.TrainTest;
+import dev.backprop.tensor.DType;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,8 +20,25 @@ import java.util.Locale;
  * @param train training set, normalised
  * @param eval evaluation set, normalised, or null
  * @param normalizer the normalisation applied to both (to be applied to new data too)
+ * @param split with {@code --val-split}: which rows of the training data were held out; else null
  */
-record PreparedData(String name, Dataset train, Dataset eval, Normalizer normalizer) {
+record PreparedData(String name, Dataset train, Dataset eval, Normalizer normalizer, Split split) {
+
+    /**
+     * The rows {@code --val-split} held out of the training data as the validation set.
+     *
+     * @param fraction the --val-split fraction
+     * @param seed the seed of the split (--seed)
+     * @param sourceRows how many samples the training data had before the split
+     * @param validationRows the held-out rows' indices in it (data rows from 0, header excluded), ascending
+     */
+    record Split(double fraction, long seed, int sourceRows, int[] validationRows) {
+    }
+
+    /** What the evaluation set is called: "validation" (a --val-split hold-out) or "test". */
+    String evalName() {
+        return split != null ? "validation" : "test";
+    }
 
     static final String SYNTHETIC = "spirals|circles|moons|xor|blobs";
     static final String CHOICES = "fashion-mnist|" + SYNTHETIC + "|FILE.csv";
@@ -55,9 +73,11 @@ record PreparedData(String name, Dataset train, Dataset eval, Normalizer normali
             name = key;
         } else if (key.endsWith(".csv")) {
             CsvReader.Column col = column(c.labelColumn);
-            Dataset train = CsvReader.readClassification(Path.of(data), col);
+            // An F64 run keeps the file's values in double: it sees exactly what PyTorch's float64 would.
+            DType dtype = Setup.dtype(c);
+            Dataset train = CsvReader.readClassification(Path.of(data), col, null, dtype);
             Dataset test = c.test == null ? null
-                    : CsvReader.readClassification(Path.of(c.test), col, train.classNames());
+                    : CsvReader.readClassification(Path.of(c.test), col, train.classNames(), dtype);
             return finish(Path.of(data).getFileName().toString().replaceFirst("(?i)\\.csv$", ""), train, test, c);
         } else {
             throw new UsageError(c.inFile("data") + "unknown data set '" + data + "'; valid: " + CHOICES);
@@ -67,7 +87,9 @@ record PreparedData(String name, Dataset train, Dataset eval, Normalizer normali
 
     private static PreparedData finish(String name, Dataset train, Dataset test, RunConfig c) {
         Dataset eval = test;
+        Split rows = null;
         if (c.valSplit != null && c.valSplit > 0) {
+            rows = new Split(c.valSplit, c.seed, train.size(), train.heldOutRows(c.valSplit, c.seed));
             TrainTest split = train.split(c.valSplit, c.seed);
             if (split.train().size() == 0 || split.test().size() == 0) {
                 throw new UsageError(c.where("val-split") + " " + c.valSplit + " of " + train.size() + " samples leaves "
@@ -85,7 +107,7 @@ record PreparedData(String name, Dataset train, Dataset eval, Normalizer normali
             throw new UsageError("unknown " + c.where("normalize") + " '" + c.normalize + "'; valid: none|standard|minmax");
         }
         Normalizer norm = kind.equals("none") ? Normalizer.none() : Normalizer.fit(kind, train);
-        return new PreparedData(name, norm.apply(train), eval == null ? null : norm.apply(eval), norm);
+        return new PreparedData(name, norm.apply(train), eval == null ? null : norm.apply(eval), norm, rows);
     }
 
     /** The noise of a synthetic set when --noise is not given. */

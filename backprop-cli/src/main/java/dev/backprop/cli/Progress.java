@@ -11,8 +11,10 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Shows training progress: on a terminal a progress bar per epoch (batches, samples/s, running loss, ETA); always
- * one summary line per epoch (train loss, penalty, test loss and accuracy, seconds) on {@code out}.
+ * Shows training progress: on a terminal a progress bar per epoch (batches, samples/s, the training loss of the
+ * recent batches, smoothed, ETA); always one summary line per epoch on {@code out}: the mean training loss over the
+ * epoch's batches and the training accuracy, the penalty, the evaluation set's loss and accuracy under its name
+ * ("val" for a --val-split hold-out, "test" for a test set), seconds. Each says which loss it shows.
  */
 final class Progress implements TrainingListener {
     private final PrintWriter out;
@@ -20,12 +22,14 @@ final class Progress implements TrainingListener {
     private final int batchesPerEpoch;
     private final int batchSize;
     private final int totalEpochs;
+    private final String evalName;
     private ProgressBar current;
     private double runningLoss = Double.NaN;
     private long epochStart;
     private int seen;
 
-    Progress(PrintWriter out, boolean bar, int batchesPerEpoch, int batchSize, int totalEpochs) {
+    Progress(PrintWriter out, boolean bar, int batchesPerEpoch, int batchSize, int totalEpochs, String evalName) {
+        this.evalName = evalName;
         this.out = out;
         this.bar = bar;
         this.batchesPerEpoch = batchesPerEpoch;
@@ -63,7 +67,7 @@ final class Progress implements TrainingListener {
         if (current != null) {
             double secs = (System.nanoTime() - epochStart) / 1e9;
             current.stepTo(s.batchInEpoch() + 1);
-            current.setExtraMessage(String.format(Locale.ROOT, "loss %.4f  %.0f samples/s", runningLoss,
+            current.setExtraMessage(String.format(Locale.ROOT, "batch loss (smoothed) %.4f  %.0f samples/s", runningLoss,
                     seen / Math.max(secs, 1e-9)));
         }
     }
@@ -74,19 +78,29 @@ final class Progress implements TrainingListener {
             current.close();
             current = null;
         }
-        out.println(line(m));
+        out.println(line(m, evalName));
         out.flush();
     }
 
-    static String line(EpochMetrics m) {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %3d  train loss %.4f", m.epoch(), m.trainLoss()));
+    /**
+     * "epoch   3  train loss (epoch mean) 0.4321  train acc 0.8125  val loss 0.4500  val acc 0.8000  0.52s ...".
+     *
+     * @param evalName "validation" or "test"
+     */
+    static String line(EpochMetrics m, String evalName) {
+        String set = evalName.equals("validation") ? "val" : evalName;
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %3d  train loss (epoch mean) %.4f",
+                m.epoch(), m.trainLoss()));
+        if (!Double.isNaN(m.trainAccuracy())) {
+            sb.append(String.format(Locale.ROOT, "  train acc %.4f", m.trainAccuracy()));
+        }
         if (m.penalty() != 0) {
             sb.append(String.format(Locale.ROOT, "  penalty %.4g", m.penalty()));
         }
         if (m.hasTest()) {
-            sb.append(String.format(Locale.ROOT, "  test loss %.4f", m.testLoss()));
+            sb.append(String.format(Locale.ROOT, "  %s loss %.4f", set, m.testLoss()));
             if (!Double.isNaN(m.testAccuracy())) {
-                sb.append(String.format(Locale.ROOT, "  test acc %.4f", m.testAccuracy()));
+                sb.append(String.format(Locale.ROOT, "  %s acc %.4f", set, m.testAccuracy()));
             }
         }
         return sb.append(String.format(Locale.ROOT, "  %.2fs  %.0f samples/s", m.seconds(), m.samplesPerSecond())).toString();

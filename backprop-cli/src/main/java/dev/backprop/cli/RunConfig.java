@@ -20,7 +20,6 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.lang.reflect.Field;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -151,6 +150,11 @@ public final class RunConfig {
             description = "Stop after this many epochs without a better evaluation loss (0: never).")
     @Range(min = 0)
     public Integer earlyStop;
+    @Option(names = "--restore-best", arity = "0..1", fallbackValue = "true", defaultValue = "false",
+            paramLabel = "BOOL", description = "Save the weights of the epoch with the best evaluation loss (the"
+            + " training loss without an evaluation set) instead of the last epoch's; with --early-stop, the"
+            + " epoch the patience counts from.")
+    public Boolean restoreBest;
 
     // data
     @Option(names = "--data", paramLabel = "DATA", defaultValue = "spirals",
@@ -169,7 +173,8 @@ public final class RunConfig {
             description = "Fashion-MNIST folder (default " + "/usr/share/datasets/fashion-mnist" + ").")
     public String dataDir;
     @Option(names = "--val-split", paramLabel = "F", defaultValue = "0",
-            description = "Hold out this fraction of the training data for evaluation (default ${DEFAULT-VALUE}).")
+            description = "Hold out this fraction of the training data as a validation set, scored after every"
+                    + " epoch in place of the test set (default ${DEFAULT-VALUE}).")
     @Range(min = 0, max = 1, maxOpen = true)
     public Double valSplit;
     @Option(names = "--samples", paramLabel = "N",
@@ -187,7 +192,7 @@ public final class RunConfig {
     @Option(names = "--threads", paramLabel = "N", description = "Kernel threads, 1 to 1024 (default: available processors).")
     @Range(min = 1, max = 1024)
     public Integer threads;
-    @Option(names = "--dtype", paramLabel = "T", defaultValue = "f32", description = "f32|f64 (default ${DEFAULT-VALUE}).")
+    @Option(names = "--dtype", paramLabel = "T", defaultValue = "f32", description = "f32|f64 (default ${DEFAULT-VALUE}). f64 keeps a CSV file's values in double, as written.")
     @OneOf("f32|f64")
     public String dtype;
     @Option(names = "--shuffle", negatable = true, arity = "0..1", fallbackValue = "true", defaultValue = "true",
@@ -287,18 +292,30 @@ public final class RunConfig {
 
     /** {@code --key=value} arguments parsed with the settings' options; a {@code file} names them in errors. */
     private static RunConfig parse(List<String> args, Path file) {
+        return parse(args, file, Map.of());
+    }
+
+    /**
+     * {@code --key=value} arguments parsed with the settings' options; a {@code file}, and the line of each key in
+     * it ({@code lines}), name them in errors.
+     */
+    private static RunConfig parse(List<String> args, Path file, Map<String, Integer> lines) {
         RunConfig c = new RunConfig();
         CommandLine cl = new CommandLine(c);
         ParseResult r;
         try {
             r = cl.parseArgs(args.toArray(String[]::new));
         } catch (CommandLine.ParameterException e) {
-            String m = e.getMessage().replaceFirst("^Invalid value for option '--([^']+)': ", "invalid value for key '$1': ");
-            throw new UsageError(file + ": " + m);
+            java.util.regex.Matcher k = java.util.regex.Pattern.compile("^Invalid value for option '--([^']+)': ")
+                    .matcher(e.getMessage());
+            String at = k.find() && lines.containsKey(k.group(1)) ? " line " + lines.get(k.group(1)) : "";
+            String m = k.replaceFirst("invalid value for key '$1': ");
+            throw new UsageError(file + at + ": " + m);
         }
         for (Field f : SETTINGS) {
             if (r.hasMatchedOption("--" + key(f))) {
-                c.origin.put(key(f), file.toString());
+                Integer line = lines.get(key(f));
+                c.origin.put(key(f), file + (line == null ? "" : " line " + line));
             }
         }
         return c;
@@ -316,10 +333,14 @@ public final class RunConfig {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         boolean yaml = name.endsWith(".yaml") || name.endsWith(".yml");
         JsonNode tree;
+        Map<String, Integer> lines;
         try {
-            tree = (yaml ? YAML : JSON).readTree(Files.readString(file, StandardCharsets.UTF_8));
+            String text = dev.backprop.io.TextFiles.readUtf8(file);
+            tree = (yaml ? YAML : JSON).readTree(text);
+            lines = keyLines((yaml ? YAML : JSON).getFactory(), text);
         } catch (JsonProcessingException e) {
-            throw new IOException(file + ": " + e.getOriginalMessage().lines().findFirst().orElse("invalid config"), e);
+            throw new IOException(file + dev.backprop.io.TextFiles.location(e) + ": "
+                    + e.getOriginalMessage().lines().findFirst().orElse("invalid config"), e);
         }
         if (tree == null || tree.isMissingNode() || tree.isNull()) {
             return parse(List.of(), file);
@@ -336,19 +357,37 @@ public final class RunConfig {
             String key = e.getKey();
             JsonNode v = e.getValue();
             Field f = byKey.get(key);
+            String at = lines.containsKey(key) ? " line " + lines.get(key) : "";
             if (f == null) {
-                throw new UsageError(file + ": unknown key '" + key + "'; keys are the flags of 'backprop train'"
+                throw new UsageError(file + at + ": unknown key '" + key + "'; keys are the flags of 'backprop train'"
                         + " without dashes: " + String.join(", ", byKey.keySet()));
             }
             if (v.isNull()) {
                 continue;
             }
             if (v.isContainerNode() && f.getType() != OptimizerSpec.class) {
-                throw new UsageError(file + ": key '" + key + "': expected a single value, got " + v);
+                throw new UsageError(file + at + ": key '" + key + "': expected a single value, got " + v);
             }
             args.add("--" + key + "=" + (v.isValueNode() ? v.asText() : v.toString()));
         }
-        return parse(args, file);
+        return parse(args, file, lines);
+    }
+
+    /** The line of each top-level key of a JSON or YAML object (the first, if a key repeats). */
+    private static Map<String, Integer> keyLines(com.fasterxml.jackson.core.JsonFactory factory, String text)
+            throws IOException {
+        Map<String, Integer> lines = new HashMap<>();
+        try (com.fasterxml.jackson.core.JsonParser p = factory.createParser(text)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return lines;
+            }
+            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                lines.putIfAbsent(p.currentName(), p.currentTokenLocation().getLineNr());
+                p.nextToken();
+                p.skipChildren();
+            }
+        }
+        return lines;
     }
 
     /**

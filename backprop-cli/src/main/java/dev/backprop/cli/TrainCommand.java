@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.backprop.cli.report.ReportWriter;
 import dev.backprop.data.DataLoader;
 import dev.backprop.diagnose.Finding;
+import dev.backprop.diagnose.Format;
+import dev.backprop.diagnose.Resumed;
 import dev.backprop.diagnose.GradientDiagnostics;
 import dev.backprop.diagnose.MetricsJson;
 import dev.backprop.diagnose.Stats;
@@ -19,6 +21,7 @@ import dev.backprop.optim.Optimizer;
 import dev.backprop.tensor.DType;
 import dev.backprop.train.DivergenceException;
 import dev.backprop.train.EpochMetrics;
+import dev.backprop.train.Evaluation;
 import dev.backprop.train.Trainer;
 import dev.backprop.train.TrainingResult;
 import java.io.PrintWriter;
@@ -70,12 +73,14 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter msg = json ? spec.commandLine().getErr() : stdout;
         RunConfig c;
+        RunConfig before = null; // a resumed run's configuration as it was
         Path dir;
         if (resume != null) {
             Path cfg = resume.resolve("config.json");
             if (!Files.isRegularFile(cfg)) {
                 throw new UsageError("--resume " + resume + ": not a run folder (no config.json)");
             }
+            before = RunConfig.load(cfg);
             c = options.over(RunConfig.read(cfg), spec);
             dir = resume;
         } else {
@@ -112,23 +117,38 @@ final class TrainCommand implements Callable<Integer> {
             Files.createDirectories(dir);
             AtomicFiles.write(dir.resolve("config.json"), c.toJson());
             Safetensors.write(dir.resolve(INITIAL_WEIGHTS), model.stateDict());
+            if (data.split() != null) {
+                RunFiles.writeSplit(dir, c.data, data.split());
+            }
         } else {
             RunFolders.checkResumable(dir);
         }
 
-        Progress progress = new Progress(msg, Progress.interactive(), loader.batchCount(), c.batch, c.epochs);
+        String evalName = data.evalName();
+        Progress progress = new Progress(msg, Progress.interactive(), loader.batchCount(), c.batch, c.epochs,
+                evalName);
         boolean diagnose = c.logEvery > 0;
         try (MetricsLog metrics = new MetricsLog(dir.resolve("metrics.jsonl"))) {
+            // findings.json is rewritten (atomically) at each finding, so that 'backprop serve' shows it live
+            List<Finding> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Path findingsDir = dir;
             GradientDiagnostics diag = diagnose ? new GradientDiagnostics(c.logEvery)
                     .onFinding(f -> {
                         msg.println("finding: " + f.message());
                         msg.flush();
+                        seen.add(f);
+                        try {
+                            writeFindings(findingsDir, seen);
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
                     })
                     .onStep(metrics::write)
                     .onEpoch(metrics::write) : null;
             Trainer.Builder b = Trainer.builder(model, loss, opt, loader)
                     .epochs(c.epochs).schedule(Setup.schedule(c, (int) totalSteps))
                     .clipNorm(c.clipNorm).clipValue(c.clipValue).earlyStopping(c.earlyStop)
+                    .restoreBest(Boolean.TRUE.equals(c.restoreBest))
                     .checkpointTo(dir.resolve("checkpoint"));
             if (diag != null) {
                 b.listener(diag);
@@ -145,10 +165,20 @@ final class TrainCommand implements Callable<Integer> {
                 RunFolders.removeStaleTemporaries(dir);
                 RunFolders.truncateMetrics(dir.resolve("metrics.jsonl"), trainer.history().size());
                 AtomicFiles.write(dir.resolve("config.json"), c.toJson());
+                int done = trainer.history().size();
+                List<String> changes = scheduleChanges(before, c, done, loader.batchCount());
+                if (!changes.isEmpty()) {
+                    msg.println("note: this resume changes the learning-rate schedule: " + String.join("; ", changes));
+                }
+                if (done < c.epochs) {
+                    metrics.write(new Resumed(done, (long) done * loader.batchCount(), changes));
+                }
             } else {
                 msg.println(model.summary(data.train().featureCount()));
                 msg.printf("training on %s: %d samples%s, %d epochs, batch %d%n", data.name(), data.train().size(),
-                        data.eval() == null ? "" : " (" + data.eval().size() + " for evaluation)", c.epochs, c.batch);
+                        data.eval() == null ? "" : data.split() != null ? " (" + data.eval().size()
+                                + " more held out for validation)" : " (" + data.eval().size() + " test samples)",
+                        c.epochs, c.batch);
             }
             msg.flush();
             TrainingResult result;
@@ -187,18 +217,32 @@ final class TrainCommand implements Callable<Integer> {
             ModelFile.save(dir, model, new ModelFile.Info(data.train().featureCount(), data.train().featureNames(),
                     data.train().isClassification() ? data.train().classNames() : List.of(), loss,
                     data.normalizer(), dtype));
+            if (data.eval() != null && data.eval().isClassification() && data.eval().size() > 0) {
+                Evaluation e = Evaluation.of(model, loss, data.eval(), Math.max(c.batch, 256), dtype);
+                RunFiles.writeEvaluation(dir, evalName, e, data.train().classNames());
+            }
             Path report = writeReport(dir, msg);
-            Map<String, Object> summary = summary(dir, model, result);
+            boolean restored = Boolean.TRUE.equals(c.restoreBest) && result.bestEpoch() > 0;
+            Map<String, Object> summary = summary(dir, model, result, evalName, restored);
             summary.put("findings", diag == null ? List.of() : diag.findingMaps());
             summary.put("report", report == null ? null : report.toString());
             if (json) {
                 stdout.println(PRETTY.writeValueAsString(summary));
             } else {
                 EpochMetrics last = result.last();
-                stdout.printf("done: %d epochs%s; final train loss %.4f%s%n", result.epochs().size(),
+                stdout.printf("done: %d epochs%s; final train loss %.4f%s%s%n", result.epochs().size(),
                         result.stoppedEarly() ? " (stopped early)" : "", last.trainLoss(),
+                        Double.isNaN(last.trainAccuracy()) ? ""
+                                : String.format(java.util.Locale.ROOT, ", train accuracy %.4f", last.trainAccuracy()),
                         last.hasTest() && !Double.isNaN(last.testAccuracy())
-                                ? String.format(java.util.Locale.ROOT, ", test accuracy %.4f", last.testAccuracy()) : "");
+                                ? String.format(java.util.Locale.ROOT, ", %s accuracy %.4f", evalName,
+                                last.testAccuracy()) : "");
+                if (result.bestEpoch() > 0) {
+                    EpochMetrics best = result.epochs().get(result.bestEpoch() - 1);
+                    stdout.printf(java.util.Locale.ROOT, "best epoch %d (%s loss %.4f)%s%n", result.bestEpoch(),
+                            best.hasTest() ? evalName : "train", best.hasTest() ? best.testLoss() : best.trainLoss(),
+                            restored ? "; the saved model is that epoch's (--restore-best)" : "");
+                }
                 if (diag != null) {
                     stdout.println(diag.findings().isEmpty() ? "diagnostics: no problems found"
                             : "diagnostics: " + diag.findings().size() + " finding(s):");
@@ -208,7 +252,7 @@ final class TrainCommand implements Callable<Integer> {
                 if (report != null) {
                     stdout.println("report: " + report);
                 }
-                stdout.println("next: backprop eval --model " + dir + " --data " + c.data
+                stdout.println("next: backprop eval --model " + dir
                         + "   |   backprop inspect " + dir);
             }
             stdout.flush();
@@ -246,18 +290,27 @@ final class TrainCommand implements Callable<Integer> {
         return p;
     }
 
-    static Map<String, Object> summary(Path dir, Sequential model, TrainingResult r) {
+    /**
+     * The {@code --json} summary. The evaluation set's keys are named after it: {@code validation_loss} and
+     * {@code validation_accuracy} for a {@code --val-split} hold-out, {@code test_loss} and {@code test_accuracy}
+     * for a test set (also in each epoch's entry).
+     */
+    static Map<String, Object> summary(Path dir, Sequential model, TrainingResult r, String evalName,
+                                       boolean restored) {
         Map<String, Object> m = new LinkedHashMap<>();
         EpochMetrics last = r.last();
         m.put("run", dir.toString());
         m.put("train_loss", last.trainLoss());
-        m.put("test_loss", MetricsJson.finite(last.testLoss()));
-        m.put("test_accuracy", MetricsJson.finite(last.testAccuracy()));
+        m.put("train_accuracy", MetricsJson.finite(last.trainAccuracy()));
+        m.put(evalName + "_loss", MetricsJson.finite(last.testLoss()));
+        m.put(evalName + "_accuracy", MetricsJson.finite(last.testAccuracy()));
+        m.put("best_epoch", r.bestEpoch() > 0 ? r.bestEpoch() : null);
+        m.put("restored_best", restored);
         List<Map<String, Object>> epochs = new ArrayList<>();
         double secs = 0;
         long samples = 0;
         for (EpochMetrics e : r.epochs()) {
-            epochs.add(MetricsJson.map(e));
+            epochs.add(named(MetricsJson.map(e), evalName));
             secs += e.seconds();
             samples += Math.round(e.samplesPerSecond() * e.seconds());
         }
@@ -267,6 +320,59 @@ final class TrainCommand implements Callable<Integer> {
         m.put("parameters", model.parameterCount());
         m.put("zero_weight_fraction", zeroWeightFraction(model));
         return m;
+    }
+
+    /** An epoch's map with its evaluation keys named after the set ("validation_loss" for a hold-out). */
+    private static Map<String, Object> named(Map<String, Object> epoch, String evalName) {
+        if (evalName.equals("test")) {
+            return epoch;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        epoch.forEach((k, v) -> out.put(k.startsWith("test_") ? evalName + k.substring(4) : k, v));
+        return out;
+    }
+
+    /**
+     * What a resume changes in the learning-rate schedule, in words: the schedule, the base rate, or (for a schedule
+     * that spans the whole run, such as cosine) the number of epochs; and then the rate of the next step before and
+     * after. Empty when the resumed run continues as the original one would have.
+     */
+    static List<String> scheduleChanges(RunConfig before, RunConfig now, int doneEpochs, int batchesPerEpoch) {
+        List<String> out = new ArrayList<>();
+        if (!java.util.Objects.equals(before.schedule, now.schedule)) {
+            out.add("schedule " + before.schedule + " -> " + now.schedule);
+        }
+        double lr0 = before.optimizer.lr();
+        double lr1 = now.optimizer.lr();
+        if (lr0 != lr1) {
+            out.add("base learning rate " + num(lr0) + " -> " + num(lr1));
+        }
+        int step = doneEpochs * batchesPerEpoch; // the next step's index, from 0
+        long total0 = (long) before.epochs * batchesPerEpoch;
+        long total1 = (long) now.epochs * batchesPerEpoch;
+        if (total0 > Integer.MAX_VALUE || total1 > Integer.MAX_VALUE) {
+            return out;
+        }
+        double next0 = Setup.schedule(before, (int) total0).lr(step, doneEpochs, lr0);
+        double next1 = Setup.schedule(now, (int) total1).lr(step, doneEpochs, lr1);
+        if (!before.epochs.equals(now.epochs) && out.isEmpty() && next0 != next1) {
+            out.add("epochs " + before.epochs + " -> " + now.epochs + " (the " + now.schedule
+                    + " schedule spans the whole run)");
+        }
+        if (next0 != next1) {
+            out.add("the learning rate of the next step is " + num(next1) + " instead of "
+                    + num(next0));
+        }
+        return out;
+    }
+
+    /** A rate in few digits, without trailing zeros: 0.05, 0, 1.5e-05 written 0.000015. */
+    private static String num(double v) {
+        try {
+            return new java.math.BigDecimal(Format.general(v, 4)).stripTrailingZeros().toPlainString();
+        } catch (NumberFormatException e) {
+            return String.valueOf(v);
+        }
     }
 
     /** Fraction of weights (role WEIGHT) that are exactly zero. */

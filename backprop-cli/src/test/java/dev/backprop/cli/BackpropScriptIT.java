@@ -78,4 +78,79 @@ class BackpropScriptIT {
         assertTrue(failure.err().contains("diverged at step"), failure.err());
         assertFalse(failure.err().contains("\tat "), failure.err());
     }
+
+    /** {@code script}, which runs a command in a pseudo-terminal, or null where it is not installed. */
+    private static Path script() {
+        for (String p : List.of("/usr/bin/script", "/bin/script")) {
+            if (Files.isExecutable(Path.of(p))) {
+                return Path.of(p);
+            }
+        }
+        return null;
+    }
+
+    /** Starts {@code ./backprop ARGS} in a pseudo-terminal of 120 columns; its output, both streams, on stdout. */
+    private Process inTerminal(String args) throws Exception {
+        Path script = script();
+        org.junit.jupiter.api.Assumptions.assumeTrue(script != null, "no 'script' to run a pseudo-terminal");
+        String cmd = "stty cols 120 rows 40; " + ProcessTest.repoRoot().resolve("backprop") + " " + args;
+        return new ProcessBuilder(script.toString(), "-qec", cmd, "/dev/null").directory(tmp.toFile())
+                .redirectErrorStream(true).start();
+    }
+
+    @Test
+    void inATerminalTheJvmNoticeIsHiddenTooAndExitCodesPassThrough() throws Exception {
+        Process v = inTerminal("--version");
+        String out = new String(v.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(v.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, v.exitValue(), out);
+        assertTrue(out.startsWith("backprop "), out);
+        assertFalse(out.contains("incubator"), out);
+        Process u = inTerminal("train --epoch 3");
+        String usage = new String(u.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(u.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(2, u.exitValue(), usage);
+        assertTrue(usage.contains("Did you mean --epochs?"), usage);
+        assertFalse(usage.contains("incubator"), usage);
+    }
+
+    @Test
+    void ctrlCInATerminalStillPrintsHowToResume() throws Exception {
+        Path run = tmp.resolve("run");
+        Process p = inTerminal("train --epochs 10000 --out " + run);
+        StringBuilder seen = new StringBuilder();
+        Thread reader = new Thread(() -> {
+            try (var in = p.getInputStream()) {
+                byte[] buf = new byte[4096];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    synchronized (seen) {
+                        seen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                    }
+                }
+            } catch (java.io.IOException e) {
+                // the process ended
+            }
+        });
+        reader.start();
+        long until = System.nanoTime() + 120_000_000_000L;
+        while (System.nanoTime() < until) {
+            synchronized (seen) {
+                if (seen.indexOf("epoch   2") >= 0) {
+                    break;
+                }
+            }
+            Thread.sleep(100);
+        }
+        p.getOutputStream().write(3); // Ctrl-C, as typed: the terminal interrupts its foreground processes
+        p.getOutputStream().flush();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), seen::toString);
+        reader.join(10_000);
+        String out;
+        synchronized (seen) {
+            out = seen.toString();
+        }
+        assertTrue(out.contains("interrupted: continue with  backprop train --resume " + run), out);
+        assertFalse(out.contains("incubator"), out);
+        assertEquals(130, p.exitValue(), out);
+    }
 }

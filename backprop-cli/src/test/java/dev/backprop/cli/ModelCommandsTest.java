@@ -63,7 +63,8 @@ class ModelCommandsTest {
         for (JsonNode[] run : new JsonNode[][] {{spiralsRun}, {flowersRun}}) {
             String dir = run[0].get("run").asText();
             JsonNode e = Cli.run("eval", "--model", dir, "--json").expect(0).json();
-            assertEquals(List.of("model", "data", "loss", "accuracy", "samples", "confusion", "classes"), Cli.fields(e));
+            assertEquals(List.of("model", "data", "loss", "accuracy", "samples", "seconds", "samples_per_second",
+                    "confusion", "classes"), Cli.fields(e));
             assertEquals(run[0].get("test_accuracy").asDouble(), e.get("accuracy").asDouble(), 1e-12, dir);
             assertEquals(run[0].get("test_loss").asDouble(), e.get("loss").asDouble(), 1e-5, dir);
             int diagonal = 0;
@@ -77,6 +78,23 @@ class ModelCommandsTest {
             assertEquals(e.get("samples").asInt(), total);
             assertEquals(e.get("accuracy").asDouble(), (double) diagonal / total, 1e-12);
         }
+    }
+
+    /** {@code --repeat} scores the data again, with the same results, and reports the median pass's speed. */
+    @Test
+    void evalRepeatReportsTheSpeedOfItsForwardPasses() {
+        String dir = spiralsRun.get("run").asText();
+        JsonNode once = Cli.run("eval", "--model", dir, "--json").expect(0).json();
+        JsonNode e = Cli.run("eval", "--model", dir, "--repeat", "3", "--threads", "1", "--json").expect(0).json();
+        assertEquals(once.get("accuracy").asDouble(), e.get("accuracy").asDouble(), 0, "same scores on every pass");
+        assertEquals(once.get("loss").asDouble(), e.get("loss").asDouble(), 0);
+        double seconds = e.get("seconds").asDouble();
+        assertTrue(seconds > 0 && seconds < 60, e.toString());
+        assertEquals(e.get("samples").asInt() / seconds, e.get("samples_per_second").asDouble(), 1.0, e.toString());
+        String repeat = Cli.run("eval", "--model", dir, "--repeat", "0").expect(2).err();
+        assertTrue(repeat.contains("--repeat"), repeat);
+        String threads = Cli.run("eval", "--model", dir, "--threads", "0").expect(2).err();
+        assertTrue(threads.contains("--threads"), threads);
     }
 
     @Test
@@ -137,6 +155,31 @@ class ModelCommandsTest {
             correct += truth.get(i).equals(predicted.get(i)) ? 1 : 0;
         }
         assertEquals(flowersRun.get("test_accuracy").asDouble(), (double) correct / truth.size(), 1e-12);
+    }
+
+    @Test
+    void anF64RunReadsItsCsvInDoubleWhereAnF32RunRejectsWhatNoFloatHolds() throws IOException {
+        Path wide = Files.writeString(tmp.resolve("wide.csv"),
+                "a,b,label\n1e39,0.1,x\n-1e39,0.2,y\n2e39,0.3,x\n-2e39,0.4,y\n3e39,0.5,x\n-3e39,0.6,y\n");
+        Cli.Result f32 = Cli.run("train", "--data", wide.toString(), "--label-column", "label", "--layers", "2-4-2",
+                "--epochs", "1", "--out", tmp.resolve("wide32").toString()).expect(1).noStackTrace();
+        assertTrue(f32.err().contains(wide + " line 2, column 1 ('a'): '1e39' is outside the float range of an F32"
+                + " model"), f32.err());
+        assertTrue(Files.notExists(tmp.resolve("wide32")), "a bad file writes no run folder");
+        Path run = tmp.resolve("wide64");
+        Cli.run("train", "--data", wide.toString(), "--label-column", "label", "--layers", "2-4-2", "--epochs", "3",
+                "--dtype", "f64", "--normalize", "standard", "--out", run.toString()).expect(0);
+        // predict reads the same file in double and writes what the library computes from the parsed doubles
+        Cli.Result p = Cli.run("predict", "--model", run.toString(), "--input", wide.toString()).expect(0);
+        dev.backprop.Model m = dev.backprop.Model.load(run);
+        double[][] probs = m.predictProbabilities(new double[][] {{1e39, 0.1}, {-1e39, 0.2}});
+        List<String> lines = p.out().lines().toList();
+        for (int r = 0; r < 2; r++) {
+            String[] cells = lines.get(1 + r).split(",");
+            for (int c = 0; c < 2; c++) {
+                assertEquals(String.format(Locale.ROOT, "%.6f", probs[r][c]), cells[1 + c], lines.get(1 + r));
+            }
+        }
     }
 
     @Test

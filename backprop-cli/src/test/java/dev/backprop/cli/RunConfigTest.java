@@ -218,22 +218,22 @@ class RunConfigTest {
     }
 
     @Test
-    void invalidValuesAreUsageErrorsNamingTheFlagOrTheFileAndKey() throws IOException {
+    void invalidValuesAreUsageErrorsNamingTheFlagOrTheFileLineAndKey() throws IOException {
         Path out = tmp.resolve("never");
         Cli.Result flag = Cli.run("train", "--dropout", "1.5", "--out", out.toString()).expect(2).noStackTrace();
         assertTrue(flag.err().contains("--dropout must be in [0, 1), got 1.5"), flag.err());
         Path yaml = file("bad.yaml", "dropout: 1.5\n");
         Cli.Result inFile = Cli.run("train", "--config", yaml.toString(), "--out", out.toString()).expect(2);
-        assertTrue(inFile.err().contains(yaml + ": key 'dropout' must be in [0, 1), got 1.5"), inFile.err());
+        assertTrue(inFile.err().contains(yaml + " line 1: key 'dropout' must be in [0, 1), got 1.5"), inFile.err());
         Path typo = file("typo.yaml", "epochs: 1\nbatchsize: 3\n");
         Cli.Result unknown = Cli.run("train", "--config", typo.toString(), "--out", out.toString()).expect(2);
-        assertTrue(unknown.err().contains(typo + ": unknown key 'batchsize'"), unknown.err());
+        assertTrue(unknown.err().contains(typo + " line 2: unknown key 'batchsize'"), unknown.err());
         Path words = file("words.yaml", "epochs: many\n");
         Cli.Result notInt = Cli.run("train", "--config", words.toString(), "--out", out.toString()).expect(2);
-        assertTrue(notInt.err().contains(words + ": invalid value for key 'epochs': 'many' is not an int"), notInt.err());
+        assertTrue(notInt.err().contains(words + " line 1: invalid value for key 'epochs': 'many' is not an int"), notInt.err());
         Path act = file("act.yaml", "activation: swish\n");
         Cli.Result choice = Cli.run("train", "--config", act.toString(), "--out", out.toString()).expect(2);
-        assertTrue(choice.err().contains(act + ": key 'activation': unknown value 'swish'; valid: relu|"), choice.err());
+        assertTrue(choice.err().contains(act + " line 1: key 'activation': unknown value 'swish'; valid: relu|"), choice.err());
         Cli.Result momentum = Cli.run("train", "--optimizer", "adam", "--momentum", "0.5", "--out", out.toString())
                 .expect(2);
         assertTrue(momentum.err().contains("--momentum is SGD's momentum; adam has none"), momentum.err());
@@ -247,10 +247,24 @@ class RunConfigTest {
         Cli.Result layers = Cli.run("train", "--layers", "2-x-2", "--out", out.toString()).expect(2);
         assertTrue(layers.err().contains("--layers") && layers.err().contains("expected sizes joined by '-'"),
                 layers.err());
-        Path sizes = file("sizes.yaml", "layers: 3-8-2\n");
+        Path sizes = file("sizes.json", "{\n  \"epochs\": 1,\n  \"layers\": \"3-8-2\"\n}\n");
         Cli.Result misfit = Cli.run("train", "--config", sizes.toString(), "--out", out.toString()).expect(2);
-        assertTrue(misfit.err().contains(sizes + ": key 'layers' 3-8-2: layer 1 (Linear 3->8) takes 3 inputs"),
+        assertTrue(misfit.err().contains(sizes + " line 3: key 'layers' 3-8-2: layer 1 (Linear 3->8) takes 3 inputs"),
                 misfit.err());
         assertFalse(Files.exists(out), "nothing is written before the values are checked");
+    }
+
+    @Test
+    void aConfigFileThatIsNotUtf8NamesTheByteAndABomIsDropped() throws IOException {
+        Path out = tmp.resolve("never");
+        Path latin1 = tmp.resolve("latin1.yaml");
+        Files.write(latin1, "epochs: 1\n# d\u00e9j\u00e0 vu\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Cli.Result bad = Cli.run("train", "--config", latin1.toString(), "--out", out.toString()).noStackTrace();
+        assertTrue(bad.err().contains(latin1 + ": invalid UTF-8 at byte offset 13 (line 2, column 4): 0xe9"), bad.err());
+        Path bom = tmp.resolve("bom.json");
+        Files.write(bom, "\ufeff{\"epochs\": 1, \"samples\": 100, \"layers\": \"2-4-2\"}".getBytes(
+                java.nio.charset.StandardCharsets.UTF_8));
+        Cli.run("train", "--config", bom.toString(), "--out", out.toString()).expect(0);
+        assertEquals(1, config(out).get("epochs").asInt());
     }
 }

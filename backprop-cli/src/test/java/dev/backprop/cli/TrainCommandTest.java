@@ -203,6 +203,32 @@ class TrainCommandTest {
     }
 
     @Test
+    void aResumeThatStretchesTheCosineScheduleSaysSoAndMarksTheMetrics(@TempDir Path tmp) throws Exception {
+        Path run = tmp.resolve("run");
+        // 200 samples in batches of 50: 4 steps per epoch
+        Cli.run("train", "--samples", "200", "--layers", "2-8-2", "--batch", "50", "--epochs", "2", "--schedule",
+                "cosine", "--lr", "0.1", "--out", run.toString()).expect(0);
+        Cli.Result r = Cli.run("train", "--resume", run.toString(), "--epochs", "4").expect(0);
+        // cosine: lr(t) = lr0 (1 + cos(pi t / T)) / 2; the next step t = 8 was the end of the 8-step schedule
+        // (rate 0) and is now the middle of a 16-step one (rate lr0 / 2 = 0.05)
+        assertTrue(r.out().contains("note: this resume changes the learning-rate schedule: epochs 2 -> 4 (the cosine"
+                + " schedule spans the whole run); the learning rate of the next step is 0.05 instead of 0"), r.out());
+        String mark = Files.readAllLines(run.resolve("metrics.jsonl")).stream()
+                .filter(l -> l.contains("\"type\":\"resume\"")).findFirst().orElseThrow();
+        JsonNode m = Cli.JSON.readTree(mark);
+        assertEquals(2, m.get("epoch").asInt());
+        assertEquals(8, m.get("step").asInt());
+        assertEquals(2, m.get("changes").size(), mark);
+
+        Path same = tmp.resolve("same");
+        Cli.run("train", "--samples", "200", "--layers", "2-8-2", "--batch", "50", "--epochs", "2", "--out",
+                same.toString()).expect(0);
+        Cli.Result longer = Cli.run("train", "--resume", same.toString(), "--epochs", "4").expect(0);
+        assertTrue(!longer.out().contains("changes the learning-rate schedule"), "a constant rate continues as it"
+                + " was: " + longer.out());
+    }
+
+    @Test
     void aResumeAfterACrashLeavesTheMetricsAsAnUninterruptedRunWritesThem(@TempDir Path tmp) throws Exception {
         String[] common = {"--samples", "200", "--layers", "2-8-2", "--log-every", "3", "--batch", "32"};
         Path straight = tmp.resolve("straight");
@@ -216,7 +242,12 @@ class TrainCommandTest {
                 java.nio.file.StandardOpenOption.APPEND);
         Path stale = Files.writeString(crashed.resolve("checkpoint").resolve(".model-e3.safetensors.123.tmp"), "x");
         Cli.run("train", "--resume", crashed.toString(), "--epochs", "4").expect(0);
-        assertEquals(metricsWithoutTimes(straight), metricsWithoutTimes(crashed));
+        // the same lines as the uninterrupted run's, and one mark where the run was resumed (same schedule)
+        List<String> resumed = new java.util.ArrayList<>(metricsWithoutTimes(crashed));
+        List<String> marks = resumed.stream().filter(l -> l.contains("\"type\":\"resume\"")).toList();
+        assertEquals(List.of("{\"type\":\"resume\",\"epoch\":2,\"step\":14,\"changes\":[]}"), marks);
+        resumed.removeAll(marks);
+        assertEquals(metricsWithoutTimes(straight), resumed);
         assertTrue(!Files.exists(stale), "the stale temporary file is removed");
         org.junit.jupiter.api.Assertions.assertArrayEquals(Files.readAllBytes(straight.resolve("model.safetensors")),
                 Files.readAllBytes(crashed.resolve("model.safetensors")), "bit-identical weights");

@@ -9,10 +9,17 @@ final class Node {
     final String op;
     final Variable[] inputs;
     BackwardFn backward;
+    /** Per input, whether the rule returns a new tensor no one else holds (null: none known to be); may be null. */
+    final boolean[] fresh;
 
     Node(String op, Variable[] inputs, BackwardFn backward) {
+        this(op, inputs, backward, null);
+    }
+
+    Node(String op, Variable[] inputs, BackwardFn backward, boolean[] fresh) {
         this.op = op;
         this.inputs = inputs;
         this.backward = backward;
+        this.fresh = fresh;
     }
 }

@@ -203,8 +203,11 @@ public final class Ops {
             x.requiresGrad() ? Gemm.matmul(g, wv, false, false) : null,
             w.requiresGrad() ? Gemm.matmul(g, xv, true, false) : null,
             b != null && b.requiresGrad() ? Reductions.columnSums(g) : null};
-        return Variable.op("linear", y, back, x, w, b);
+        return Variable.opFresh("linear", y, back, LINEAR_FRESH, x, w, b);
     }
+
+    /** Linear's rule returns new matrix products for x and w; the bias sum is not declared fresh. */
+    private static final boolean[] LINEAR_FRESH = {true, true, false};
 
     /** {@code y = x·wᵀ (+ b)}: y starts as the bias rows and the GEMM (NT form) accumulates into it. */
     private static Tensor linearForward(Tensor x, Tensor w, Tensor b) {

@@ -78,6 +78,23 @@ public final class Variable {
         return constant(output);
     }
 
+    /**
+     * As {@link #op}, for a rule whose gradient for input {@code i} is, where {@code fresh[i]}, a tensor it has just
+     * created and shares with nothing (a matrix product's result): a parameter that receives only that gradient
+     * takes the tensor as its gradient instead of a copy.
+     */
+    static Variable opFresh(String op, Tensor output, BackwardFn backward, boolean[] fresh, Variable... inputs) {
+        if (NoGrad.active()) {
+            return constant(output);
+        }
+        for (Variable in : inputs) {
+            if (in != null && in.requiresGrad) {
+                return new Variable(output, true, new Node(op, inputs, backward, fresh));
+            }
+        }
+        return constant(output);
+    }
+
     /** {@return the value (the tensor itself, not a copy)} */
     public Tensor value() {
         return value;
@@ -194,7 +211,8 @@ public final class Variable {
         }
         List<Variable> order = topologicalOrder();
         Map<Variable, Tensor> grads = new IdentityHashMap<>();
-        Map<Variable, Boolean> ownSum = new IdentityHashMap<>(); // gradients that are sums this pass allocated
+        // gradients this pass owns: sums it allocated, and fresh results of rules that declare them (Node.fresh)
+        Map<Variable, Boolean> ownSum = new IdentityHashMap<>();
         grads.put(this, seed);
         for (int k = order.size() - 1; k >= 0; k--) {
             Variable v = order.get(k);
@@ -202,7 +220,9 @@ public final class Variable {
             if (g == null) {
                 continue;
             }
-            if (v.node == null || v.retainGrad) {
+            if (v.node == null && v.grad == null && ownSum.containsKey(v)) {
+                v.grad = g; // a tensor this pass created and no one else holds: no copy needed
+            } else if (v.node == null || v.retainGrad) {
                 v.accumulate(g);
             }
             Node n = v.node;
@@ -228,6 +248,9 @@ public final class Variable {
                 Tensor prev = grads.get(in);
                 if (prev == null) {
                     grads.put(in, ig);
+                    if (n.fresh != null && n.fresh[i]) {
+                        ownSum.put(in, Boolean.TRUE);
+                    }
                 } else if (ownSum.containsKey(in)) {
                     Tensors.addInto(prev, ig);
                 } else {

@@ -2,6 +2,7 @@ package dev.backprop.data;
 
 import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvRecord;
+import dev.backprop.tensor.DType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -106,11 +107,30 @@ public final class CsvReader {
      *         the wrong length, an unknown label column or a label not among the class names
      */
     public static Dataset readClassification(Path file, Column label, List<String> classNames) throws IOException {
+        return readClassification(file, label, classNames, DType.F32);
+    }
+
+    /**
+     * {@link #readClassification(Path, Column, List)} for a model of element type {@code dtype}: for {@link DType#F32}
+     * the features are stored as floats and a value outside the float range is an error; for {@link DType#F64} they
+     * are stored as doubles, exactly as parsed, so an F64 model sees the file's values without rounding to float.
+     *
+     * @param file the CSV file
+     * @param label the label column; every other column is a feature
+     * @param classNames the class names in index order, or null to infer them
+     * @param dtype the element type of the model the data is for
+     * @return the dataset, with its class names (double features for F64)
+     * @throws IOException if the file cannot be read or is not valid CSV
+     * @throws IllegalArgumentException naming the file, line and column for a missing, non-numeric or (F32) out-of-range
+     *         value, a row of the wrong length, an unknown label column or a label not among the class names
+     */
+    public static Dataset readClassification(Path file, Column label, List<String> classNames, DType dtype)
+            throws IOException {
         Table t = Table.read(file, label);
         if (t.rows.isEmpty() && classNames == null) {
             throw new IllegalArgumentException(file + ": a header but no data rows, so no classes to infer");
         }
-        float[] x = t.features();
+        double[] x = t.features(dtype);
         String[] raw = t.labelValues();
         List<String> names = classNames != null ? List.copyOf(classNames) : inferClassNames(t, raw);
         Map<String, Integer> index = new HashMap<>();
@@ -125,7 +145,9 @@ public final class CsvReader {
             }
             labels[i] = c;
         }
-        return t.named(Dataset.classification(x, t.featureCount(), labels, names.size()).withClassNames(names));
+        Dataset d = dtype == DType.F64 ? Dataset.classification(x, t.featureCount(), labels, names.size())
+                : Dataset.classification(toFloats(x), t.featureCount(), labels, names.size());
+        return t.named(d.withClassNames(names));
     }
 
     /**
@@ -139,23 +161,50 @@ public final class CsvReader {
      *         the wrong length or an unknown target column
      */
     public static Dataset readRegression(Path file, Column target) throws IOException {
+        return readRegression(file, target, DType.F32);
+    }
+
+    /**
+     * {@link #readRegression(Path, Column)} for a model of element type {@code dtype}: doubles kept exactly for
+     * {@link DType#F64}, floats (range-checked) for {@link DType#F32}.
+     *
+     * @param file the CSV file
+     * @param target the target column; every other column is a feature
+     * @param dtype the element type of the model the data is for
+     * @return the dataset, one target per sample
+     * @throws IOException if the file cannot be read or is not valid CSV
+     * @throws IllegalArgumentException naming the file, line and column for a missing, non-numeric or (F32)
+     *         out-of-range value, a row of the wrong length or an unknown target column
+     */
+    public static Dataset readRegression(Path file, Column target, DType dtype) throws IOException {
         Table t = Table.read(file, target);
-        float[] x = t.features();
-        float[] y = new float[t.rows.size()];
+        double[] x = t.features(dtype);
+        double[] y = new double[t.rows.size()];
         for (int i = 0; i < y.length; i++) {
-            y[i] = (float) t.number(i, t.labelColumn);
+            y[i] = t.number(i, t.labelColumn, dtype);
         }
-        return t.named(Dataset.regression(x, t.featureCount(), y, 1));
+        Dataset d = dtype == DType.F64 ? Dataset.regression(x, t.featureCount(), y, 1)
+                : Dataset.regression(toFloats(x), t.featureCount(), toFloats(y), 1);
+        return t.named(d);
+    }
+
+    private static float[] toFloats(double[] x) {
+        float[] f = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            f[i] = (float) x[i];
+        }
+        return f;
     }
 
     /**
      * Numeric features of unlabelled rows, e.g. the input of a prediction.
      *
      * @param names the feature columns' header names, in file order
-     * @param values row-major {@code [rows, names.size()]}
+     * @param values row-major {@code [rows, names.size()]}, as parsed (range-checked for float when read for an F32
+     *        model)
      * @param lines the file line on which each row starts (1-based), to name a row in messages
      */
-    public record Features(List<String> names, float[] values, long[] lines) {
+    public record Features(List<String> names, double[] values, long[] lines) {
         /**
          * Copies the list of names (the arrays are kept as given).
          *
@@ -191,9 +240,25 @@ public final class CsvReader {
      *         the wrong length or an unknown column
      */
     public static Features readFeatures(Path file, Column ignore) throws IOException {
+        return readFeatures(file, ignore, DType.F32);
+    }
+
+    /**
+     * {@link #readFeatures(Path, Column)} for a model of element type {@code dtype}: for {@link DType#F32} a value
+     * outside the float range is an error.
+     *
+     * @param file the CSV file
+     * @param ignore a column to skip, or null to read all columns
+     * @param dtype the element type of the model the rows are for
+     * @return the feature names, values and line numbers
+     * @throws IOException if the file cannot be read or is not valid CSV
+     * @throws IllegalArgumentException naming the file, line and column for a bad value, a row of the wrong length or
+     *         an unknown column
+     */
+    public static Features readFeatures(Path file, Column ignore, DType dtype) throws IOException {
         Table t = Table.read(file, ignore);
         long[] lines = t.lines.stream().mapToLong(Long::longValue).toArray();
-        return new Features(t.featureNames(), t.features(), lines);
+        return new Features(t.featureNames(), t.features(dtype), lines);
     }
 
     /** Integer labels 0..max as "0".."max"; otherwise the sorted distinct strings. */
@@ -262,6 +327,22 @@ public final class CsvReader {
      * @throws IOException when the file cannot be read or parsed as CSV
      */
     public static Features readColumns(Path file, List<String> names) throws IOException {
+        return readColumns(file, names, DType.F32);
+    }
+
+    /**
+     * {@link #readColumns(Path, List)} for a model of element type {@code dtype}: for {@link DType#F32} a value outside
+     * the float range is an error.
+     *
+     * @param file the CSV file (header row first)
+     * @param names the column names to read, in the order wanted
+     * @param dtype the element type of the model the rows are for
+     * @return the features, named {@code names}
+     * @throws MissingColumnsException naming the file and the names its header lacks
+     * @throws IllegalArgumentException naming the file, line and column of a bad value
+     * @throws IOException when the file cannot be read or parsed as CSV
+     */
+    public static Features readColumns(Path file, List<String> names, DType dtype) throws IOException {
         Table t = Table.read(file, null);
         Map<String, Integer> at = new HashMap<>();
         for (int i = t.header.size() - 1; i >= 0; i--) {
@@ -274,10 +355,10 @@ public final class CsvReader {
                     + (missing.size() <= 8 ? missing : missing.subList(0, 6) + " and " + (missing.size() - 6) + " more"));
         }
         int f = names.size();
-        float[] x = new float[t.rows.size() * f];
+        double[] x = new double[t.rows.size() * f];
         for (int i = 0; i < t.rows.size(); i++) {
             for (int j = 0; j < f; j++) {
-                x[i * f + j] = (float) t.number(i, at.get(names.get(j)));
+                x[i * f + j] = t.number(i, at.get(names.get(j)), dtype);
             }
         }
         long[] lines = t.lines.stream().mapToLong(Long::longValue).toArray();
@@ -327,7 +408,13 @@ public final class CsvReader {
                     lines.add(r.getStartingLineNumber());
                 }
             } catch (CsvParseException | UncheckedIOException e) {
-                throw new IOException(file + ": cannot parse CSV: " + e.getMessage(), e);
+                String m = String.valueOf(e.getMessage());
+                for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+                    m += ": " + c.getMessage(); // FastCSV wraps the reason ("Exception when reading first record")
+                }
+                boolean limit = m.contains("maximum") || m.contains("max field size") || m.contains("max record size");
+                throw new IOException(file + ": cannot parse CSV: " + m + (limit ? " (a limit of the CSV parser, FastCSV,"
+                        + " not of Backprop: split the file or shorten the field)" : ""), e);
             }
             if (header == null) {
                 throw new IllegalArgumentException(file + ": empty file, expected a header row");
@@ -364,14 +451,14 @@ public final class CsvReader {
             return labelColumn < 0 ? header.size() : header.size() - 1;
         }
 
-        /** The feature columns as row-major floats. */
-        float[] features() {
+        /** The feature columns as row-major doubles, range-checked for float when {@code dtype} is F32. */
+        double[] features(DType dtype) {
             int f = featureCount();
-            float[] x = new float[rows.size() * f];
+            double[] x = new double[rows.size() * f];
             for (int i = 0; i < rows.size(); i++) {
                 for (int col = 0, j = 0; col < header.size(); col++) {
                     if (col != labelColumn) {
-                        x[i * f + j++] = (float) number(i, col);
+                        x[i * f + j++] = number(i, col, dtype);
                     }
                 }
             }
@@ -390,8 +477,11 @@ public final class CsvReader {
             return out;
         }
 
-        /** The value at data row {@code i}, column {@code col}, as a finite number. */
-        double number(int i, int col) {
+        /**
+         * The value at data row {@code i}, column {@code col}, as a finite number; for {@code dtype} F32 also within
+         * the float range (it would become infinity).
+         */
+        double number(int i, int col, DType dtype) {
             String s = rows.get(i)[col].strip();
             if (s.isEmpty()) {
                 throw error(i, col, "missing value");
@@ -409,8 +499,9 @@ public final class CsvReader {
             if (!Double.isFinite(v)) {
                 throw error(i, col, "'" + s + "' is not a finite number");
             }
-            if (Math.abs(v) > Float.MAX_VALUE) { // features are stored as float: this one would become infinity
-                throw error(i, col, "'" + s + "' is outside the float range (|x| <= " + Float.MAX_VALUE + ")");
+            if (dtype == DType.F32 && Math.abs(v) > Float.MAX_VALUE) { // stored as float, it would become infinity
+                throw error(i, col, "'" + s + "' is outside the float range of an F32 model (|x| <= " + Float.MAX_VALUE
+                        + "; an F64 model, --dtype f64, reads it)");
             }
             return v;
         }

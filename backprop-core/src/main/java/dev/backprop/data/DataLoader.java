@@ -262,7 +262,7 @@ public final class DataLoader {
                 batch.labels()[i] = data.label(idx[i]);
             } else {
                 for (int j = 0; j < data.targetCount(); j++) {
-                    batch.targets().setFlat(i * data.targetCount() + j, data.target(idx[i], j));
+                    batch.targets().setFlat(i * data.targetCount() + j, data.targetF64(idx[i], j));
                 }
             }
         }

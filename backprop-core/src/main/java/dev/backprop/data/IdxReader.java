@@ -55,7 +55,7 @@ public final class IdxReader {
     public static int[] readLabels(Path file) throws IOException {
         try (InputStream in = open(file)) {
             int[] dims = readHeader(in, file, LABELS_MAGIC, "labels");
-            byte[] bytes = readExactly(in, file, dims[0], "labels");
+            byte[] bytes = readExactly(in, file, dims[0], 8, "labels");
             int[] labels = new int[bytes.length];
             for (int i = 0; i < labels.length; i++) {
                 labels[i] = bytes[i] & 0xFF;
@@ -76,13 +76,23 @@ public final class IdxReader {
     public static Images readImages(Path file) throws IOException {
         try (InputStream in = open(file)) {
             int[] dims = readHeader(in, file, IMAGES_MAGIC, "images");
-            long total = (long) dims[0] * dims[1] * dims[2];
-            if (total > Integer.MAX_VALUE - 8) {
+            long perImage = (long) dims[1] * dims[2]; // below 2^62: no overflow, nor in the product when checked
+            if (dims[0] > 0 && perImage > (Integer.MAX_VALUE - 8) / dims[0]) {
                 throw new IllegalArgumentException(file + ": " + dims[0] + " x " + dims[1] + " x " + dims[2]
                         + " pixels is more than one array can hold");
             }
-            byte[] pixels = readExactly(in, file, (int) total, "pixels");
+            byte[] pixels = readExactly(in, file, (int) (dims[0] * perImage), 16, "pixels");
             return new Images(dims[0], dims[1], dims[2], pixels);
+        }
+    }
+
+    /** The first buffer for the data; it doubles as data arrives, up to the count of the header. */
+    private static final int FIRST_BUFFER = 1 << 16;
+
+    /** Whether {@code file} starts with the gzip magic bytes {@code 1f 8b}. */
+    private static boolean isGzip(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.read() == 0x1f && in.read() == 0x8b;
         }
     }
 
@@ -149,10 +159,35 @@ public final class IdxReader {
         return b;
     }
 
-    /** Reads exactly {@code n} data bytes and checks that nothing follows them. */
-    private static byte[] readExactly(InputStream in, Path file, int n, String what) throws IOException {
-        byte[] b = new byte[n];
-        int got = readFully(in, file, b, what);
+    /**
+     * Reads exactly {@code n} data bytes after a header of {@code header} bytes and checks that nothing follows
+     * them. The count comes from the header, so
+     * it is not trusted for an allocation: a raw file must hold exactly the header plus {@code n} bytes (checked
+     * against its size before anything is allocated), and a gzip stream's bytes are read into a buffer that grows
+     * with the data that actually arrives (at most twice its size), so a header claiming a billion labels in a
+     * few-byte file costs a few bytes.
+     */
+    private static byte[] readExactly(InputStream in, Path file, int n, int header, String what)
+            throws IOException {
+        if (!isGzip(file)) {
+            long data = Files.size(file) - header;
+            if (data < n) {
+                throw new IOException(file + ": expected " + n + " bytes of " + what + ", file ends after " + data);
+            }
+            if (data > n) {
+                throw new IOException(file + ": " + (data - n) + " unexpected bytes after the " + n + " bytes of "
+                        + what);
+            }
+        }
+        byte[] b = new byte[Math.min(n, FIRST_BUFFER)];
+        int got = 0;
+        while (true) {
+            got += readFully(in, file, b, got, what);
+            if (got < b.length || b.length == n) {
+                break;
+            }
+            b = java.util.Arrays.copyOf(b, (int) Math.min(n, 2L * b.length));
+        }
         if (got < n) {
             throw new IOException(file + ": expected " + n + " bytes of " + what + ", file ends after " + got);
         }
@@ -176,7 +211,12 @@ public final class IdxReader {
      * the data like a short raw file does; a corrupt one is an error.
      */
     private static int readFully(InputStream in, Path file, byte[] b, String what) throws IOException {
-        int got = 0;
+        return readFully(in, file, b, 0, what);
+    }
+
+    /** {@link #readFully(InputStream, Path, byte[], String)} from {@code b[from]} on; returns the bytes read. */
+    private static int readFully(InputStream in, Path file, byte[] b, int from, String what) throws IOException {
+        int got = from;
         try {
             while (got < b.length) {
                 int r = in.read(b, got, b.length - got);
@@ -186,12 +226,12 @@ public final class IdxReader {
                 got += r;
             }
         } catch (EOFException e) {
-            return got;
+            return got - from;
         } catch (ZipException e) {
             throw new IOException(file + ": corrupt gzip data after " + got + " bytes of " + what + " ("
                     + e.getMessage() + ")", e);
         }
-        return got;
+        return got - from;
     }
 
     private static int readInt(byte[] b, int off) {

@@ -155,12 +155,16 @@ public sealed interface Normalizer {
      * @param kind "none", "standard" or "minmax", in any case
      * @param parameters no arrays for none; {mean, std} for standard; {min, max} for min-max (copied)
      * @return the normaliser
-     * @throws IllegalArgumentException for an unknown kind, the wrong number of arrays, arrays of different lengths or
-     *         non-finite values
+     * @throws IllegalArgumentException for missing (null) parameters, an unknown kind, the wrong number of arrays,
+     *         arrays of different lengths or non-finite values
      */
     static Normalizer of(String kind, double[][] parameters) {
         String k = kind.toLowerCase(Locale.ROOT);
         int expected = k.equals("none") ? 0 : 2;
+        if (parameters == null || java.util.Arrays.asList(parameters).contains(null)) {
+            throw new IllegalArgumentException("normalisation '" + kind + "' needs its parameter arrays, got "
+                    + (parameters == null ? "none" : "a null one"));
+        }
         if (parameters.length != expected) {
             throw new IllegalArgumentException("normalisation '" + kind + "' takes " + expected
                     + " parameter arrays, got " + parameters.length);
@@ -225,8 +229,9 @@ public sealed interface Normalizer {
     }
 
     /**
-     * Normalises a whole dataset. The result stores float features (byte features are expanded); labels, targets and
-     * class names are kept.
+     * Normalises a whole dataset. The result stores float features (byte features are expanded), or double features
+     * when {@code data} stores doubles ({@link Dataset#isF64()}), computed in double without rounding to float;
+     * labels, targets and class names are kept.
      *
      * @param data the dataset, with the fitted number of features
      * @return {@code data} itself for {@link None}, otherwise a new dataset with normalised features
@@ -238,6 +243,16 @@ public sealed interface Normalizer {
         }
         int f = data.featureCount();
         requireFeatureCount(f);
+        if (data.isF64()) {
+            double[] x = new double[data.size() * f];
+            for (int r = 0; r < data.size(); r++) {
+                data.copyFeatures(r, x, r * f);
+                for (int j = 0; j < f; j++) {
+                    x[r * f + j] = apply(j, x[r * f + j]);
+                }
+            }
+            return data.withFeatures(x);
+        }
         float[] x = new float[data.size() * f];
         for (int r = 0; r < data.size(); r++) {
             data.copyFeatures(r, x, r * f);

@@ -50,6 +50,12 @@ public record Finding(Kind kind,
         SYMMETRY("symmetry"),
         /** The loss grew far above its early level without becoming NaN: the learning rate is the usual cause. */
         EXPLODING_LOSS("exploding-loss"),
+        /**
+         * The model fits the training data ever better and the held-out data worse: the training loss falls while
+         * the evaluation loss rises for several epochs, or the gap between them is large and growing (lecture §2:
+         * what regularization is for).
+         */
+        OVERFITTING("overfitting"),
         /** A NaN or infinity appeared in the loss, an activation or a gradient. */
         DIVERGENCE("divergence");
 

@@ -30,6 +30,7 @@ public final class Findings {
     private int earlyLossCount;
     private double earlyLossMedian = Double.NaN;
     private int observations;
+    private final List<double[]> epochLosses = new ArrayList<>(); // {epoch, train loss, evaluation loss}
 
     /** A condition that has held on {@code count} consecutive logged steps, first seen as {@code first}. */
     private record Candidate(Finding first, int count) {
@@ -194,6 +195,87 @@ public final class Findings {
     }
 
     /**
+     * Checks the losses after an epoch for overfitting, reported once per run. Needs an evaluation set (a
+     * validation hold-out or a test set); an epoch without one, or with a non-finite loss, is not counted. Two rules,
+     * over the last {@link Thresholds#OVERFITTING_EPOCHS} epochs or more:
+     * <ul>
+     * <li>since the epoch of the lowest evaluation loss, at least that many epochs have passed, in each of which the
+     *     training loss fell while the evaluation loss stayed above its best, ending at least
+     *     {@link Thresholds#OVERFITTING_RISE} above it;</li>
+     * <li>the gap (evaluation loss minus training loss) grew in each of those epochs and the evaluation loss is now
+     *     at least {@link Thresholds#OVERFITTING_GAP_FACTOR} times the training loss.</li>
+     * </ul>
+     * The remedies named are those of the lecture's chapter 2 (L2 and L1 penalties), dropout, early stopping with the
+     * best epoch restored, and more data.
+     *
+     * @param m the epoch's metrics
+     * @param step the global step at the end of that epoch
+     */
+    public void observeEpoch(dev.backprop.train.EpochMetrics m, long step) {
+        if (!m.hasTest() || !Double.isFinite(m.trainLoss()) || !Double.isFinite(m.testLoss())) {
+            return;
+        }
+        epochLosses.add(new double[] {m.epoch(), m.trainLoss(), m.testLoss()});
+        int n = epochLosses.size();
+        int k = Thresholds.OVERFITTING_EPOCHS;
+        if (n < k + 1) {
+            return;
+        }
+        int best = 0;
+        for (int i = 1; i < n; i++) {
+            if (epochLosses.get(i)[2] < epochLosses.get(best)[2]) {
+                best = i;
+            }
+        }
+        double[] b = epochLosses.get(best);
+        double[] now = epochLosses.get(n - 1);
+        if (n - 1 - best >= k && now[2] >= b[2] * (1 + Thresholds.OVERFITTING_RISE)) {
+            boolean rule = true;
+            for (int i = best + 1; i < n && rule; i++) {
+                rule = epochLosses.get(i)[1] < epochLosses.get(i - 1)[1] && epochLosses.get(i)[2] > b[2];
+            }
+            if (rule) {
+                report(new Finding(Finding.Kind.OVERFITTING, -1, "", "", step, "overfitting: since epoch "
+                        + (int) b[0] + " the training loss fell from " + fmt(b[1]) + " to " + fmt(now[1])
+                        + " while the held-out loss rose from " + fmt(b[2]) + " to " + fmt(now[2]) + " over "
+                        + (n - 1 - best) + " epochs" + OVERFITTING_REMEDIES));
+                return;
+            }
+        }
+        boolean growing = now[2] >= Thresholds.OVERFITTING_GAP_FACTOR * now[1];
+        for (int i = n - k; i < n && growing; i++) {
+            double[] e = epochLosses.get(i);
+            double[] before = epochLosses.get(i - 1);
+            growing = e[2] - e[1] > before[2] - before[1];
+        }
+        if (growing) {
+            double[] start = epochLosses.get(n - 1 - k);
+            report(new Finding(Finding.Kind.OVERFITTING, -1, "", "", step, "overfitting: after epoch " + (int) now[0]
+                    + " the held-out loss " + fmt(now[2]) + " is " + fmt(now[2] / now[1]) + "× the training loss "
+                    + fmt(now[1]) + ", and the gap grew in each of the last " + k + " epochs (from "
+                    + fmt(start[2] - start[1]) + " to " + fmt(now[2] - now[1]) + ")" + OVERFITTING_REMEDIES));
+        }
+    }
+
+    /**
+     * Takes an epoch that ran before these findings were watching (the epochs a resumed run restored from its
+     * checkpoint) into the history the overfitting rules look back on, without checking it: a rule that holds across
+     * the resume is reported at the first epoch after it.
+     *
+     * @param m the earlier epoch's metrics
+     */
+    public void earlierEpoch(dev.backprop.train.EpochMetrics m) {
+        if (m.hasTest() && Double.isFinite(m.trainLoss()) && Double.isFinite(m.testLoss())) {
+            epochLosses.add(new double[] {m.epoch(), m.trainLoss(), m.testLoss()});
+        }
+    }
+
+    private static final String OVERFITTING_REMEDIES = " — the model learns the training samples rather than the"
+            + " pattern: regularize with --l2 1e-4 (the penalty λΣw² of the lecture's chapter 2) or --l1 (λΣ|w|, which"
+            + " also zeroes weights), add --dropout 0.2, stop at the best epoch with --early-stop 3 --restore-best,"
+            + " or train on more data";
+
+    /**
      * Reports a NaN or infinity; only the first divergence of the run is kept.
      *
      * @param step the step at which it appeared
@@ -309,7 +391,7 @@ public final class Findings {
 
     /** "layer 3 (Sigmoid)", "layer block1.fc2 (Linear(64->64))". */
     static String at(String label, String description) {
-        return "layer " + label + " (" + description + ")";
+        return Format.layer(label, description);
     }
 
     /** Fractions in messages: a whole percentage ("13%"). */

@@ -54,4 +54,17 @@ public final class Format {
         }
         return String.format(Locale.ROOT, "%." + decimals + "f%%", 100 * fraction);
     }
+
+    /**
+     * How findings, reports and tables name a layer: "layer 3 (Sigmoid)", "layer block1.fc2 (Linear(64->64))", the
+     * layer's path in the model (its index in a Sequential) and its description, so that one layer reads the same
+     * everywhere.
+     *
+     * @param label the layer's path in the model ("3", "block1.fc2")
+     * @param description the layer's description ("Linear(64->64)")
+     * @return the name
+     */
+    public static String layer(String label, String description) {
+        return "layer " + label + " (" + description + ")";
+    }
 }

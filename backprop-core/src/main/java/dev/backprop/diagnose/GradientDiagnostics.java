@@ -58,6 +58,8 @@ public final class GradientDiagnostics implements TrainingListener {
     private double[] layerSq;
     private double epochMaxGradNorm;
     private int epoch = -1;
+    private long lastStep;
+    private boolean startedOnce;
     private Pending pending;
 
     /** What a logged step measured after backward, completed after the optimizer step. */
@@ -221,6 +223,7 @@ public final class GradientDiagnostics implements TrainingListener {
 
     @Override
     public void afterBackward(StepContext ctx) {
+        lastStep = ctx.step();
         layout(ctx.model());
         if (ctx.epoch() != epoch) {
             epoch = ctx.epoch();
@@ -254,8 +257,18 @@ public final class GradientDiagnostics implements TrainingListener {
         findings.observe(s);
     }
 
+    /** A resumed run: the epochs before the resume count for the overfitting rules ({@link Findings#earlierEpoch}). */
+    @Override
+    public void onStart(dev.backprop.train.Trainer trainer) {
+        if (!startedOnce) {
+            trainer.history().forEach(findings::earlierEpoch);
+            startedOnce = true;
+        }
+    }
+
     @Override
     public void onEpochEnd(EpochMetrics metrics) {
+        findings.observeEpoch(metrics, lastStep);
         if (model == null) {
             return;
         }

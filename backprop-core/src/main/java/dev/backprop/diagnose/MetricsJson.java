@@ -42,7 +42,8 @@ import java.util.Map;
  * Reading ignores properties it does not know, so files written by earlier and later versions both read.
  *
  * <p>metrics.jsonl holds one object per line, told apart by its {@code "type"}: {@value #STEP} ({@link StepStats}),
- * {@value #EPOCH} ({@link EpochMetrics}) and {@value #EPOCH_DIAGNOSTICS} ({@link EpochSummary}); the type is part of
+ * {@value #EPOCH} ({@link EpochMetrics}), {@value #EPOCH_DIAGNOSTICS} ({@link EpochSummary}) and {@value #RESUME}
+ * ({@link Resumed}, where a resumed run continued); the type is part of
  * the line, not of the record ({@link #line}, {@link #parseLine}).
  */
 public final class MetricsJson {
@@ -52,11 +53,13 @@ public final class MetricsJson {
     public static final String EPOCH = "epoch";
     /** The {@code "type"} of a metrics.jsonl line holding an {@link EpochSummary}. */
     public static final String EPOCH_DIAGNOSTICS = "epoch_diagnostics";
+    /** The {@code "type"} of a metrics.jsonl line holding a {@link Resumed} mark. */
+    public static final String RESUME = "resume";
     /** The name of the property that tells the lines of metrics.jsonl apart. */
     public static final String TYPE = "type";
 
     private static final Map<Class<?>, String> TYPES = Map.of(StepStats.class, STEP, EpochMetrics.class, EPOCH,
-            EpochSummary.class, EPOCH_DIAGNOSTICS);
+            EpochSummary.class, EPOCH_DIAGNOSTICS, Resumed.class, RESUME);
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(new SimpleModule("backprop-metrics")
@@ -120,7 +123,7 @@ public final class MetricsJson {
     /**
      * A metrics.jsonl line: {@code {"type": ..., ...the record's properties}}, without a line break.
      *
-     * @param record a {@link StepStats}, {@link EpochMetrics} or {@link EpochSummary}
+     * @param record a {@link StepStats}, {@link EpochMetrics}, {@link EpochSummary} or {@link Resumed}
      * @return the line
      * @throws IllegalArgumentException for a record of another class
      */
@@ -139,7 +142,8 @@ public final class MetricsJson {
      * Reads one metrics.jsonl line back into its record.
      *
      * @param line one JSON object
-     * @return a {@link StepStats}, {@link EpochMetrics} or {@link EpochSummary}, or null for a line of another type
+     * @return a {@link StepStats}, {@link EpochMetrics}, {@link EpochSummary} or {@link Resumed}, or null for a line
+     *     of another type
      *     (kept by other writers or later versions)
      * @throws JsonProcessingException when the line is not JSON or its values have the wrong JSON types
      * @throws IllegalArgumentException when the line is JSON but not an object
@@ -153,6 +157,7 @@ public final class MetricsJson {
             case STEP -> MAPPER.treeToValue(n, StepStats.class);
             case EPOCH -> MAPPER.treeToValue(n, EpochMetrics.class);
             case EPOCH_DIAGNOSTICS -> MAPPER.treeToValue(n, EpochSummary.class);
+            case RESUME -> MAPPER.treeToValue(n, Resumed.class);
             default -> null;
         };
     }
@@ -213,10 +218,12 @@ public final class MetricsJson {
     /**
      * The JSON of {@link EpochMetrics}, a record of the training loop annotated here (a Jackson mix-in) so that
      * {@code dev.backprop.train} stays free of JSON: the snake_case of its components, in the order of the lines
-     * that earlier versions wrote.
+     * that earlier versions wrote, with {@code train_accuracy} (added later; NaN when a line lacks it) beside the
+     * training loss. {@code test_loss} and {@code test_accuracy} are the evaluation set's, whichever it is: the test
+     * set, or the validation hold-out of {@code --val-split}.
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @JsonPropertyOrder({"epoch", "seconds", "train_loss", "penalty", "test_loss", "test_accuracy",
+    @JsonPropertyOrder({"epoch", "seconds", "train_loss", "train_accuracy", "penalty", "test_loss", "test_accuracy",
             "samples_per_second", "lr"})
     private abstract static class EpochMetricsJson {
     }

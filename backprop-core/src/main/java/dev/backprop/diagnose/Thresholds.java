@@ -33,6 +33,21 @@ public record Thresholds(double vanishingRatio, double explodingFactor, double e
      * exploding (a loss that grows a hundredfold without becoming NaN).
      */
     public static final double EXPLODING_LOSS_FACTOR = 100;
+    /**
+     * Over how many epochs in a row the overfitting rules must hold: the training loss falling while the evaluation
+     * loss stays above its best, or the gap between the two growing.
+     */
+    public static final int OVERFITTING_EPOCHS = 3;
+    /**
+     * How far above its best the evaluation loss must end for the falling-and-rising rule of overfitting: 2%, so
+     * that an evaluation loss that merely wobbles at its floor is not reported.
+     */
+    public static final double OVERFITTING_RISE = 0.02;
+    /**
+     * How many times the training loss the evaluation loss must be for the growing-gap rule of overfitting (a
+     * "large" gap: the held-out loss at least twice the training loss).
+     */
+    public static final double OVERFITTING_GAP_FACTOR = 2;
 
 
     /**

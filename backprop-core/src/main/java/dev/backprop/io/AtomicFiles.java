@@ -22,6 +22,13 @@ import java.nio.file.StandardOpenOption;
  * the permissions of the file it replaces (rw-r--r-- for a new file) on POSIX file systems.
  */
 public final class AtomicFiles {
+    /**
+     * Test seam for fault tests: {@code -Dbackprop.test.failWrite=NAME:BYTES} makes the write of the file named
+     * {@code NAME} fail with "No space left on device" after {@code BYTES} bytes, as a full disk would. Unset in
+     * normal use.
+     */
+    private static final String FAIL_WRITE = System.getProperty("backprop.test.failWrite");
+
     private AtomicFiles() {
     }
 
@@ -44,7 +51,8 @@ public final class AtomicFiles {
      * @param target the file to replace or create
      * @param writer produces the content; if it throws (an IOException, a runtime exception or an error), the
      *        temporary file is deleted and the exception is rethrown
-     * @throws IOException if writing or renaming fails; the previous content of {@code target}, if any, is kept
+     * @throws IOException if writing or renaming fails, naming {@code target}; the previous content of
+     *     {@code target}, if any, is kept
      */
     public static void write(Path target, ContentWriter writer) throws IOException {
         Path absolute = target.toAbsolutePath();
@@ -52,7 +60,16 @@ public final class AtomicFiles {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
         try {
-            writeAndSync(tmp, writer);
+            try {
+                writeAndSync(tmp, absolute, writer);
+            } catch (IOException e) {
+                String m = String.valueOf(e.getMessage());
+                if (!m.contains(absolute.toString()) && !m.contains(tmp.toString())) {
+                    // a full disk says only "No space left on device": say which file could not be written
+                    throw new IOException(absolute + ": cannot write: " + m, e);
+                }
+                throw e;
+            }
             keepPermissions(tmp, absolute);
             move(tmp, absolute);
             syncDirectory(dir);
@@ -77,13 +94,44 @@ public final class AtomicFiles {
         write(target, out -> out.write(bytes));
     }
 
-    private static void writeAndSync(Path tmp, ContentWriter writer) throws IOException {
+    private static void writeAndSync(Path tmp, Path target, ContentWriter writer) throws IOException {
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+            OutputStream out = new BufferedOutputStream(failing(Channels.newOutputStream(channel), target), 1 << 16);
             writer.writeTo(out);
             out.flush();
             channel.force(true);
         }
+    }
+
+    /** {@code out}, or a stream that fails as a full disk would when the test seam {@link #FAIL_WRITE} names it. */
+    private static OutputStream failing(OutputStream out, Path target) {
+        if (FAIL_WRITE == null || FAIL_WRITE.lastIndexOf(':') < 0) {
+            return out;
+        }
+        int colon = FAIL_WRITE.lastIndexOf(':');
+        if (!target.getFileName().toString().equals(FAIL_WRITE.substring(0, colon))) {
+            return out;
+        }
+        long limit = Long.parseLong(FAIL_WRITE.substring(colon + 1));
+        return new java.io.FilterOutputStream(out) {
+            private long written;
+
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                if (written + len > limit) {
+                    out.write(b, off, (int) Math.max(0, limit - written));
+                    written = limit;
+                    throw new IOException("No space left on device (simulated: backprop.test.failWrite)");
+                }
+                out.write(b, off, len);
+                written += len;
+            }
+        };
     }
 
     /**

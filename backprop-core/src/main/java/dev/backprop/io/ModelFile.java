@@ -14,7 +14,6 @@ import dev.backprop.nn.loss.Loss;
 import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Tensor;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -166,9 +165,9 @@ public final class ModelFile {
         }
         JsonNode root;
         try {
-            root = JSON.readTree(Files.readString(arch, StandardCharsets.UTF_8));
+            root = JSON.readTree(TextFiles.readUtf8(arch));
         } catch (JsonProcessingException e) {
-            throw new IOException(arch + ": invalid JSON: " + e.getOriginalMessage(), e);
+            throw new IOException(arch + ": invalid JSON" + TextFiles.location(e) + ": " + e.getOriginalMessage(), e);
         }
         if (root == null || !"backprop-model".equals(root.path("format").asText())) {
             throw new IOException(arch + ": not a Backprop model file (missing \"format\": \"backprop-model\")");
@@ -189,6 +188,12 @@ public final class ModelFile {
         root.path("classes").forEach(c -> classes.add(c.asText()));
         List<String> features = new ArrayList<>();
         root.path("features").forEach(c -> features.add(c.asText()));
+        long declared = parameterBytes(specs, arch);
+        long held = Files.size(weights);
+        if (declared > held) {
+            throw new IOException(arch + ": the layers declare " + declared / Float.BYTES + " parameters, at least "
+                    + declared + " bytes, but " + weights.getFileName() + " holds only " + held + " bytes");
+        }
         Info info;
         Sequential model;
         try {
@@ -197,6 +202,9 @@ public final class ModelFile {
             model = Sequential.fromSpecs(specs, dtype, 0);
         } catch (IllegalArgumentException e) {
             throw new IOException(arch + ": " + e.getMessage(), e);
+        }
+        if (info.loss() instanceof Loss.CrossEntropy && classes.isEmpty()) {
+            throw new IOException(arch + ": missing field \"classes\": a cross_entropy model lists its class names");
         }
         String problem = mismatch(model, info);
         if (problem != null) {
@@ -277,6 +285,39 @@ public final class ModelFile {
                     + " outputs of the last layer";
         }
         return null;
+    }
+
+    /**
+     * The fewest bytes of weights (as F32) the layers need, checked before any layer is built, so that a model.json
+     * of a few bytes cannot make the loader allocate a network of gigabytes; a tensor beyond
+     * {@code Integer.MAX_VALUE - 8} elements is an error.
+     */
+    private static long parameterBytes(List<LayerSpec> specs, Path arch) throws IOException {
+        long n = 0;
+        for (LayerSpec spec : specs) {
+            if (spec == null) {
+                throw new IOException(arch + ": \"layers\" holds a null layer");
+            }
+            n += switch (spec) {
+                case LayerSpec.Linear l -> tensor(arch, (long) Math.max(l.in(), 0) * Math.max(l.out(), 0))
+                        + (l.bias() ? Math.max(l.out(), 0) : 0);
+                case LayerSpec.PReLU p -> Math.max(p.numParameters(), 0);
+                case LayerSpec.BatchNorm1d b -> 4L * Math.max(b.features(), 0); // weight, bias, running mean, var
+                case LayerSpec.Sequence q -> parameterBytes(q.layers() == null ? List.of() : q.layers(), arch)
+                        / Float.BYTES;
+                case LayerSpec.Activation a -> 0;
+                case LayerSpec.Dropout d -> 0;
+            };
+        }
+        return n * Float.BYTES;
+    }
+
+    private static long tensor(Path arch, long elements) throws IOException {
+        if (elements > Integer.MAX_VALUE - 8) {
+            throw new IOException(arch + ": a layer of " + elements + " weights is more than one tensor can hold ("
+                    + (Integer.MAX_VALUE - 8) + ")");
+        }
+        return elements;
     }
 
     private static Map<String, Tensor> convert(Map<String, Tensor> state, DType dtype) {

@@ -64,9 +64,10 @@ record SafetensorsHeader(List<Entry> entries, Map<String, String> metadata) {
     private static ObjectNode parseObject(byte[] json, String file) throws IOException {
         JsonNode root;
         try {
-            root = JSON.readTree(json);
+            root = JSON.readTree(TextFiles.decode(json, file + ": header")); // UTF-8 only, as the format says
         } catch (JsonProcessingException e) {
-            throw new IOException(file + ": header is not valid JSON: " + e.getOriginalMessage(), e);
+            throw new IOException(file + ": header is not valid JSON" + TextFiles.location(e) + ": "
+                    + e.getOriginalMessage(), e);
         }
         if (!(root instanceof ObjectNode object)) {
             throw new IOException(file + ": header must be a JSON object, got "

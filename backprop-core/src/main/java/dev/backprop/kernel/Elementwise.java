@@ -279,7 +279,7 @@ public final class Elementwise {
      * @return a new contiguous tensor of the same shape and dtype
      */
     public static Tensor relu(Tensor x) {
-        Tensor y = Tensor.zeros(x.dtype(), x.shape());
+        Tensor y = Tensor.uninitialized(x.dtype(), x.shape().dims()); // every element is written below
         int n = x.size();
         int o = x.offset();
         if (x.dtype() == DType.F32) {
@@ -311,7 +311,7 @@ public final class Elementwise {
      */
     public static Tensor reluBackward(Tensor g, Tensor y) {
         g.requireSameShape(y, "relu backward");
-        Tensor dx = Tensor.zeros(g.dtype(), g.shape());
+        Tensor dx = Tensor.uninitialized(g.dtype(), g.shape().dims()); // every element is written below
         int n = g.size();
         int go = g.offset();
         int yo = y.offset();

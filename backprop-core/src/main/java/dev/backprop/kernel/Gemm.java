@@ -62,11 +62,52 @@ public final class Gemm {
         if (m == 0 || n == 0) {
             return;
         }
-        if (VECTORIZED) {
+        if (VECTORIZED && k > 0 && n < NARROW && m >= 4 * n) {
+            narrow(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        } else if (VECTORIZED) {
             PackedSgemm.sgemm(new PackedSgemm.Problem(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb,
                     c, cOff, ldc, accumulate));
         } else {
             LoopGemm.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        }
+    }
+
+    /** Outputs narrower than this (the logits layer's 10 classes) are computed transposed. */
+    private static final int NARROW = 16;
+
+    /** Per-thread buffer for the transposed output of {@link #narrow}. */
+    private static final ThreadLocal<float[][]> NARROW_BUFFER = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    /**
+     * {@code C = op(A)·op(B)} for a narrow C (n &lt; {@link #NARROW}, m &ge; 4n) as {@code Cᵀ = op(B)ᵀ·op(A)ᵀ}: the
+     * packed kernel's 32-column tiles then span C's m rows instead of wasting most of their lanes on n columns, and
+     * the work splits over threads along m. Cᵀ goes through a buffer (holding C's values first when accumulating)
+     * and is transposed back. Each element is the same chain of multiply-adds over k in the same order as in the
+     * direct form (starting from C's value when accumulating), so the result is the same for any thread count.
+     */
+    private static void narrow(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
+                               float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+        float[][] holder = NARROW_BUFFER.get();
+        if (holder[0].length < m * n) {
+            holder[0] = new float[m * n];
+        }
+        float[] t = holder[0];
+        if (accumulate) {
+            for (int i = 0; i < m; i++) {
+                int row = cOff + i * ldc;
+                for (int j = 0; j < n; j++) {
+                    t[j * m + i] = c[row + j];
+                }
+            }
+        }
+        // op(B)ᵀ is B as stored when transB, else Bᵀ; likewise for A
+        PackedSgemm.sgemm(new PackedSgemm.Problem(!transB, !transA, n, m, k, b, bOff, ldb, a, aOff, lda,
+                t, 0, m, accumulate));
+        for (int i = 0; i < m; i++) {
+            int row = cOff + i * ldc;
+            for (int j = 0; j < n; j++) {
+                c[row + j] = t[j * m + i];
+            }
         }
     }
 
@@ -151,7 +192,8 @@ public final class Gemm {
             throw new IllegalArgumentException("matmul of " + a.shape() + (transA ? "ᵀ" : "") + " and " + b.shape()
                     + (transB ? "ᵀ" : "") + ": inner dimensions " + ka + " and " + kb + " differ");
         }
-        Tensor c = Tensor.zeros(a.dtype(), m, n);
+        // the product overwrites every element of C (for k = 0 with zeros)
+        Tensor c = ka > 0 ? Tensor.uninitialized(a.dtype(), m, n) : Tensor.zeros(a.dtype(), m, n);
         if (a.dtype() == DType.F32) {
             sgemm(transA, transB, m, n, ka, a.f32(), a.offset(), a.cols(), b.f32(), b.offset(), b.cols(),
                     c.f32(), 0, n, false);

@@ -71,6 +71,27 @@ final class Simd {
         return s;
     }
 
+    /** {@link OptimizerKernels#adamF32}'s loop: whole vectors lane-wise, the tail (or everything) scalar. */
+    static void adamF32(float[] w, float[] g, double[] m, double[] v, int from, int to, double b1, double b2,
+                        double bc2Sqrt, double eps, double stepSize, double c, double decay) {
+        int i = Gemm.VECTORIZED ? Lanes.adam(w, g, m, v, from, to, b1, b2, bc2Sqrt, eps, stepSize, c, decay) : from;
+        boolean hasL2 = !Double.isNaN(c);
+        boolean decays = decay != 1.0;
+        for (; i < to; i++) {
+            double wi = w[i];
+            double gi = hasL2 ? g[i] + c * wi : g[i];
+            if (decays) {
+                wi *= decay;
+            }
+            double mi = m[i] * b1 + (1 - b1) * gi;
+            double vi = v[i] * b2 + (1 - b2) * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
+            double denom = Math.sqrt(vi) / bc2Sqrt + eps;
+            w[i] = (float) (wi - stepSize * (mi / denom));
+        }
+    }
+
     /** The Vector API loops; each handles the whole vectors of its range and returns where the scalar tail starts. */
     private static final class Lanes {
         private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -127,6 +148,35 @@ final class Simd {
                 acc0 = d.fma(d, acc0);
             }
             return acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+        }
+
+        /** Adam on whole vectors of doubles: each operation the scalar loop's, in its order (no fused multiply-add). */
+        static int adam(float[] w, float[] g, double[] m, double[] v, int from, int to, double b1, double b2,
+                        double bc2Sqrt, double eps, double stepSize, double c, double decay) {
+            boolean hasL2 = !Double.isNaN(c);
+            boolean decays = decay != 1.0;
+            double keep1 = 1 - b1;
+            double keep2 = 1 - b2;
+            int step = HALF.length();
+            int i = from;
+            for (int end = from + HALF.loopBound(to - from); i < end; i += step) {
+                DoubleVector wi = widen(w, i);
+                DoubleVector gi = widen(g, i);
+                if (hasL2) {
+                    gi = gi.add(wi.mul(c));
+                }
+                if (decays) {
+                    wi = wi.mul(decay);
+                }
+                DoubleVector mi = DoubleVector.fromArray(D, m, i).mul(b1).add(gi.mul(keep1));
+                DoubleVector vi = DoubleVector.fromArray(D, v, i).mul(b2).add(gi.mul(keep2).mul(gi));
+                mi.intoArray(m, i);
+                vi.intoArray(v, i);
+                DoubleVector denom = vi.sqrt().div(bc2Sqrt).add(eps);
+                DoubleVector wn = wi.sub(mi.div(denom).mul(stepSize));
+                ((FloatVector) wn.convertShape(VectorOperators.D2F, HALF, 0)).intoArray(w, i);
+            }
+            return i;
         }
 
         private static DoubleVector widen(float[] a, int from) {

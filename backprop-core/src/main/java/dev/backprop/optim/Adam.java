@@ -1,5 +1,7 @@
 package dev.backprop.optim;
 
+import dev.backprop.kernel.OptimizerKernels;
+import dev.backprop.kernel.Parallel;
 import dev.backprop.nn.Parameter;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +57,51 @@ public class Adam extends BaseOptimizer {
     @Override
     protected void update(double[] w, double[] g, Map<String, double[]> st, double lr, Parameter p) {
         adamStep(w, g, st, lr);
+    }
+
+    @Override
+    protected boolean updateF32(float[] w, float[] g, int n, Regularizer reg, Map<String, double[]> st, double lr,
+                                Parameter p) {
+        return adamStepF32(w, g, n, reg, st, lr, 1.0);
+    }
+
+    /**
+     * The Adam step on F32 weights in place, shared with {@link AdamW}: per element the same double arithmetic as
+     * the general path ({@code reg}'s L2 term on the undecayed weight, then {@code w *= decay} when
+     * {@code decay != 1}, then {@link #adamStep}'s update), the weight rounded to float once; split over the kernel
+     * threads by element ranges, so any thread count gives the same weights.
+     *
+     * @return false, having changed nothing, for a regularizer other than none or L2
+     */
+    final boolean adamStepF32(float[] w, float[] g, int n, Regularizer reg, Map<String, double[]> st, double lr,
+                              double decay) {
+        double c;
+        if (reg instanceof Regularizer.L2 l2) {
+            c = 2 * l2.lambda();
+        } else if (reg instanceof Regularizer.None) {
+            c = Double.NaN;
+        } else {
+            return false;
+        }
+        double[] step = buffer(st, "step", 1);
+        double[] m = buffer(st, "exp_avg", n);
+        double[] v = buffer(st, "exp_avg_sq", n);
+        double t = ++step[0];
+        double bc1 = 1 - Math.pow(beta1, t);
+        double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
+        double stepSize = lr / bc1;
+        if (Parallel.parts(n, SGD.PARALLEL_GRAIN) <= 1) {
+            adamRange(w, g, m, v, c, decay, bc2Sqrt, stepSize, 0, n);
+        } else {
+            Parallel.forRanges(n, SGD.PARALLEL_GRAIN,
+                    (from, to) -> adamRange(w, g, m, v, c, decay, bc2Sqrt, stepSize, from, to));
+        }
+        return true;
+    }
+
+    private void adamRange(float[] w, float[] g, double[] m, double[] v, double c, double decay, double bc2Sqrt,
+                           double stepSize, int from, int to) {
+        OptimizerKernels.adamF32(w, g, m, v, from, to, beta1, beta2, bc2Sqrt, eps, stepSize, c, decay);
     }
 
     /** The Adam step shared with {@link AdamW}. */

@@ -46,6 +46,12 @@ public final class AdamW extends Adam {
     }
 
     @Override
+    protected boolean updateF32(float[] w, float[] g, int n, Regularizer reg, Map<String, double[]> st, double lr,
+                                Parameter p) {
+        return adamStepF32(w, g, n, reg, st, lr, decays(p) ? 1 - lr * weightDecay : 1.0);
+    }
+
+    @Override
     protected void update(double[] w, double[] g, Map<String, double[]> st, double lr, Parameter p) {
         if (decays(p)) {
             double f = 1 - lr * weightDecay;

@@ -1,5 +1,6 @@
 package dev.backprop.optim;
 
+import dev.backprop.kernel.Parallel;
 import dev.backprop.nn.Parameter;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,53 @@ public final class RMSProp extends BaseOptimizer {
      */
     public static RMSProp of(List<Parameter> params, double lr, Regularizer regularizer) {
         return new RMSProp(ParamGroup.split(params, lr, regularizer), 0.99, 1e-8, 0, false);
+    }
+
+    @Override
+    protected boolean updateF32(float[] w, float[] g, int n, Regularizer reg, Map<String, double[]> st, double lr,
+                                Parameter p) {
+        double c;
+        if (reg instanceof Regularizer.L2 l2) {
+            c = 2 * l2.lambda();
+        } else if (reg instanceof Regularizer.None) {
+            c = Double.NaN;
+        } else {
+            return false;
+        }
+        double[] sq = buffer(st, "square_avg", n);
+        double[] ga = centered ? buffer(st, "grad_avg", n) : null;
+        double[] buf = momentum > 0 ? buffer(st, "momentum_buffer", n) : null;
+        if (Parallel.parts(n, SGD.PARALLEL_GRAIN) <= 1) {
+            updateRange(w, g, sq, ga, buf, c, lr, 0, n);
+        } else {
+            Parallel.forRanges(n, SGD.PARALLEL_GRAIN, (from, to) -> updateRange(w, g, sq, ga, buf, c, lr, from, to));
+        }
+        return true;
+    }
+
+    /** {@link #update}'s arithmetic on F32 weights {@code [from, to)}, the L2 term first when {@code c} is not NaN. */
+    private void updateRange(float[] w, float[] g, double[] sq, double[] ga, double[] buf, double c, double lr,
+                             int from, int to) {
+        boolean hasL2 = !Double.isNaN(c);
+        for (int i = from; i < to; i++) {
+            double wi = w[i];
+            double gi = hasL2 ? g[i] + c * wi : g[i];
+            sq[i] = sq[i] * alpha + (1 - alpha) * gi * gi;
+            double avg;
+            if (ga != null) {
+                ga[i] = ga[i] * alpha + (1 - alpha) * gi;
+                avg = Math.sqrt(sq[i] - ga[i] * ga[i]) + eps;
+            } else {
+                avg = Math.sqrt(sq[i]) + eps;
+            }
+            if (buf != null) {
+                buf[i] = buf[i] * momentum + gi / avg;
+                wi -= lr * buf[i];
+            } else {
+                wi -= lr * (gi / avg);
+            }
+            w[i] = (float) wi;
+        }
     }
 
     @Override

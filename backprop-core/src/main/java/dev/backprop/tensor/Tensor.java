@@ -51,8 +51,23 @@ public final class Tensor {
      */
     public static Tensor zeros(DType dtype, Shape s) {
         return dtype == DType.F32
-                ? new Tensor(s, dtype, new float[s.size()], null, 0)
-                : new Tensor(s, dtype, null, new double[s.size()], 0);
+                ? new Tensor(s, dtype, Arena.floats(s.size()), null, 0)
+                : new Tensor(s, dtype, null, Arena.doubles(s.size()), 0);
+    }
+
+    /**
+     * Creates a tensor whose elements the caller overwrites entirely before reading any (an operation's output):
+     * outside an {@link Arena} it is a new zeroed array; inside one, a reused array still holding old values.
+     *
+     * @param dtype the element type
+     * @param dims the dimension sizes
+     * @return a new tensor with its own storage, contents unspecified
+     */
+    public static Tensor uninitialized(DType dtype, int... dims) {
+        Shape s = Shape.of(dims);
+        return dtype == DType.F32
+                ? new Tensor(s, dtype, Arena.floatsUninitialized(s.size()), null, 0)
+                : new Tensor(s, dtype, null, Arena.doublesUninitialized(s.size()), 0);
     }
 
     /**
@@ -503,9 +518,15 @@ public final class Tensor {
 
     /** {@return a contiguous copy with its own storage, offset 0} */
     public Tensor copy() {
-        return dtype == DType.F32
-                ? new Tensor(shape, dtype, Arrays.copyOfRange(f, offset, offset + size()), null, 0)
-                : new Tensor(shape, dtype, null, Arrays.copyOfRange(d, offset, offset + size()), 0);
+        int n = size();
+        if (dtype == DType.F32) {
+            float[] out = Arena.floatsUninitialized(n);
+            System.arraycopy(f, offset, out, 0, n);
+            return new Tensor(shape, dtype, out, null, 0);
+        }
+        double[] out = Arena.doublesUninitialized(n);
+        System.arraycopy(d, offset, out, 0, n);
+        return new Tensor(shape, dtype, null, out, 0);
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.backprop.io.AtomicFiles;
 import dev.backprop.io.Safetensors;
+import dev.backprop.io.TextFiles;
 import dev.backprop.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,6 +39,13 @@ public record Checkpoint(int epoch, long step, List<EpochMetrics> epochs, double
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     static final String INDEX = "trainer.json";
 
+    /**
+     * Test seam for crash tests: {@code -Dbackprop.test.checkpointPauseMs=N} pauses N ms after each weight file of a
+     * checkpoint, before trainer.json commits it, so that a test can kill the process inside a checkpoint write.
+     * 0 in normal use.
+     */
+    private static final long PAUSE_MS = Long.getLong("backprop.test.checkpointPauseMs", 0);
+
     /** The names of the files a checkpoint writes, which a later checkpoint may delete. */
     private static final java.util.regex.Pattern OLD_FILE =
             java.util.regex.Pattern.compile("(model|optimizer)-e[0-9]+\\.safetensors");
@@ -60,7 +68,9 @@ public record Checkpoint(int epoch, long step, List<EpochMetrics> epochs, double
         String modelFile = "model-e" + epoch + ".safetensors";
         String optFile = "optimizer-e" + epoch + ".safetensors";
         Safetensors.write(dir.resolve(modelFile), model);
+        pause();
         Safetensors.write(dir.resolve(optFile), optimizer);
+        pause();
         Index index = new Index(1, epoch, step, modelFile, optFile, epochs,
                 Double.isFinite(bestLoss) ? bestLoss : null, bestEpoch, badEpochs, rng);
         AtomicFiles.write(dir.resolve(INDEX), JSON.writeValueAsBytes(index));
@@ -71,6 +81,16 @@ public record Checkpoint(int epoch, long step, List<EpochMetrics> epochs, double
                         && Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     Files.deleteIfExists(p);
                 }
+            }
+        }
+    }
+
+    private static void pause() {
+        if (PAUSE_MS > 0) {
+            try {
+                Thread.sleep(PAUSE_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }
@@ -93,9 +113,20 @@ public record Checkpoint(int epoch, long step, List<EpochMetrics> epochs, double
         }
         Index index;
         try {
-            index = JSON.readValue(indexFile.toFile(), Index.class);
-        } catch (IOException e) {
-            throw new IOException(indexFile + ": not a valid checkpoint index: " + e.getMessage(), e);
+            com.fasterxml.jackson.databind.JsonNode tree = JSON.readTree(TextFiles.readUtf8(indexFile));
+            if (tree == null || !tree.isObject()) {
+                throw new IOException(indexFile + ": not a valid checkpoint index: expected a JSON object");
+            }
+            // epochs written before the training accuracy was measured: NaN (not measured), not Jackson's 0
+            for (com.fasterxml.jackson.databind.JsonNode e : tree.path("epochs")) {
+                if (e instanceof com.fasterxml.jackson.databind.node.ObjectNode o && !o.has("trainAccuracy")) {
+                    o.put("trainAccuracy", "NaN");
+                }
+            }
+            index = JSON.treeToValue(tree, Index.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IOException(indexFile + ": not a valid checkpoint index" + TextFiles.location(e) + ": "
+                    + e.getOriginalMessage(), e);
         }
         validate(indexFile, index);
         return new Checkpoint(index.epoch(), index.step(), new ArrayList<>(index.epochs()),

@@ -8,6 +8,7 @@ import dev.backprop.data.Dataset;
 import dev.backprop.kernel.Reductions;
 import dev.backprop.nn.Module;
 import dev.backprop.nn.loss.Loss;
+import dev.backprop.tensor.Arena;
 import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Tensor;
 
@@ -43,12 +44,19 @@ public record Evaluation(double loss, double accuracy, int[][] confusion, int sa
             int[][] confusion = new int[classes][classes];
             double lossSum = 0;
             int correct = 0;
+            Arena arena = new Arena(); // each batch's activations reuse the previous batch's buffers
             for (Batch b : loader.epoch(0)) {
-                Variable out = model.apply(Variable.constant(b.features()));
-                double l = loss.compute(out, b).value().item();
+                double l;
+                int[] pred = null;
+                try (Arena batchScope = arena.enter()) {
+                    Variable out = model.apply(Variable.constant(b.features()));
+                    l = loss.compute(out, b).value().item();
+                    if (classify) {
+                        pred = Reductions.argmax(out.value(), 1);
+                    }
+                }
                 lossSum += Trainer.perSampleSum(loss, l, b.size());
                 if (classify) {
-                    int[] pred = Reductions.argmax(out.value(), 1);
                     for (int i = 0; i < pred.length; i++) {
                         confusion[b.labels()[i]][pred[i]]++;
                         if (pred[i] == b.labels()[i]) {

@@ -15,12 +15,16 @@ import dev.backprop.optim.Clip;
 import dev.backprop.optim.Optimizer;
 import dev.backprop.optim.OptimizerSpec;
 import dev.backprop.optim.Schedule;
+import dev.backprop.io.Safetensors;
+import dev.backprop.tensor.Arena;
 import dev.backprop.tensor.Tensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -47,15 +51,20 @@ public final class Trainer {
     private final double clipValue;
     private final int patience;
     private final Path checkpointDir;
+    private final boolean restoreBest;
     private final List<TrainingListener> listeners;
 
     private ForwardTracer tracer;
+    /** The step's buffers, reused from step to step ({@code -Dbackprop.arena=false} turns that off, for comparison). */
+    private final Arena arena = new Arena();
+    private static final boolean REUSE_BUFFERS = !"false".equals(System.getProperty("backprop.arena"));
     private int startEpoch = 1;
     private long step;
     private final List<EpochMetrics> history = new ArrayList<>();
     private double bestLoss = Double.POSITIVE_INFINITY;
     private int bestEpoch;
     private int badEpochs;
+    private Map<String, Tensor> bestState; // with restoreBest: a copy of the weights after bestEpoch
 
     private Trainer(Builder b) {
         this.model = b.model;
@@ -71,6 +80,7 @@ public final class Trainer {
         this.clipValue = b.clipValue;
         this.patience = b.patience;
         this.checkpointDir = b.checkpointDir;
+        this.restoreBest = b.restoreBest;
         this.listeners = List.copyOf(b.listeners);
     }
 
@@ -142,6 +152,15 @@ public final class Trainer {
      */
     public void resume(Path dir) throws IOException {
         Checkpoint c = Checkpoint.load(dir);
+        Map<String, Tensor> best = null;
+        if (restoreBest && c.bestEpoch() > 0 && c.bestEpoch() < c.epoch()) {
+            Path file = dir.resolve(BEST_WEIGHTS);
+            if (!java.nio.file.Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException(dir + ": no " + BEST_WEIGHTS + " to restore the best epoch " + c.bestEpoch()
+                        + " from (the run was started without restoring the best epoch, so its weights are gone)");
+            }
+            best = Safetensors.read(file);
+        }
         model.loadStateDict(c.model());
         optimizer.loadState(c.optimizer());
         model.loadRngState(c.rng());
@@ -152,6 +171,19 @@ public final class Trainer {
         bestLoss = c.bestLoss();
         bestEpoch = c.bestEpoch();
         badEpochs = c.badEpochs();
+        bestState = best != null ? best : restoreBest && c.bestEpoch() == c.epoch() ? copy(model.stateDict()) : null;
+    }
+
+    /**
+     * The file of a checkpoint folder that holds the best epoch's weights when the trainer restores the best epoch
+     * ({@link Builder#restoreBest}); written whenever an epoch improves on the best loss.
+     */
+    public static final String BEST_WEIGHTS = "best-model.safetensors";
+
+    private static Map<String, Tensor> copy(Map<String, Tensor> state) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        state.forEach((k, t) -> out.put(k, t.copy()));
+        return out;
     }
 
     /**
@@ -182,6 +214,9 @@ public final class Trainer {
                 bestLoss = monitored;
                 bestEpoch = epoch;
                 badEpochs = 0;
+                if (restoreBest) {
+                    keepBest();
+                }
             } else {
                 badEpochs++;
             }
@@ -196,9 +231,26 @@ public final class Trainer {
                 break;
             }
         }
+        if (restoreBest && bestState != null && bestEpoch != history.getLast().epoch()) {
+            model.loadStateDict(bestState);
+        }
         TrainingResult result = new TrainingResult(List.copyOf(history), stoppedEarly, bestEpoch);
         listeners.forEach(l -> l.onEnd(result));
         return result;
+    }
+
+    /** Keeps a copy of the weights of the new best epoch, and writes it beside the checkpoint (before it). */
+    private void keepBest() {
+        bestState = copy(model.stateDict());
+        if (checkpointDir != null) {
+            try {
+                java.nio.file.Files.createDirectories(checkpointDir);
+                Safetensors.write(checkpointDir.resolve(BEST_WEIGHTS), bestState);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not write " + checkpointDir.resolve(BEST_WEIGHTS) + ": "
+                        + e.getMessage(), e);
+            }
+        }
     }
 
     private void saveCheckpoint(int epoch) {
@@ -216,6 +268,8 @@ public final class Trainer {
         double lossSum = 0;
         int samples = 0;
         int batchIndex = 0;
+        int correct = 0;
+        int scored = 0;
         for (Batch batch : train.epoch(epoch)) {
             step++;
             double lr = schedule.lr((int) step - 1, epoch - 1, baseLr);
@@ -224,14 +278,29 @@ public final class Trainer {
             if (trace) {
                 tracer.arm();
             }
-            Variable out = model.apply(Variable.constant(batch.features()));
-            tracer.disarm();
-            Variable l = loss.compute(out, batch);
-            double lv = l.value().item();
-            if (!Double.isFinite(lv)) {
-                throw notifyDivergence(diverged(batch, lv));
+            double lv;
+            // forward and backward take their tensors from the step arena: the same buffers every step; all that
+            // outlives the step (optimizer state, diagnostics' snapshots) is created outside it, and the gradients
+            // it holds are cleared before the next step re-enters it
+            try (Arena ignored = REUSE_BUFFERS ? arena.enter() : null) {
+                Variable out = model.apply(Variable.constant(batch.features()));
+                tracer.disarm();
+                Variable l = loss.compute(out, batch);
+                lv = l.value().item();
+                if (!Double.isFinite(lv)) {
+                    throw notifyDivergence(diverged(batch, lv));
+                }
+                if (batch.labels() != null && out.value().shape().rank() == 2) {
+                    int[] pred = dev.backprop.kernel.Reductions.argmax(out.value(), 1);
+                    for (int i = 0; i < pred.length; i++) {
+                        if (pred[i] == batch.labels()[i]) {
+                            correct++;
+                        }
+                    }
+                    scored += pred.length;
+                }
+                l.backward();
             }
-            l.backward();
             StepContext ctx = new StepContext(step, epoch, batchIndex, lv, model, parameters,
                     trace ? tracer.records() : List.of(), lr);
             for (TrainingListener li : listeners) {
@@ -264,7 +333,8 @@ public final class Trainer {
             testAcc = e.accuracy();
         }
         return new EpochMetrics(epoch, samples == 0 ? Double.NaN : lossSum / samples, penalty, testLoss, testAcc,
-                seconds, samples / Math.max(seconds, 1e-9), optimizer.lr());
+                seconds, samples / Math.max(seconds, 1e-9), optimizer.lr(),
+                scored == 0 ? Double.NaN : (double) correct / scored);
     }
 
     private boolean wantsActivations(long s) {
@@ -351,6 +421,7 @@ public final class Trainer {
         private double clipValue;
         private int patience;
         private Path checkpointDir;
+        private boolean restoreBest;
         private final List<TrainingListener> listeners = new ArrayList<>();
 
         private Builder(Module model, Loss loss, Optimizer optimizer, DataLoader train) {
@@ -442,6 +513,19 @@ public final class Trainer {
                 throw new IllegalArgumentException("early-stopping patience must be >= 0, got " + epochsWithoutImprovement);
             }
             this.patience = epochsWithoutImprovement;
+            return this;
+        }
+
+        /**
+         * At the end of {@link #fit()}, puts back the weights of the best epoch (the lowest monitored loss, see
+         * {@link #earlyStopping}), so that the model is that epoch's rather than the last one's; with a checkpoint
+         * folder they are kept there too ({@link #BEST_WEIGHTS}), so a resumed run can still restore them.
+         *
+         * @param restore whether to restore the best epoch's weights (default false)
+         * @return this builder
+         */
+        public Builder restoreBest(boolean restore) {
+            this.restoreBest = restore;
             return this;
         }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backprop.data.CsvReader.Column;
+import dev.backprop.tensor.DType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +48,41 @@ class CsvReaderTest {
                 () -> CsvReader.readClassification(big, Column.named("label")));
         assertTrue(e.getMessage().startsWith(big + " line 3, column 1 ('x'): '1e39' is outside the float range"),
                 e.getMessage());
+    }
+
+    @Test
+    void anF64ReadKeepsEveryDigitThatAFloatWouldLose() throws IOException {
+        // 0.1 and 1/3 are not floats; 1e39 is beyond the float range but a fine double
+        Path p = csv("exact.csv", "x,y,label\n0.1,0.3333333333333333,a\n1e39,-2.5e-300,b\n");
+        Dataset d = CsvReader.readClassification(p, Column.named("label"), null, DType.F64);
+        assertTrue(d.isF64());
+        assertEquals(0.1, d.featureF64(0, 0));
+        assertEquals(0.3333333333333333, d.featureF64(0, 1));
+        assertEquals(1e39, d.featureF64(1, 0));
+        assertEquals(-2.5e-300, d.featureF64(1, 1));
+        assertEquals(0.1, d.features(DType.F64).getFlat(0), "an F64 tensor of the set is exact");
+        double[] row = new double[2];
+        d.select(new int[] {1}).copyFeatures(0, row, 0);
+        assertArrayEquals(new double[] {1e39, -2.5e-300}, row, "select keeps the doubles");
+        assertEquals(List.of("x", "y"), d.featureNames());
+        // the same file for an F32 model rounds 0.1 to a float and rejects 1e39
+        Path small = csv("small.csv", "x,label\n0.1,a\n");
+        Dataset f = CsvReader.readClassification(small, Column.named("label"), null, DType.F32);
+        assertFalse(f.isF64());
+        assertEquals((double) 0.1f, f.featureF64(0, 0));
+        assertThrows(IllegalArgumentException.class,
+                () -> CsvReader.readClassification(p, Column.named("label"), null, DType.F32));
+    }
+
+    @Test
+    void anF64RegressionReadKeepsTheTargetsInDouble() throws IOException {
+        Path p = csv("reg.csv", "x,t\n1,0.1\n2,0.7\n");
+        Dataset d = CsvReader.readRegression(p, Column.named("t"), DType.F64);
+        assertEquals(0.1, d.targetF64(0, 0));
+        assertEquals(0.7, d.targets(DType.F64).getFlat(1));
+        assertEquals(0.1f, d.target(0, 0), "the float view rounds");
+        Batch b = DataLoader.sequential(d, 2).withDType(DType.F64).epoch(0).iterator().next();
+        assertEquals(0.7, b.targets().getFlat(1), "an F64 batch carries the exact targets");
     }
 
     @Test
@@ -167,13 +203,25 @@ class CsvReaderTest {
         Path p = csv("f.csv", "a,b,label\n1,2,x\n3,4.5,y\n");
         CsvReader.Features all = CsvReader.readFeatures(csv("one.csv", "a\n7\n-1\n"), null);
         assertEquals(List.of("a"), all.names());
-        assertArrayEquals(new float[] {7f, -1f}, all.values());
+        assertArrayEquals(new double[] {7, -1}, all.values());
         CsvReader.Features f = CsvReader.readFeatures(p, Column.named("label"));
         assertEquals(List.of("a", "b"), f.names());
         assertEquals(2, f.rows());
-        assertArrayEquals(new float[] {1f, 2f, 3f, 4.5f}, f.values());
+        assertArrayEquals(new double[] {1, 2, 3, 4.5}, f.values());
         assertArrayEquals(new long[] {2, 3}, f.lines());
         var e = assertThrows(IllegalArgumentException.class, () -> CsvReader.readFeatures(p, null));
         assertTrue(e.getMessage().contains("f.csv line 2, column 3 ('label'): 'x' is not a number"), e.getMessage());
+    }
+
+    @Test
+    void theParsersColumnLimitIsNamedAsTheLibrarysLimit() throws IOException {
+        StringBuilder header = new StringBuilder("label");
+        for (int i = 0; i < 20_000; i++) {
+            header.append(",f").append(i);
+        }
+        Path f = Files.writeString(dir.resolve("wide.csv"), header + "\n");
+        IOException e = assertThrows(IOException.class, () -> CsvReader.readClassification(f, Column.at(0)));
+        assertTrue(e.getMessage().startsWith(f + ": cannot parse CSV: "), e.getMessage());
+        assertTrue(e.getMessage().contains("a limit of the CSV parser, FastCSV"), e.getMessage());
     }
 }

@@ -120,4 +120,30 @@ class IdxReaderTest {
         IOException e = assertThrows(IOException.class, () -> IdxReader.readImages(p));
         assertTrue(e.getMessage().contains("file ends inside the header"), e.getMessage());
     }
+
+    /** Bytes allocated on this thread while {@code r} runs (HotSpot's per-thread allocation counter). */
+    private static long allocatedBy(org.junit.jupiter.api.function.Executable r) {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean)
+                java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = mx.getThreadAllocatedBytes(Thread.currentThread().threadId());
+        assertThrows(IOException.class, r);
+        return mx.getThreadAllocatedBytes(Thread.currentThread().threadId()) - before;
+    }
+
+    @Test
+    void aTinyFileDeclaringBillionsOfElementsAllocatesNothingOfTheKind() throws IOException {
+        Path raw = write("labels-raw", idx(IdxReader.LABELS_MAGIC, new int[] {Integer.MAX_VALUE}, new byte[3]));
+        IOException e = assertThrows(IOException.class, () -> IdxReader.readLabels(raw));
+        assertEquals(raw + ": expected " + Integer.MAX_VALUE + " bytes of labels, file ends after 3", e.getMessage());
+        assertTrue(allocatedBy(() -> IdxReader.readLabels(raw)) < (8 << 20), "checked against the file size first");
+        Path gz = write("images-gz", gzip(idx(IdxReader.IMAGES_MAGIC, new int[] {100_000, 100, 200}, new byte[5])));
+        IOException g = assertThrows(IOException.class, () -> IdxReader.readImages(gz));
+        assertEquals(gz + ": expected 2000000000 bytes of pixels, file ends after 5", g.getMessage());
+        assertTrue(allocatedBy(() -> IdxReader.readImages(gz)) < (8 << 20), "a gzip buffer grows with its data");
+        Path overflow = write("images-overflow", idx(IdxReader.IMAGES_MAGIC,
+                new int[] {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE}, new byte[0]));
+        IllegalArgumentException o = assertThrows(IllegalArgumentException.class, () -> IdxReader.readImages(overflow));
+        assertTrue(o.getMessage().startsWith(overflow + ": ") && o.getMessage().contains("more than one array"),
+                o.getMessage());
+    }
 }

@@ -89,4 +89,19 @@ class NormalizerTest {
                 () -> Normalizer.of("standard", new double[][] {{Double.NaN}, {1}}));
         assertSame(other, Normalizer.none().apply(other));
     }
+
+    @Test
+    void doubleFeaturesAreNormalisedInDoubleAndStayDoubles() {
+        // x = 0.1, 0.2, 0.3, 0.4: mean 0.25, std sqrt(0.0125), computed here by the closed form
+        Dataset d = Dataset.classification(new double[] {0.1, 0.2, 0.3, 0.4}, 1, new int[] {0, 1, 0, 1}, 2);
+        Dataset n = Normalizer.fitStandard(d).apply(d);
+        assertTrue(n.isF64(), "normalising keeps double storage");
+        double mean = (0.1 + 0.2 + 0.3 + 0.4) / 4;
+        double var = 0;
+        for (double x : new double[] {0.1, 0.2, 0.3, 0.4}) {
+            var += (x - mean) * (x - mean) / 4;
+        }
+        assertEquals((0.1 - mean) / Math.sqrt(var), n.featureF64(0, 0), 1e-15);
+        assertEquals((0.4 - mean) / Math.sqrt(var), n.featureF64(3, 0), 1e-15);
+    }
 }

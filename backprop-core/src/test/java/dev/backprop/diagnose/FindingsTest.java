@@ -50,6 +50,120 @@ class FindingsTest {
         }
     }
 
+    // ------------------------------------------------------------------ overfitting
+
+    /** Feeds epochs of (training loss, evaluation loss) to fresh findings and returns them. */
+    private static List<Finding> epochs(double[][] losses) {
+        Findings f = new Findings();
+        for (int e = 0; e < losses.length; e++) {
+            f.observeEpoch(new dev.backprop.train.EpochMetrics(e + 1, losses[e][0], 0, losses[e][1], Double.NaN, 1,
+                    1, 0.1), 10L * (e + 1));
+        }
+        return f.all();
+    }
+
+    @Test
+    void trainingLossFallingWhileTheHeldOutLossRisesIsOverfittingWithItsRemedies() {
+        List<Finding> found = epochs(new double[][] {{1.0, 1.1}, {0.9, 1.0}, {0.8, 0.95}, {0.75, 0.97}, {0.7, 1.0},
+                {0.65, 1.02}});
+        assertEquals(1, found.size(), found.toString());
+        Finding o = found.getFirst();
+        assertEquals(Finding.Kind.OVERFITTING, o.kind());
+        assertEquals(-1, o.layer());
+        assertEquals(60, o.step()); // the step at the end of epoch 6, when three epochs had passed the best one
+        assertTrue(o.message().startsWith("overfitting: since epoch 3 the training loss fell from 0.800 to 0.650"
+                + " while the held-out loss rose from 0.950 to 1.02 over 3 epochs"), o.message());
+        for (String remedy : List.of("--l2", "chapter 2", "--l1", "--dropout", "--early-stop", "--restore-best",
+                "more data")) {
+            assertTrue(o.message().contains(remedy), remedy + " in: " + o.message());
+        }
+        // two epochs past the best are not yet "several"
+        assertEquals(List.of(), epochs(new double[][] {{1.0, 1.1}, {0.9, 1.0}, {0.8, 0.95}, {0.75, 0.97},
+                {0.7, 1.0}}));
+    }
+
+    @Test
+    void aLargeAndGrowingGapIsOverfittingEvenWhileTheHeldOutLossStillFalls() {
+        List<Finding> found = epochs(new double[][] {{0.5, 0.7}, {0.3, 0.62}, {0.2, 0.6}, {0.1, 0.55},
+                {0.05, 0.5}});
+        assertEquals(1, found.size(), found.toString());
+        assertEquals(40, found.getFirst().step());
+        assertTrue(found.getFirst().message().startsWith("overfitting: after epoch 4 the held-out loss 0.550 is 5.50×"
+                + " the training loss 0.100, and the gap grew in each of the last 3 epochs (from 0.200 to 0.450)"),
+                found.getFirst().message());
+    }
+
+    @Test
+    void healthyOrNoisyLossesAreNotOverfitting() {
+        // both falling, a small gap
+        assertEquals(List.of(), epochs(new double[][] {{1.0, 1.05}, {0.8, 0.86}, {0.6, 0.65}, {0.5, 0.56},
+                {0.45, 0.5}, {0.4, 0.46}}));
+        // the held-out loss wobbles at its floor (less than 2% above its best) while training improves
+        assertEquals(List.of(), epochs(new double[][] {{1.0, 0.8}, {0.9, 0.7}, {0.85, 0.705}, {0.8, 0.706},
+                {0.75, 0.71}}));
+        // the held-out loss rises, but so does the training loss: not overfitting (a learning-rate problem)
+        assertEquals(List.of(), epochs(new double[][] {{0.5, 0.6}, {0.6, 0.7}, {0.7, 0.8}, {0.8, 0.9}, {0.9, 1.0}}));
+        // a large gap that shrinks
+        assertEquals(List.of(), epochs(new double[][] {{0.1, 0.9}, {0.1, 0.8}, {0.1, 0.7}, {0.1, 0.6}}));
+        // no evaluation set: nothing to compare
+        assertEquals(List.of(), epochs(new double[][] {{1.0, Double.NaN}, {0.5, Double.NaN}, {0.2, Double.NaN},
+                {0.1, Double.NaN}, {0.05, Double.NaN}}));
+    }
+
+    @Test
+    void aRealRunThatFitsTheTrainingDataAndGetsWorseOnTheHeldOutSetIsFoundOverfitting() {
+        // held-out set: the training samples with their labels flipped, so fitting the one is failing the other
+        Dataset train = DiagnoseFixtures.SPIRALS.train();
+        float[] x = new float[train.size() * 2];
+        int[] y = new int[train.size()];
+        for (int i = 0; i < train.size(); i++) {
+            x[2 * i] = train.feature(i, 0);
+            x[2 * i + 1] = train.feature(i, 1);
+            y[i] = 1 - train.label(i);
+        }
+        Dataset flipped = Dataset.classification(x, 2, y, 2);
+        for (boolean provoke : new boolean[] {true, false}) {
+            GradientDiagnostics d = new GradientDiagnostics(10);
+            Sequential net = DiagnoseFixtures.healthyRelu(1);
+            dev.backprop.train.Trainer.builder(net, new dev.backprop.nn.loss.Loss.CrossEntropy(
+                                    dev.backprop.autograd.Reduction.MEAN),
+                            dev.backprop.optim.SGD.of(net.parameters(), 0.1, new Regularizer.None()),
+                            dev.backprop.data.DataLoader.shuffled(train, 32, 3))
+                    .evaluateOn(provoke ? flipped : DiagnoseFixtures.SPIRALS.test()).epochs(8).listener(d).build()
+                    .fit();
+            assertEquals(provoke ? 1 : 0, of(d, Finding.Kind.OVERFITTING).size(), provoke + ": " + kinds(d));
+        }
+    }
+
+    @Test
+    void overfittingThatSpansAResumeIsFoundAfterIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        Dataset train = DiagnoseFixtures.SPIRALS.train();
+        float[] x = new float[train.size() * 2];
+        int[] y = new int[train.size()];
+        for (int i = 0; i < train.size(); i++) {
+            x[2 * i] = train.feature(i, 0);
+            x[2 * i + 1] = train.feature(i, 1);
+            y[i] = 1 - train.label(i);
+        }
+        Dataset flipped = Dataset.classification(x, 2, y, 2);
+        java.util.function.IntFunction<dev.backprop.train.Trainer.Builder> builder = epochs -> {
+            Sequential net = DiagnoseFixtures.healthyRelu(1);
+            return dev.backprop.train.Trainer.builder(net, new dev.backprop.nn.loss.Loss.CrossEntropy(
+                            dev.backprop.autograd.Reduction.MEAN),
+                            dev.backprop.optim.SGD.of(net.parameters(), 0.1, new Regularizer.None()),
+                            dev.backprop.data.DataLoader.shuffled(train, 32, 3))
+                    .evaluateOn(flipped).epochs(epochs).checkpointTo(tmp);
+        };
+        builder.apply(2).build().fit(); // two epochs, then a resume: the rule needs three epochs past the best
+        GradientDiagnostics after = new GradientDiagnostics(10);
+        dev.backprop.train.Trainer t = builder.apply(5).listener(after).build();
+        t.resume(tmp);
+        t.fit();
+        assertEquals(1, of(after, Finding.Kind.OVERFITTING).size(), kinds(after));
+        assertTrue(of(after, Finding.Kind.OVERFITTING).getFirst().message().contains("since epoch 1"), kinds(after));
+    }
+
     // ------------------------------------------------------------------ vanishing and saturation
 
     @Test

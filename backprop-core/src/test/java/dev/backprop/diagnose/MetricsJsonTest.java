@@ -70,9 +70,19 @@ class MetricsJsonTest {
     void epochLinesReadBackEqual() throws Exception {
         EpochMetrics e = new EpochMetrics(3, 0.5, 0, NaN, NaN, 1.25, 800, 0.01);
         String line = MetricsJson.line(e);
-        assertEquals("{\"type\":\"epoch\",\"epoch\":3,\"seconds\":1.25,\"train_loss\":0.5,\"penalty\":0.0,"
+        assertEquals("{\"type\":\"epoch\",\"epoch\":3,\"seconds\":1.25,\"train_loss\":0.5,\"train_accuracy\":null,\"penalty\":0.0,"
                 + "\"test_loss\":null,\"test_accuracy\":null,\"samples_per_second\":800.0,\"lr\":0.01}", line);
         assertEquals(e, MetricsJson.parseLine(line));
+        EpochMetrics withAccuracy = new EpochMetrics(3, 0.5, 0, 0.75, 0.625, 1.25, 800, 0.01, 0.875);
+        String acc = MetricsJson.line(withAccuracy);
+        assertTrue(acc.contains("\"train_loss\":0.5,\"train_accuracy\":0.875,"), acc);
+        assertEquals(withAccuracy, MetricsJson.parseLine(acc));
+        // a line of an earlier version, written before the training accuracy was measured: NaN, not 0
+        EpochMetrics old = (EpochMetrics) MetricsJson.parseLine("{\"type\":\"epoch\",\"epoch\":3,\"seconds\":1.25,"
+                + "\"train_loss\":0.5,\"penalty\":0.0,\"test_loss\":0.75,\"test_accuracy\":0.625,"
+                + "\"samples_per_second\":800.0,\"lr\":0.01}");
+        assertTrue(Double.isNaN(old.trainAccuracy()));
+        assertEquals(0.625, old.testAccuracy());
         EpochSummary d = new EpochSummary(3, 2, 4.5, NaN, List.of(
                 new EpochSummary.Layer(0, "Linear(2->3)", 1.5, 0.25, 2, 0.5, 0.75, 1e-3, NaN, 0.125)));
         String dl = MetricsJson.line(d);

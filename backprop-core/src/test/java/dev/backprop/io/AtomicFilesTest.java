@@ -41,7 +41,7 @@ class AtomicFilesTest {
             out.write(new byte[100_000]); // more than one buffer's worth reaches the temporary file
             throw new IOException("disk full (simulated)");
         }));
-        assertEquals("disk full (simulated)", thrown.getMessage());
+        assertEquals(target.toAbsolutePath() + ": cannot write: disk full (simulated)", thrown.getMessage());
         assertEquals("previous content", Files.readString(target));
         assertEquals(List.of(target), filesInDir());
     }

@@ -115,4 +115,40 @@ class ModelFileTest {
         IOException e = assertThrows(IOException.class, () -> ModelFile.load(dir));
         assertTrue(e.getMessage().contains("not a Backprop model file"), e.getMessage());
     }
+
+    @Test
+    void aTinyModelJsonDeclaringAHugeNetworkIsRefusedBeforeAnythingIsBuilt(@TempDir Path dir) throws IOException {
+        ModelFile.save(dir, model(), INFO);
+        Path arch = dir.resolve(ModelFile.ARCHITECTURE);
+        String json = Files.readString(arch).replace("\"in\" : 4,", "\"in\" : 40000,")
+                .replace("\"out\" : 6,", "\"out\" : 40000,").replace("\"input_features\" : 4", "\"input_features\" : 40000");
+        Files.writeString(arch, json);
+        IOException e = assertThrows(IOException.class, () -> ModelFile.load(dir));
+        assertTrue(e.getMessage().startsWith(arch + ": the layers declare "), e.getMessage());
+        assertTrue(e.getMessage().contains("model.safetensors holds only " + Files.size(dir.resolve(ModelFile.WEIGHTS))),
+                e.getMessage());
+        Files.writeString(arch, json.replace("\"out\" : 40000,", "\"out\" : 2000000000,"));
+        IOException big = assertThrows(IOException.class, () -> ModelFile.load(dir));
+        assertTrue(big.getMessage().contains("more than one tensor can hold"), big.getMessage());
+    }
+
+    @Test
+    void invalidUtf8InModelJsonNamesTheByteAndABomIsDropped(@TempDir Path dir) throws IOException {
+        ModelFile.save(dir, model(), INFO);
+        Path arch = dir.resolve(ModelFile.ARCHITECTURE);
+        byte[] good = Files.readAllBytes(arch);
+        int at = new String(good, java.nio.charset.StandardCharsets.UTF_8).indexOf("\"a\"") + 1; // inside a class name
+        byte[] bad = good.clone();
+        bad[at] = (byte) 0xC3; // a two-byte lead, followed by a quote: not UTF-8
+        Files.write(arch, bad);
+        IOException e = assertThrows(IOException.class, () -> ModelFile.load(dir));
+        assertTrue(e.getMessage().startsWith(arch + ": invalid UTF-8 at byte offset " + at + " (line "), e.getMessage());
+        byte[] bom = new byte[good.length + 3];
+        bom[0] = (byte) 0xEF;
+        bom[1] = (byte) 0xBB;
+        bom[2] = (byte) 0xBF;
+        System.arraycopy(good, 0, bom, 3, good.length);
+        Files.write(arch, bom);
+        assertEquals(INFO.classNames(), ModelFile.load(dir).info().classNames());
+    }
 }

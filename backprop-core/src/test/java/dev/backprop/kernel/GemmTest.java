@@ -1,6 +1,7 @@
 package dev.backprop.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -23,7 +24,8 @@ class GemmTest {
     private static final int[][] SHAPES = {
             {1, 1, 1}, {1, 3, 17}, {3, 1, 129}, {17, 17, 1}, {3, 17, 3}, {17, 3, 785}, {129, 17, 3},
             {17, 129, 17}, {1, 785, 17}, {785, 1, 3}, {129, 129, 129}, {785, 17, 129}, {129, 785, 17},
-            {8, 32, 256}, {9, 33, 257}, {7, 31, 513}, {40, 100, 600}, {3, 785, 129}};
+            {8, 32, 256}, {9, 33, 257}, {7, 31, 513}, {40, 100, 600}, {3, 785, 129},
+            {128, 10, 128}, {301, 10, 600}, {1000, 15, 40}, {64, 16, 64}};
     private static final int[] THREADS = {1, 2};
 
     @AfterEach
@@ -148,6 +150,59 @@ class GemmTest {
                         first = c;
                     } else {
                         assertArrayEquals(first, c, t.name(acc) + ": 1 and " + threads + " threads differ");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A narrow output (n &lt; 16, computed transposed) holds bit for bit what the direct kernel gives for the same
+     * columns of a wider problem: B padded with extra random columns, so the direct form runs, and C's first n
+     * columns compared; in every form, overwriting and accumulating, with 1 and 2 threads.
+     */
+    @Test
+    void narrowOutputIsTheDirectKernelsBitForBit() {
+        SplittableRandom rnd = new SplittableRandom(7);
+        int[][] shapes = {{128, 10, 128}, {301, 10, 600}, {1000, 15, 40}, {64, 3, 7}};
+        for (int[] s : shapes) {
+            int m = s[0];
+            int n = s[1];
+            int k = s[2];
+            int wide = 40;
+            for (int form = 0; form < 4; form++) {
+                boolean ta = (form & 2) != 0;
+                boolean tb = (form & 1) != 0;
+                float[] a = f32(Case.fill(rnd, m * k));
+                float[] bWide = f32(Case.fill(rnd, k * wide)); // stored k x wide (NN) or wide x k (T)
+                float[] bNarrow = new float[k * n];
+                for (int p = 0; p < k; p++) {
+                    for (int j = 0; j < n; j++) {
+                        if (tb) {
+                            bNarrow[j * k + p] = bWide[j * k + p];
+                        } else {
+                            bNarrow[p * n + j] = bWide[p * wide + j];
+                        }
+                    }
+                }
+                float[] c0 = f32(Case.fill(rnd, m * wide));
+                for (boolean acc : new boolean[] {false, true}) {
+                    for (int threads : THREADS) {
+                        Parallel.setThreads(threads);
+                        float[] cWide = c0.clone();
+                        Gemm.sgemm(ta, tb, m, wide, k, a, 0, ta ? m : k, bWide, 0, tb ? k : wide, cWide, 0, wide, acc);
+                        float[] cNarrow = new float[m * n];
+                        for (int i = 0; i < m; i++) {
+                            System.arraycopy(c0, i * wide, cNarrow, i * n, n);
+                        }
+                        Gemm.sgemm(ta, tb, m, n, k, a, 0, ta ? m : k, bNarrow, 0, tb ? k : n, cNarrow, 0, n, acc);
+                        for (int i = 0; i < m; i++) {
+                            for (int j = 0; j < n; j++) {
+                                assertEquals(cWide[i * wide + j], cNarrow[i * n + j], 0f, (ta ? "T" : "N")
+                                        + (tb ? "T" : "N") + " " + m + "x" + n + "x" + k + " acc=" + acc
+                                        + " threads=" + threads + " at (" + i + ", " + j + ")");
+                            }
+                        }
                     }
                 }
             }

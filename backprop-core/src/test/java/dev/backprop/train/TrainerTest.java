@@ -92,6 +92,23 @@ class TrainerTest {
     }
 
     @Test
+    void aCheckpointOfAnEarlierVersionWithoutTrainingAccuracyResumesWithItAsNaN(@TempDir Path tmp) throws Exception {
+        trainer(mlp(5), 2, tmp, 0.05).fit();
+        Path index = tmp.resolve("trainer.json");
+        String json = Files.readString(index);
+        assertTrue(json.contains("\"trainAccuracy\""), json);
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var tree = mapper.readTree(json);
+        tree.get("epochs").forEach(e -> ((com.fasterxml.jackson.databind.node.ObjectNode) e).remove("trainAccuracy"));
+        Files.writeString(index, mapper.writeValueAsString(tree));
+        Trainer t = trainer(mlp(5), 3, tmp, 0.05);
+        t.resume(tmp);
+        assertEquals(2, t.history().size());
+        assertTrue(t.history().stream().allMatch(e -> Double.isNaN(e.trainAccuracy())), t.history().toString());
+        assertTrue(t.fit().last().trainAccuracy() > 0);
+    }
+
+    @Test
     void resumeWithDropoutDrawsTheMasksOfTheUninterruptedRun(@TempDir Path tmp) throws Exception {
         java.util.function.LongFunction<Sequential> build = seed -> Mlp.of(2, 32, 32, 2).activation(ActivationKind.RELU).dropout(0.3).weightInit(Init.parse("he-normal", ActivationKind.RELU)).seed(seed).build();
         Sequential straight = build.apply(5);
@@ -143,6 +160,73 @@ class TrainerTest {
         assertTrue(r.stoppedEarly());
         assertEquals(3, r.epochs().size());
         assertEquals(1, r.bestEpoch());
+    }
+
+    @Test
+    void trainingAccuracyIsTheShareOfTrainingSamplesTheModelGotRightAsItTrained() {
+        Sequential model = mlp(4);
+        // lr 0: the weights never change, so the running accuracy over the epoch's batches is the accuracy of the
+        // fixed model on the whole training set, which Evaluation computes independently (in data order, one pass)
+        Optimizer opt = SGD.of(model.parameters(), 0.0, new Regularizer.None());
+        TrainingResult r = Trainer.builder(model, new Loss.CrossEntropy(Reduction.MEAN), opt,
+                        DataLoader.shuffled(SPIRALS.train(), 32, 1))
+                .evaluateOn(SPIRALS.test()).epochs(2).build().fit();
+        double expected = Evaluation.of(model, new Loss.CrossEntropy(Reduction.MEAN), SPIRALS.train(), 256,
+                DType.F32).accuracy();
+        assertEquals(expected, r.epochs().get(0).trainAccuracy(), 1e-12);
+        assertEquals(expected, r.last().trainAccuracy(), 1e-12);
+
+        TrainingResult learning = trainer(mlp(1), 30, null, 0.05).fit();
+        assertTrue(learning.last().trainAccuracy() > learning.epochs().get(0).trainAccuracy() + 0.2,
+                "training accuracy should rise as the model learns: " + learning.epochs());
+    }
+
+    /** The spirals' training set with every label flipped: the better a model fits the data, the worse it scores. */
+    private static dev.backprop.data.Dataset flipped(dev.backprop.data.Dataset d) {
+        float[] x = new float[d.size() * d.featureCount()];
+        int[] y = new int[d.size()];
+        for (int i = 0; i < d.size(); i++) {
+            for (int j = 0; j < d.featureCount(); j++) {
+                x[i * d.featureCount() + j] = d.feature(i, j);
+            }
+            y[i] = 1 - d.label(i);
+        }
+        return dev.backprop.data.Dataset.classification(x, d.featureCount(), y, 2);
+    }
+
+    @Test
+    void restoreBestLeavesTheModelWithTheWeightsOfTheBestEpoch(@TempDir Path tmp) throws Exception {
+        List<Map<String, Tensor>> after = new ArrayList<>(); // the weights after each epoch, copied
+        Sequential model = mlp(6);
+        TrainingListener keep = new TrainingListener() {
+            @Override
+            public void onEpochEnd(EpochMetrics m) {
+                Map<String, Tensor> copy = new java.util.LinkedHashMap<>();
+                model.stateDict().forEach((k, t) -> copy.put(k, t.copy()));
+                after.add(copy);
+            }
+        };
+        Trainer t = Trainer.builder(model, new Loss.CrossEntropy(Reduction.MEAN),
+                        SGD.of(model.parameters(), 0.05, 0.9, false, new Regularizer.None()),
+                        DataLoader.shuffled(SPIRALS.train(), 32, 11))
+                .evaluateOn(flipped(SPIRALS.train())).epochs(6).restoreBest(true).listener(keep)
+                .checkpointTo(tmp).build();
+        TrainingResult r = t.fit();
+        assertTrue(r.bestEpoch() >= 1 && r.bestEpoch() < 6, "the flipped evaluation set should get worse: " + r);
+        int best = 0;
+        for (int i = 1; i < r.epochs().size(); i++) {
+            best = r.epochs().get(i).testLoss() < r.epochs().get(best).testLoss() ? i : best;
+        }
+        assertEquals(best + 1, r.bestEpoch());
+        assertStatesEqual(after.get(best), model.stateDict());
+        assertStatesEqual(after.get(best), dev.backprop.io.Safetensors.read(tmp.resolve(Trainer.BEST_WEIGHTS)));
+
+        Sequential without = mlp(6);
+        Trainer.builder(without, new Loss.CrossEntropy(Reduction.MEAN),
+                        SGD.of(without.parameters(), 0.05, 0.9, false, new Regularizer.None()),
+                        DataLoader.shuffled(SPIRALS.train(), 32, 11))
+                .evaluateOn(flipped(SPIRALS.train())).epochs(6).build().fit();
+        assertStatesEqual(after.getLast(), without.stateDict()); // without restoreBest: the last epoch's
     }
 
     @Test

@@ -28,10 +28,12 @@ import org.jfree.chart.JFreeChart;
  * @param width the drawing's width in SVG user units
  * @param height the drawing's height in SVG user units
  * @param caption the text under the chart
+ * @param markers a line chart's vertical markers (where a resumed run continued); empty for none
  */
 public record ChartSpec(String section, Kind kind, String title, String xLabel, String yLabel,
                         List<Charts.Series> lines, List<String> categories, List<Charts.Values> values, boolean logY,
-                        int bins, double yMinSize, boolean yFromZero, int width, int height, String caption) {
+                        int bins, double yMinSize, boolean yFromZero, int width, int height, String caption,
+                        List<Charts.Marker> markers) {
 
     /** The kinds of chart. */
     public enum Kind {
@@ -40,7 +42,12 @@ public record ChartSpec(String section, Kind kind, String title, String xLabel, 
         /** Overlaid histograms of samples ({@link Charts#histogram}). */
         HISTOGRAM,
         /** Groups of bars per category ({@link Charts#bars}). */
-        BARS
+        BARS,
+        /**
+         * A confusion matrix ({@link Charts#heatmap}): the categories are the classes, and each value series a true
+         * class's row of counts per predicted class.
+         */
+        HEATMAP
     }
 
     /** Copies the lists; checks that the required parts are there. */
@@ -51,33 +58,48 @@ public record ChartSpec(String section, Kind kind, String title, String xLabel, 
         lines = List.copyOf(lines);
         categories = List.copyOf(categories);
         values = List.copyOf(values);
+        markers = markers == null ? List.of() : List.copyOf(markers);
     }
 
     /** A line chart of the default size. */
     static ChartSpec line(String section, String title, String xLabel, String yLabel, List<Charts.Series> series,
                           boolean logY, String caption) {
         return new ChartSpec(section, Kind.LINE, title, xLabel, yLabel, series, List.of(), List.of(), logY, 0, 0,
-                false, Charts.WIDTH, Charts.HEIGHT, caption);
+                false, Charts.WIDTH, Charts.HEIGHT, caption, List.of());
     }
 
     /** A histogram of 420 by 320 units (they stand in a grid). */
     static ChartSpec histogram(String section, String title, String xLabel, List<Charts.Values> samples, int bins,
                                String caption) {
         return new ChartSpec(section, Kind.HISTOGRAM, title, xLabel, "count", List.of(), List.of(), samples, false,
-                bins, 0, false, 420, 320, caption);
+                bins, 0, false, 420, 320, caption, List.of());
     }
 
     /** A bar chart of the default size. */
     static ChartSpec bars(String section, String title, String categoryLabel, String valueLabel,
                           List<String> categories, List<Charts.Values> series, String caption) {
         return new ChartSpec(section, Kind.BARS, title, categoryLabel, valueLabel, List.of(), categories, series, false,
-                0, 0, false, Charts.WIDTH, Charts.HEIGHT, caption);
+                0, 0, false, Charts.WIDTH, Charts.HEIGHT, caption, List.of());
+    }
+
+    /** A confusion matrix of {@code classes}: {@code rows.get(t)} counts the samples of class t per prediction. */
+    static ChartSpec heatmap(String section, String title, List<String> classes, List<Charts.Values> rows,
+                             String caption) {
+        int side = Math.min(600, 400 + 10 * classes.size());
+        return new ChartSpec(section, Kind.HEATMAP, title, "predicted class", "true class", List.of(), classes, rows,
+                false, 0, 0, false, side + 120, side, caption, List.of());
+    }
+
+    /** This chart with vertical markers (a line chart's; the other kinds draw none). */
+    ChartSpec withMarkers(List<Charts.Marker> marks) {
+        return new ChartSpec(section, kind, title, xLabel, yLabel, lines, categories, values, logY, bins, yMinSize,
+                yFromZero, width, height, caption, marks);
     }
 
     /** This chart with its linear value axis spanning at least {@code minSize} and, with {@code fromZero}, from 0. */
     ChartSpec yRange(double minSize, boolean fromZero) {
         return new ChartSpec(section, kind, title, xLabel, yLabel, lines, categories, values, logY, bins, minSize,
-                fromZero, width, height, caption);
+                fromZero, width, height, caption, markers);
     }
 
     /**
@@ -87,9 +109,12 @@ public record ChartSpec(String section, Kind kind, String title, String xLabel, 
      */
     public JFreeChart draw() {
         JFreeChart c = switch (kind) {
-            case LINE -> Charts.line(title, xLabel, yLabel, lines, logY);
+            case LINE -> Charts.line(title, xLabel, yLabel, lines, logY, markers);
             case HISTOGRAM -> Charts.histogram(title, xLabel, values, bins);
             case BARS -> Charts.bars(title, xLabel, yLabel, categories, values);
+            case HEATMAP -> Charts.heatmap(title, xLabel, yLabel, categories, values.stream()
+                    .map(v -> java.util.Arrays.stream(v.values()).mapToInt(d -> (int) d).toArray())
+                    .toArray(int[][]::new));
         };
         return yMinSize > 0 ? Charts.yRange(c, yMinSize, yFromZero) : c;
     }

@@ -7,7 +7,6 @@ import java.awt.Font;
 import java.awt.geom.Rectangle2D;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.text.DecimalFormat;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -88,6 +87,18 @@ public final class Charts {
         }
     }
 
+    /**
+     * A vertical line across a line chart at {@code x}, with a short label: where a resumed run continued.
+     *
+     * @param x the position on the x axis
+     * @param label the text beside the line
+     */
+    public record Marker(double x, String label) {
+        public Marker {
+            Objects.requireNonNull(label, "label");
+        }
+    }
+
     /** One named set of values: a histogram's sample, or a bar chart's values per category. */
     public record Values(String name, double[] values) {
         public Values {
@@ -102,6 +113,17 @@ public final class Charts {
      * @param logY a base-10 logarithmic y axis; points with y &le; 0 are then left out
      */
     public static JFreeChart line(String title, String xLabel, String yLabel, List<Series> series, boolean logY) {
+        return line(title, xLabel, yLabel, series, logY, List.of());
+    }
+
+    /**
+     * A line chart of several series with vertical {@code markers} (dashed grey lines, labelled at the top).
+     *
+     * @param logY a base-10 logarithmic y axis with ticks at 1-2-5 steps or decades ({@link #logTicks}); points
+     *     with y &le; 0 are then left out
+     */
+    public static JFreeChart line(String title, String xLabel, String yLabel, List<Series> series, boolean logY,
+                                  List<Marker> markers) {
         XYSeriesCollection data = new XYSeriesCollection();
         for (Series s : series) {
             XYSeries xy = new XYSeries(s.name(), false, true);
@@ -127,7 +149,131 @@ public final class Charts {
             r.setSeriesStroke(i, stroke(i));
             r.setSeriesShapesVisible(i, series.get(i).x().length <= 30);
         }
-        return chart(title, new XYPlot(data, xAxis, yAxis, r), series.size() > 1);
+        XYPlot plot = new XYPlot(data, xAxis, yAxis, r);
+        if (yAxis instanceof StepLogAxis log) {
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = 0;
+            for (int i = 0; i < data.getSeriesCount(); i++) {
+                XYSeries xy = data.getSeries(i);
+                for (int k = 0; k < xy.getItemCount(); k++) {
+                    double y = xy.getY(k).doubleValue();
+                    lo = Math.min(lo, y);
+                    hi = Math.max(hi, y);
+                }
+            }
+            if (hi > 0) {
+                log.span(lo, hi);
+            }
+        }
+        for (Marker m : markers) {
+            org.jfree.chart.plot.ValueMarker v = new org.jfree.chart.plot.ValueMarker(m.x(), Color.GRAY,
+                    new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {5f, 4f}, 0f));
+            v.setLabel(m.label());
+            v.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+            v.setLabelPaint(Color.DARK_GRAY);
+            v.setLabelBackgroundColor(new Color(255, 255, 255, 0));
+            v.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_RIGHT);
+            v.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.TOP_LEFT);
+            plot.addDomainMarker(v);
+        }
+        return chart(title, plot, series.size() > 1);
+    }
+
+    /**
+     * The ticks of a logarithmic axis over [lo, hi] (0 &lt; lo &le; hi): at 1, 2 and 5 times each power of ten when the
+     * range spans at most about two decades, else at powers of ten (every second, third... decade when there are
+     * many), so that no two tick labels are alike. The range is first widened to the nearest such values around it,
+     * so there are always at least two ticks; the first and last tick are its ends.
+     *
+     * @param lo the smallest value to show, &gt; 0
+     * @param hi the largest value to show, &ge; lo
+     * @return the tick values, ascending, at least two
+     */
+    public static double[] logTicks(double lo, double hi) {
+        double decades = Math.log10(hi / lo);
+        if (decades > 2.3) {
+            int from = (int) Math.floor(Math.log10(lo) + 1e-9);
+            int to = (int) Math.ceil(Math.log10(hi) - 1e-9);
+            int every = Math.max(1, (int) Math.ceil((to - from) / 8.0));
+            from = Math.floorDiv(from, every) * every;
+            List<Double> out = new java.util.ArrayList<>();
+            for (int e = from; e < to + every; e += every) {
+                out.add(Math.pow(10, e));
+            }
+            return out.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+        double start = below125(lo);
+        double end = above125(hi);
+        if (end <= start) {
+            end = above125(start * 1.0001);
+        }
+        List<Double> out = new java.util.ArrayList<>();
+        for (double v = start; v <= end * (1 + 1e-9); v = above125(v * 1.0001)) {
+            out.add(v);
+        }
+        return out.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** The largest value 1, 2 or 5 times a power of ten that is &le; v. */
+    static double below125(double v) {
+        double p = Math.pow(10, Math.floor(Math.log10(v)));
+        double m = v / p;
+        return (m >= 5 - 1e-9 ? 5 : m >= 2 - 1e-9 ? 2 : 1) * p;
+    }
+
+    /** The smallest value 1, 2 or 5 times a power of ten that is &ge; v. */
+    static double above125(double v) {
+        double p = Math.pow(10, Math.floor(Math.log10(v)));
+        double m = v / p;
+        return m <= 1 + 1e-9 ? p : m <= 2 + 1e-9 ? 2 * p : m <= 5 + 1e-9 ? 5 * p : 10 * p;
+    }
+
+    /** A log-axis tick label: "0.002", "50", "1e-07", "2e+05" (one significant digit: the ticks are 1-2-5 values). */
+    public static String logLabel(double v) {
+        if (v >= 1e-3 && v < 1e5) {
+            return new java.math.BigDecimal(String.format(java.util.Locale.ROOT, "%.1g", v)).stripTrailingZeros()
+                    .toPlainString();
+        }
+        return String.format(java.util.Locale.ROOT, "%.0e", v);
+    }
+
+    /**
+     * A base-10 logarithmic axis whose range is widened to 1-2-5 values (or decades) around the data and whose
+     * ticks are exactly {@link #logTicks} of it, labelled by {@link #logLabel}.
+     */
+    static final class StepLogAxis extends LogAxis {
+        private double[] ticks = {1e-300, 1};
+
+        StepLogAxis(String label) {
+            super(label);
+            setBase(10);
+            setSmallestValue(1e-300);
+        }
+
+        /** Fits the axis to data between {@code lo} and {@code hi} (both &gt; 0). */
+        void span(double lo, double hi) {
+            ticks = logTicks(lo, hi);
+            setAutoRange(false);
+            setRange(ticks[0], ticks[ticks.length - 1]);
+        }
+
+        /** The tick values the axis draws. */
+        double[] ticks() {
+            return ticks.clone();
+        }
+
+        @Override
+        @SuppressWarnings({"rawtypes", "unchecked"})
+        protected List refreshTicksVertical(java.awt.Graphics2D g2, Rectangle2D dataArea, RectangleEdge edge) {
+            List out = new java.util.ArrayList();
+            org.jfree.chart.ui.TextAnchor anchor = edge == RectangleEdge.LEFT
+                    ? org.jfree.chart.ui.TextAnchor.CENTER_RIGHT : org.jfree.chart.ui.TextAnchor.CENTER_LEFT;
+            for (double t : ticks) {
+                out.add(new org.jfree.chart.axis.NumberTick(org.jfree.chart.axis.TickType.MAJOR, t, logLabel(t),
+                        anchor, org.jfree.chart.ui.TextAnchor.CENTER, 0));
+            }
+            return out;
+        }
     }
 
     /**
@@ -163,14 +309,20 @@ public final class Charts {
         XYBarRenderer r = new XYBarRenderer();
         r.setBarPainter(new StandardXYBarPainter());
         r.setShadowVisible(false);
-        r.setDrawBarOutline(false);
+        // overlaid samples: light translucent fills, each outlined in its solid colour, so both stay legible
+        r.setDrawBarOutline(samples.size() > 1);
         for (int i = 0; i < samples.size(); i++) {
             Color c = color(i);
-            r.setSeriesPaint(i, samples.size() > 1 ? new Color(c.getRed(), c.getGreen(), c.getBlue(), 140) : c);
+            r.setSeriesPaint(i, samples.size() > 1 ? new Color(c.getRed(), c.getGreen(), c.getBlue(), 90) : c);
+            r.setSeriesOutlinePaint(i, c);
+            r.setSeriesOutlineStroke(i, new BasicStroke(1.2f));
         }
         NumberAxis xAxis = new NumberAxis(xLabel);
         xAxis.setAutoRangeIncludesZero(false);
-        return chart(title, new XYPlot(data, xAxis, linearAxis("count"), r), samples.size() > 1);
+        NumberAxis count = linearAxis("count");
+        count.setAutoRangeIncludesZero(true); // counts start at 0: bar heights compare
+        count.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        return chart(title, new XYPlot(data, xAxis, count, r), samples.size() > 1);
     }
 
     /** A bar chart: one group of bars per category, one bar per series in each group. */
@@ -287,11 +439,76 @@ public final class Charts {
     }
 
     private static LogAxis logAxis(String label) {
-        LogAxis a = new LogAxis(label);
-        a.setBase(10);
-        a.setSmallestValue(1e-300);
-        a.setNumberFormatOverride(new DecimalFormat("0.#E0"));
-        return a;
+        return new StepLogAxis(label);
+    }
+
+    /**
+     * A confusion matrix as a heat map: predicted class across, true class down (the first at the top), each cell
+     * shaded by its share of its row (the recall of the diagonal cells) and labelled with its count.
+     *
+     * @param classes the class names, in label order
+     * @param counts counts[true][predicted]
+     */
+    public static JFreeChart heatmap(String title, String xLabel, String yLabel, List<String> classes, int[][] counts) {
+        int n = classes.size();
+        double[][] xyz = new double[3][n * n];
+        for (int t = 0; t < n; t++) {
+            long row = 0;
+            for (int p = 0; p < n; p++) {
+                row += counts[t][p];
+            }
+            for (int p = 0; p < n; p++) {
+                int i = t * n + p;
+                xyz[0][i] = p;
+                xyz[1][i] = t;
+                xyz[2][i] = row == 0 ? 0 : (double) counts[t][p] / row;
+            }
+        }
+        org.jfree.data.xy.DefaultXYZDataset data = new org.jfree.data.xy.DefaultXYZDataset();
+        data.addSeries("share of the true class", xyz);
+        String[] names = classes.toArray(String[]::new);
+        org.jfree.chart.axis.SymbolAxis x = new org.jfree.chart.axis.SymbolAxis(xLabel, names);
+        org.jfree.chart.axis.SymbolAxis y = new org.jfree.chart.axis.SymbolAxis(yLabel, names);
+        y.setInverted(true);
+        x.setGridBandsVisible(false);
+        y.setGridBandsVisible(false);
+        if (n > 6) {
+            x.setVerticalTickLabels(true);
+        }
+        org.jfree.chart.renderer.xy.XYBlockRenderer r = new org.jfree.chart.renderer.xy.XYBlockRenderer();
+        r.setPaintScale(new org.jfree.chart.renderer.PaintScale() {
+            @Override
+            public double getLowerBound() {
+                return 0;
+            }
+
+            @Override
+            public double getUpperBound() {
+                return 1;
+            }
+
+            @Override
+            public java.awt.Paint getPaint(double v) {
+                double f = Math.max(0, Math.min(1, v));
+                return new Color((int) Math.round(255 - f * (255 - 0x1f)), (int) Math.round(255 - f * (255 - 0x4e)),
+                        (int) Math.round(255 - f * (255 - 0x99)));
+            }
+        });
+        XYPlot plot = new XYPlot(data, x, y, r);
+        int font = n <= 10 ? 13 : n <= 20 ? 10 : 8;
+        for (int t = 0; t < n; t++) {
+            for (int p = 0; p < n; p++) {
+                org.jfree.chart.annotations.XYTextAnnotation a = new org.jfree.chart.annotations.XYTextAnnotation(
+                        Integer.toString(counts[t][p]), p, t);
+                a.setFont(new Font(Font.SANS_SERIF, t == p ? Font.BOLD : Font.PLAIN, font));
+                a.setPaint(xyz[2][t * n + p] > 0.55 ? Color.WHITE : Color.BLACK);
+                plot.addAnnotation(a);
+            }
+        }
+        JFreeChart c = chart(title, plot, false);
+        plot.setDomainGridlinesVisible(false);
+        plot.setRangeGridlinesVisible(false);
+        return c;
     }
 
     private static JFreeChart chart(String title, Plot plot, boolean legend) {

@@ -25,12 +25,16 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>Sections, each with an {@code id}: {@code summary}, {@code config} (config.json as a table), {@code findings}
  * (each finding's kind, layer, step and message, or "No problems found."), {@code epochs}
- * (loss and accuracy per epoch), {@code gradients} (per-layer weight-gradient norms and the gradient flowing into
+ * (loss, and training beside validation or test accuracy, per epoch), {@code confusion} (the final model's confusion
+ * matrix on the evaluation set, from evaluation.json, as a heat map with each class's precision and recall),
+ * {@code gradients} (per-layer weight-gradient norms and the gradient flowing into
  * each layer, over the logged steps, log scale), {@code updates} (update-to-weight ratios ‖Δw‖/‖w‖, log scale),
  * {@code activations} (fraction of saturated sigmoid/tanh units and of dead ReLU-family units over steps),
  * {@code weights} (a histogram per weight matrix at the start and the end), {@code sparsity} (fraction of weights
  * exactly zero, and weight norms, per layer). Every chart is a
- * {@code <figure class="chart">} holding one {@code <svg>}; a section without data says so in words instead.
+ * {@code <figure class="chart">} holding one {@code <svg>}; a section without data says so in words instead, and so
+ * does a chart that would have nothing to show ({@link #omitted}). Layers are named as findings name them
+ * ({@link dev.backprop.diagnose.Format#layer}); a resumed run is marked on every chart over epochs or steps.
  *
  * <p>The charts and the data they draw are {@link #charts}: the page draws exactly that list, each chart in its
  * section. The run folder is read into the records that training wrote ({@link RunFolder}), never by JSON key.
@@ -63,6 +67,7 @@ public final class ReportWriter {
 
     static String html(RunFolder run) {
         List<ChartSpec> charts = charts(run);
+        Map<String, List<String>> omitted = omitted(run);
         Html h = new Html();
         h.open("Training report: " + run.dir().toAbsolutePath().normalize().getFileName());
         h.raw("<div class=\"top\">\n");
@@ -71,12 +76,14 @@ public final class ReportWriter {
         h.endRow();
         findings(h, run);
         epochs(h, run, in(charts, EPOCHS));
-        stepSection(h, run, GRADIENTS, "Gradient norms per layer", in(charts, GRADIENTS), null);
-        stepSection(h, run, UPDATES, "Update-to-weight ratios", in(charts, UPDATES), null);
+        confusion(h, run, in(charts, CONFUSION));
+        stepSection(h, run, GRADIENTS, "Gradient norms per layer", in(charts, GRADIENTS), null,
+                omitted.get(GRADIENTS));
+        stepSection(h, run, UPDATES, "Update-to-weight ratios", in(charts, UPDATES), null, omitted.get(UPDATES));
         stepSection(h, run, ACTIVATIONS, "Saturated and dead units", in(charts, ACTIVATIONS),
-                "No sigmoid, tanh or ReLU-family layer: nothing can saturate or die.");
+                "No sigmoid, tanh or ReLU-family layer: nothing can saturate or die.", omitted.get(ACTIVATIONS));
         weights(h, run, in(charts, WEIGHTS));
-        sparsity(h, run, in(charts, SPARSITY));
+        sparsity(h, run, in(charts, SPARSITY), omitted.get(SPARSITY));
         return h.close();
     }
 
@@ -87,20 +94,64 @@ public final class ReportWriter {
     static final String ACTIVATIONS = "activations";
     static final String WEIGHTS = "weights";
     static final String SPARSITY = "sparsity";
+    static final String CONFUSION = "confusion";
 
     /**
      * Every chart of the report of {@code run}, in page order, with the data it draws: what the page shows, so that
      * a test can check that each chart has something to draw.
      */
     static List<ChartSpec> charts(RunFolder run) {
+        return planned(run).stream().filter(c -> emptyReason(run, c) == null).toList();
+    }
+
+    /**
+     * The charts left out of the report of {@code run} because they would have nothing to show, by section: for
+     * each, one sentence that says why (instead of an empty frame).
+     */
+    static Map<String, List<String>> omitted(RunFolder run) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (ChartSpec c : planned(run)) {
+            String why = emptyReason(run, c);
+            if (why != null) {
+                out.computeIfAbsent(c.section(), k -> new ArrayList<>()).add(why);
+            }
+        }
+        return out;
+    }
+
+    private static List<ChartSpec> planned(RunFolder run) {
         List<ChartSpec> out = new ArrayList<>();
         epochCharts(run, out);
+        confusionChart(run, out);
         if (!run.steps().isEmpty()) {
             stepCharts(run, out);
         }
         weightCharts(run, out);
         return out;
     }
+
+    /** Why {@code c} has nothing to show, or null when it has. */
+    static String emptyReason(RunFolder run, ChartSpec c) {
+        if (c.kind() == ChartSpec.Kind.BARS && c.title().equals(ZERO_TITLE)) {
+            boolean anyZero = c.values().stream().flatMapToDouble(v -> java.util.Arrays.stream(v.values()))
+                    .anyMatch(v -> v > 0);
+            if (!anyZero) {
+                return run.config().path("l1").asDouble(0) > 0
+                        ? "No weight is exactly zero, at the start or at the end, although --l1 is set: the penalty"
+                                + " is too weak to zero any weight yet."
+                        : "No L1: no weights are exactly zero (only an L1 penalty, --l1, drives weights to exactly 0;"
+                                + " L2 merely shrinks them), so there is no sparsity chart.";
+            }
+        }
+        if (c.drawnPoints().values().stream().allMatch(n -> n == 0)) {
+            return "'" + c.title() + "' has nothing to draw: " + (c.logY()
+                    ? "every value is 0 or missing, and a logarithmic scale cannot show 0."
+                    : "every value is missing.");
+        }
+        return null;
+    }
+
+    private static final String ZERO_TITLE = "Weights exactly zero";
 
     private static List<ChartSpec> in(List<ChartSpec> charts, String section) {
         return charts.stream().filter(c -> c.section().equals(section)).toList();
@@ -112,23 +163,85 @@ public final class ReportWriter {
         if (run.epochs().isEmpty()) {
             return;
         }
+        String ev = run.evalName();
+        List<Charts.Marker> marks = run.resumes().stream().map(r -> new Charts.Marker(r.epoch() + 0.5,
+                resumeLabel(r))).toList();
         List<Charts.Series> loss = new ArrayList<>();
         loss.add(epochSeries(run, "train loss", EpochMetrics::trainLoss));
-        Charts.Series test = epochSeries(run, "test loss", EpochMetrics::testLoss);
+        Charts.Series test = epochSeries(run, ev + " loss", EpochMetrics::testLoss);
         if (anyFinite(test.y())) {
             loss.add(test);
         }
         out.add(ChartSpec.line(EPOCHS, "Loss", "epoch", "loss", loss, false,
                 "Training loss (mean over the epoch's batches)"
-                        + (loss.size() > 1 ? " and loss on the evaluation set" : "") + "."));
-        Charts.Series acc = epochSeries(run, "test accuracy", EpochMetrics::testAccuracy);
-        if (anyFinite(acc.y())) {
-            out.add(ChartSpec.line(EPOCHS, "Accuracy", "epoch", "accuracy", List.of(acc), false,
-                    "Accuracy on the evaluation set after each epoch.").yRange(0.05, false));
+                        + (loss.size() > 1 ? " and loss on the " + ev + " set" : "") + resumeCaption(run) + ".")
+                .withMarkers(marks));
+        List<Charts.Series> acc = new ArrayList<>();
+        Charts.Series train = epochSeries(run, "train accuracy", EpochMetrics::trainAccuracy);
+        if (anyFinite(train.y())) {
+            acc.add(train);
+        }
+        Charts.Series held = epochSeries(run, ev + " accuracy", EpochMetrics::testAccuracy);
+        if (anyFinite(held.y())) {
+            acc.add(held);
+        }
+        if (!acc.isEmpty()) {
+            out.add(ChartSpec.line(EPOCHS, "Accuracy", "epoch", "accuracy", acc, false,
+                    (anyFinite(train.y()) ? "Training accuracy (the epoch's batches as the model scored them while"
+                            + " it trained, dropout on)" + (anyFinite(held.y()) ? " beside the " : "") : "")
+                            + (anyFinite(held.y()) ? (anyFinite(train.y()) ? ev : capitalized(ev))
+                            + " accuracy after each epoch" : "") + resumeCaption(run) + ".")
+                    .yRange(0.05, false).withMarkers(marks));
         }
     }
 
+    private static String capitalized(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    /** "resumed" at a resume mark, "resumed, new schedule" when the resume changed the learning rate. */
+    private static String resumeLabel(dev.backprop.diagnose.Resumed r) {
+        return r.changes().isEmpty() ? "resumed" : "resumed, new schedule";
+    }
+
+    /** "; the dashed line marks where the run was resumed" for a resumed run, else "". */
+    private static String resumeCaption(RunFolder run) {
+        return run.resumes().isEmpty() ? "" : "; the dashed line" + (run.resumes().size() > 1 ? "s mark where" : " marks"
+                + " where") + " the run was resumed";
+    }
+
+    /** The confusion matrix of the final model on the evaluation set (evaluation.json), as a heat map. */
+    private static void confusionChart(RunFolder run, List<ChartSpec> out) {
+        JsonNode ev = run.evaluation();
+        if (ev == null || !ev.path("classes").isArray() || ev.path("classes").isEmpty()) {
+            return;
+        }
+        List<String> classes = new ArrayList<>();
+        ev.get("classes").forEach(c -> classes.add(c.asText()));
+        List<Charts.Values> rows = new ArrayList<>();
+        JsonNode m = ev.get("confusion");
+        for (int t = 0; t < classes.size(); t++) {
+            double[] row = new double[classes.size()];
+            for (int p = 0; p < row.length; p++) {
+                row[p] = m.path(t).path(p).asDouble(0);
+            }
+            rows.add(new Charts.Values(classes.get(t), row));
+        }
+        String set = ev.path("set").asText(run.evalName());
+        out.add(ChartSpec.heatmap(CONFUSION, "Confusion matrix (" + set + " set)", classes, rows,
+                "The final model on the " + set + " set: each row is a true class, each column the class predicted;"
+                        + " a cell's shade is its share of the row, so the diagonal shows each class's recall."));
+    }
+
     private static void stepCharts(RunFolder run, List<ChartSpec> out) {
+        List<ChartSpec> charts = new ArrayList<>();
+        stepChartsUnmarked(run, charts);
+        List<Charts.Marker> marks = run.resumes().stream().map(r -> new Charts.Marker(r.step() + 0.5,
+                resumeLabel(r))).toList();
+        charts.forEach(c -> out.add(c.withMarkers(marks)));
+    }
+
+    private static void stepChartsUnmarked(RunFolder run, List<ChartSpec> out) {
         out.add(ChartSpec.line(GRADIENTS, "Weight gradient norm ‖∂L/∂W‖", "step", "norm (log scale)",
                 layerSeries(run, l -> weightStat(l, ParamStats::gradNorm)), true,
                 "Norm of each layer's weight gradient. Lines far apart (many powers of ten) mean vanishing or "
@@ -182,7 +295,7 @@ public final class ReportWriter {
             zero.add(new Charts.Values("end", names.stream().mapToDouble(n -> zeroFraction(run.end().get(n)))
                     .toArray()));
         }
-        out.add(ChartSpec.bars(SPARSITY, "Weights exactly zero", "layer", "fraction of weights", labels, zero,
+        out.add(ChartSpec.bars(SPARSITY, ZERO_TITLE, "layer", "fraction of weights", labels, zero,
                 "Fraction of each weight matrix's entries that are exactly 0 (L1 regularization drives weights "
                         + "to exactly zero; L2 only shrinks them).").yRange(0.05, true));
     }
@@ -197,9 +310,25 @@ public final class ReportWriter {
         rows.put("outcome", run.diverged() ? "diverged (see the findings)" : last == null ? "no epoch completed"
                 : "completed " + run.epochs().size() + " epoch(s)");
         if (last != null) {
+            String ev = run.evalName();
             rows.put("final train loss", fmt(last.trainLoss()));
-            rows.put("final test loss", fmt(last.testLoss()));
-            rows.put("final test accuracy", fmt(last.testAccuracy()));
+            rows.put("final train accuracy", fmt(last.trainAccuracy()));
+            rows.put("final " + ev + " loss", fmt(last.testLoss()));
+            rows.put("final " + ev + " accuracy", fmt(last.testAccuracy()));
+            EpochMetrics best = null;
+            for (EpochMetrics e : run.epochs()) {
+                double v = e.hasTest() ? e.testLoss() : e.trainLoss();
+                if (best == null || v < (best.hasTest() ? best.testLoss() : best.trainLoss())) {
+                    best = e;
+                }
+            }
+            rows.put("best epoch", best.epoch() + " (" + (best.hasTest() ? ev : "train") + " loss "
+                    + fmt(best.hasTest() ? best.testLoss() : best.trainLoss()) + ")"
+                    + (run.config().path("restore-best").asBoolean(false) ? ", the model saved" : ""));
+        }
+        for (dev.backprop.diagnose.Resumed r : run.resumes()) {
+            rows.put("resumed after epoch " + r.epoch(), r.changes().isEmpty() ? "same schedule"
+                    : String.join("; ", r.changes()));
         }
         rows.put("findings", run.findings() == null ? "diagnostics off" : String.valueOf(run.findings().size()));
         h.table(List.of("", ""), rows.entrySet().stream().map(e -> List.of(e.getKey(), e.getValue())).toList(), true);
@@ -252,11 +381,42 @@ public final class ReportWriter {
         h.charts(charts, false);
         List<List<String>> rows = new ArrayList<>();
         for (EpochMetrics e : run.epochs()) {
-            rows.add(List.of(String.valueOf(e.epoch()), fmt(e.trainLoss()), fmt(e.penalty()), fmt(e.testLoss()),
-                    fmt(e.testAccuracy()), fmt(e.lr()), fmt(e.seconds())));
+            rows.add(List.of(String.valueOf(e.epoch()), fmt(e.trainLoss()), fmt(e.trainAccuracy()), fmt(e.penalty()),
+                    fmt(e.testLoss()), fmt(e.testAccuracy()), fmt(e.lr()), fmt(e.seconds())));
         }
-        h.table(List.of("epoch", "train loss", "penalty", "test loss", "test accuracy", "learning rate", "seconds"),
-                rows, false);
+        String ev = run.evalName();
+        h.table(List.of("epoch", "train loss", "train accuracy", "penalty", ev + " loss", ev + " accuracy",
+                "learning rate", "seconds"), rows, false);
+        h.end();
+    }
+
+    /** The confusion matrix as a picture, with each class's precision and recall beside it. */
+    private static void confusion(Html h, RunFolder run, List<ChartSpec> charts) {
+        h.section(CONFUSION, "Confusion matrix");
+        JsonNode ev = run.evaluation();
+        if (charts.isEmpty() || ev == null) {
+            h.note("No confusion matrix: the run had no evaluation set (or is not a classification), or was written"
+                    + " by a version that did not keep one (evaluation.json).");
+            h.end();
+            return;
+        }
+        h.charts(charts, false);
+        List<String> classes = charts.getFirst().categories();
+        List<Charts.Values> rows = charts.getFirst().values();
+        List<List<String>> table = new ArrayList<>();
+        for (int c = 0; c < classes.size(); c++) {
+            double tp = rows.get(c).values()[c];
+            double actual = java.util.Arrays.stream(rows.get(c).values()).sum();
+            double predicted = 0;
+            for (Charts.Values r : rows) {
+                predicted += r.values()[c];
+            }
+            table.add(List.of(classes.get(c), fmt(actual), fmt(predicted), predicted == 0 ? "–" : fmt(tp / predicted),
+                    actual == 0 ? "–" : fmt(tp / actual)));
+        }
+        h.note("Precision: of the samples predicted as the class, the share that are; recall: of the samples of the"
+                + " class, the share predicted as it.");
+        h.table(List.of("class", "samples", "predicted", "precision", "recall"), table, false);
         h.end();
     }
 
@@ -265,13 +425,16 @@ public final class ReportWriter {
      * steps but none of the section's charts has data (null: the section always has charts then).
      */
     private static void stepSection(Html h, RunFolder run, String id, String title, List<ChartSpec> charts,
-                                    String ifNone) {
+                                    String ifNone, List<String> omitted) {
         h.section(id, title);
         if (noSteps(h, run)) {
             return;
         }
-        if (charts.isEmpty() && ifNone != null) {
+        if (charts.isEmpty() && ifNone != null && omitted == null) {
             h.note(ifNone);
+        }
+        if (omitted != null) {
+            omitted.forEach(h::note);
         }
         h.charts(charts, false);
         h.end();
@@ -291,13 +454,16 @@ public final class ReportWriter {
         h.end();
     }
 
-    private static void sparsity(Html h, RunFolder run, List<ChartSpec> charts) {
+    private static void sparsity(Html h, RunFolder run, List<ChartSpec> charts, List<String> omitted) {
         h.section(SPARSITY, "Sparsity and weight norms");
         Map<String, Tensor> any = run.end() != null ? run.end() : run.initial();
         if (any == null) {
             h.note("No weights were saved in this run folder.");
             h.end();
             return;
+        }
+        if (omitted != null) {
+            omitted.forEach(h::note);
         }
         h.charts(charts, false);
         List<String> names = weightNames(any);
@@ -322,7 +488,7 @@ public final class ReportWriter {
             h.raw("<ul class=\"findings\">\n");
             for (Finding f : run.findings()) {
                 String where = f.layerName().isEmpty() ? "network"
-                        : "layer " + (f.layer() < 0 ? "null" : String.valueOf(f.layer())) + " " + f.layerName();
+                        : Format.layer(f.path().isEmpty() ? String.valueOf(f.layer()) : f.path(), f.layerName());
                 h.raw("<li><span class=\"kind\">" + escape(f.kind().label()) + "</span> <span class=\"where\">"
                         + escape(where + ", step " + f.step()) + "</span><br>"
                         + escape(f.message()) + "</li>\n");
@@ -367,7 +533,7 @@ public final class ReportWriter {
                     continue;
                 }
                 int i = l.index();
-                names.putIfAbsent(i, i + " " + l.layer());
+                names.putIfAbsent(i, Format.layer(l.label(), l.layer()));
                 ys.computeIfAbsent(i, k -> nans(n))[s] = v;
             }
         }
@@ -387,14 +553,17 @@ public final class ReportWriter {
                 .toList();
     }
 
-    /** "2 Linear(64->64)" for the tensor "2.weight", using the layer names logged in metrics.jsonl. */
+    /**
+     * "layer 2 (Linear(64->64))" for the tensor "2.weight", using the layer names logged in metrics.jsonl: the
+     * way findings name layers.
+     */
     private static String layerTitle(RunFolder run, String tensorName) {
         int dot = tensorName.indexOf('.');
         String index = dot < 0 ? tensorName : tensorName.substring(0, dot);
         if (!run.steps().isEmpty()) {
             for (LayerStats l : run.steps().getFirst().layers()) {
                 if (String.valueOf(l.index()).equals(index)) {
-                    return index + " " + l.layer();
+                    return Format.layer(l.label(), l.layer());
                 }
             }
         }
@@ -541,10 +710,15 @@ public final class ReportWriter {
                 th, td { border: 1px solid #ddd; padding: .25rem .6rem; text-align: left; }
                 tr:nth-child(even) td { background: #f7f7f7; }
                 table.keyed th { background: #f0f0f0; font-weight: 600; }
-                .top { display: grid; grid-template-columns: repeat(auto-fit, minmax(360px, 1fr)); gap: 0 2rem; }
-                .top table { font-size: .85rem; }
-                .row { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 1.5rem; }
-                .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 1rem; }
+                .top { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 360px), 1fr));
+                       gap: 0 2rem; }
+                .top table { font-size: .85rem; width: 100%; table-layout: fixed; }
+                .top td, .top th { overflow-wrap: anywhere; }
+                .row { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 460px), 1fr));
+                       gap: 1.5rem; }
+                .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 300px), 1fr));
+                        gap: 1rem; }
+                section { overflow-x: auto; }
                 figure.chart { margin: .5rem 0; }
                 figure.chart svg { display: block; width: 100%; height: auto; }
                 figcaption { font-size: .85rem; color: #555; margin-top: .2rem; }

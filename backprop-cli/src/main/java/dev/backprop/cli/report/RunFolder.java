@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.backprop.diagnose.Finding;
 import dev.backprop.diagnose.MetricsJson;
+import dev.backprop.diagnose.Resumed;
 import dev.backprop.diagnose.StepStats;
 import dev.backprop.io.ModelFile;
 import dev.backprop.io.Safetensors;
@@ -37,13 +38,17 @@ import java.util.Map;
  * @param initial the weights before training, or null when not saved (resumed or older runs)
  * @param end the weights after training, or null when neither the model nor a checkpoint was saved
  * @param endSource where {@code end} came from ("model.safetensors", "checkpoint/model-e3.safetensors"), or null
+ * @param resumes metrics.jsonl's {@code "resume"} marks, where the run was resumed, in order
+ * @param evaluation evaluation.json (the final model on the evaluation set: its confusion matrix), or null
  */
 record RunFolder(Path dir, JsonNode config, List<EpochMetrics> epochs, List<StepStats> steps, List<Finding> findings,
-                 Map<String, Tensor> initial, Map<String, Tensor> end, String endSource) {
+                 Map<String, Tensor> initial, Map<String, Tensor> end, String endSource, List<Resumed> resumes,
+                 JsonNode evaluation) {
     static final String CONFIG = "config.json";
     static final String METRICS = "metrics.jsonl";
     static final String FINDINGS = "findings.json";
     static final String INITIAL = "initial.safetensors";
+    static final String EVALUATION = "evaluation.json";
     private static final ObjectMapper JSON = MetricsJson.mapper();
 
     /** Reads the run folder {@code dir}. */
@@ -57,7 +62,8 @@ record RunFolder(Path dir, JsonNode config, List<EpochMetrics> epochs, List<Step
         }
         List<EpochMetrics> epochs = new ArrayList<>();
         List<StepStats> steps = new ArrayList<>();
-        readMetrics(require(dir, METRICS), epochs, steps);
+        List<Resumed> resumes = new ArrayList<>();
+        readMetrics(require(dir, METRICS), epochs, steps, resumes);
         Path f = dir.resolve(FINDINGS);
         List<Finding> findings = null;
         if (Files.isRegularFile(f)) {
@@ -75,7 +81,12 @@ record RunFolder(Path dir, JsonNode config, List<EpochMetrics> epochs, List<Step
         Map<String, Tensor> initial = Files.isRegularFile(init) ? Safetensors.read(init) : null;
         String endSource = endSource(dir);
         Map<String, Tensor> end = endSource == null ? null : Safetensors.read(dir.resolve(endSource));
-        return new RunFolder(dir, config, epochs, steps, findings, initial, end, endSource);
+        Path ev = dir.resolve(EVALUATION);
+        JsonNode evaluation = Files.isRegularFile(ev, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? readJson(ev) : null;
+        if (evaluation != null && !evaluation.path("confusion").isArray()) {
+            throw new IOException(ev + ": expected an object with a \"confusion\" list");
+        }
+        return new RunFolder(dir, config, epochs, steps, findings, initial, end, endSource, resumes, evaluation);
     }
 
     private static Path require(Path dir, String name) throws NoSuchFileException {
@@ -89,18 +100,20 @@ record RunFolder(Path dir, JsonNode config, List<EpochMetrics> epochs, List<Step
 
     private static JsonNode readJson(Path p) throws IOException {
         try {
-            JsonNode n = JSON.readTree(Files.readString(p, StandardCharsets.UTF_8));
+            JsonNode n = JSON.readTree(dev.backprop.io.TextFiles.readUtf8(p));
             if (n == null || n.isMissingNode()) {
                 throw new IOException(p + ": empty file, expected JSON");
             }
             return n;
         } catch (JsonProcessingException e) {
-            throw new IOException(p + ": invalid JSON: " + e.getOriginalMessage(), e);
+            throw new IOException(p + ": invalid JSON" + dev.backprop.io.TextFiles.location(e) + ": "
+                    + e.getOriginalMessage(), e);
         }
     }
 
     /** Sorts metrics.jsonl's lines by type; blank lines and other types are skipped. */
-    private static void readMetrics(Path p, List<EpochMetrics> epochs, List<StepStats> steps) throws IOException {
+    private static void readMetrics(Path p, List<EpochMetrics> epochs, List<StepStats> steps, List<Resumed> resumes)
+            throws IOException {
         List<String> lines = Files.readAllLines(p, StandardCharsets.UTF_8);
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).isBlank()) {
@@ -117,6 +130,7 @@ record RunFolder(Path dir, JsonNode config, List<EpochMetrics> epochs, List<Step
             switch (line) {
                 case EpochMetrics e -> epochs.add(e);
                 case StepStats s -> steps.add(s);
+                case Resumed r -> resumes.add(r);
                 case null, default -> { }
             }
         }
@@ -134,6 +148,11 @@ record RunFolder(Path dir, JsonNode config, List<EpochMetrics> epochs, List<Step
         String model = readJson(index).path("model").asText("");
         return model.isEmpty() || !Files.isRegularFile(dir.resolve("checkpoint").resolve(model)) ? null
                 : "checkpoint/" + model;
+    }
+
+    /** What the evaluation set is called: "validation" when config.json has a --val-split, else "test". */
+    String evalName() {
+        return config.path("val-split").asDouble(0) > 0 ? "validation" : "test";
     }
 
     /** Whether the run stopped on a NaN or infinity (a "divergence" finding). */

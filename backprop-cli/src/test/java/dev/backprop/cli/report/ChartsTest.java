@@ -33,6 +33,89 @@ class ChartsTest {
         assertTrue(svg.trim().endsWith("</svg>"));
     }
 
+    /** The tick labels a log axis draws for data between lo and hi, read from the axis after layout. */
+    @SuppressWarnings("unchecked")
+    private static List<String> drawnLogLabels(double lo, double hi) {
+        JFreeChart c = Charts.line("g", "step", "norm", List.of(new Charts.Series("s", new double[] {1, 2},
+                new double[] {lo, hi})), true);
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(640, 380,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = img.createGraphics();
+        java.awt.geom.Rectangle2D area = new java.awt.geom.Rectangle2D.Double(60, 20, 560, 320);
+        List<org.jfree.chart.axis.ValueTick> ticks = c.getXYPlot().getRangeAxis().refreshTicks(g,
+                new org.jfree.chart.axis.AxisState(), area, org.jfree.chart.ui.RectangleEdge.LEFT);
+        g.dispose();
+        return ticks.stream().map(org.jfree.chart.axis.ValueTick::getText).toList();
+    }
+
+    @Test
+    void logAxisTicksAreDistinctOneTwoFiveOrDecadeValuesWhateverTheRange() {
+        // a narrow range (where the default axis repeated "1.2E-3"), about one decade, two, and many
+        assertEquals(List.of("0.001", "0.002"), drawnLogLabels(1.01e-3, 1.03e-3));
+        assertEquals(List.of("0.02", "0.05", "0.1", "0.2"), drawnLogLabels(0.03, 0.15));
+        assertEquals(List.of("1e-06", "1e-05", "1e-04", "0.001", "0.01", "0.1", "1"), drawnLogLabels(3e-6, 0.4));
+        for (double[] range : new double[][] {{1e-3, 1.2e-3}, {0.07, 0.3}, {2e-9, 5e4}, {1e-30, 1}, {5, 5},
+                {0.9, 11}}) {
+            List<String> labels = drawnLogLabels(range[0], range[1]);
+            assertEquals(labels.size(), new java.util.HashSet<>(labels).size(), "distinct: " + labels);
+            assertTrue(labels.size() >= 2 && labels.size() <= 12, labels.toString());
+            double[] ticks = Charts.logTicks(range[0], range[1]);
+            assertTrue(ticks[0] <= range[0] && ticks[ticks.length - 1] >= range[1], Arrays.toString(ticks));
+            for (double t : ticks) {
+                double mantissa = t / Math.pow(10, Math.floor(Math.log10(t) + 1e-9));
+                assertTrue(Math.abs(mantissa - 1) < 1e-6 || Math.abs(mantissa - 2) < 1e-6
+                        || Math.abs(mantissa - 5) < 1e-6, t + " in " + Arrays.toString(ticks));
+            }
+        }
+        // many decades: only powers of ten, every few decades, at most a dozen labels
+        assertTrue(drawnLogLabels(1e-30, 1).stream().allMatch(l -> l.startsWith("1e") || l.equals("1")));
+    }
+
+    @Test
+    void histogramCountsStartAtZeroAndOverlaidSamplesAreOutlined() {
+        JFreeChart c = Charts.histogram("w", "weight", List.of(new Charts.Values("start", new double[] {1, 2, 2, 3}),
+                new Charts.Values("end", new double[] {2, 3, 3, 3, 4})), 4);
+        Charts.svg(c); // lays out the axes
+        XYPlot p = c.getXYPlot();
+        assertEquals(0, p.getRangeAxis().getLowerBound(), "counts start at 0");
+        org.jfree.chart.renderer.xy.XYBarRenderer r = (org.jfree.chart.renderer.xy.XYBarRenderer) p.getRenderer();
+        assertTrue(r.isDrawBarOutline());
+        for (int i = 0; i < 2; i++) {
+            java.awt.Color fill = (java.awt.Color) r.getSeriesPaint(i);
+            java.awt.Color edge = (java.awt.Color) r.getSeriesOutlinePaint(i);
+            assertTrue(fill.getAlpha() < 128, "see-through fill");
+            assertEquals(255, edge.getAlpha(), "solid outline");
+            assertEquals(fill.getRGB() & 0xffffff, edge.getRGB() & 0xffffff, "outline in the fill's colour");
+        }
+    }
+
+    @Test
+    void aConfusionMatrixIsAHeatMapOfItsCountsWithClassNamesOnBothAxes() {
+        int[][] counts = {{7, 3}, {1, 9}};
+        JFreeChart c = Charts.heatmap("Confusion", "predicted class", "true class", List.of("cat", "dog"), counts);
+        XYPlot p = c.getXYPlot();
+        List<String> texts = p.getAnnotations().stream()
+                .map(a -> ((org.jfree.chart.annotations.XYTextAnnotation) a).getText()).sorted().toList();
+        assertEquals(List.of("1", "3", "7", "9"), texts);
+        XYDataset d = p.getDataset();
+        // cell (true dog, predicted dog) is shaded by 9 / (1 + 9)
+        for (int i = 0; i < d.getItemCount(0); i++) {
+            if (d.getXValue(0, i) == 1 && d.getYValue(0, i) == 1) {
+                assertEquals(0.9, ((org.jfree.data.xy.XYZDataset) d).getZValue(0, i), 1e-12);
+            }
+        }
+        String svg = Charts.svg(c);
+        assertTrue(svg.contains(">cat<") && svg.contains(">dog<"), "class names on the axes");
+    }
+
+    @Test
+    void markersAreDrawnAcrossALineChart() {
+        JFreeChart c = Charts.line("loss", "epoch", "loss", List.of(Charts.Series.of("train", new double[] {3, 2, 1})),
+                false, List.of(new Charts.Marker(1.5, "resumed")));
+        assertEquals(1, c.getXYPlot().getDomainMarkers(org.jfree.chart.ui.Layer.FOREGROUND).size());
+        assertTrue(Charts.svg(c).contains(">resumed<"));
+    }
+
     @Test
     void twoChartsOnOnePageDoNotShareDefinitionIds() {
         JFreeChart c = Charts.line("a", "x", "y", List.of(Charts.Series.of("s", new double[] {1, 2})), false);

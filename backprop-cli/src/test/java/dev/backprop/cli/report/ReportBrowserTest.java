@@ -74,19 +74,60 @@ class ReportBrowserTest {
         Path probed = tmp.resolve("probed.html");
         Files.writeString(probed, html.replace("</body>", PROBE + "</body>"), StandardCharsets.UTF_8);
 
-        String dom = dumpDom(browser, probed);
+        String dom = dumpDom(browser, probed, 1280);
         int total = attribute(dom, "data-charts-total");
         assertEquals(10, total, "charts in the page");
         assertEquals(total, attribute(dom, "data-charts-rendered"), "charts drawn with a non-zero size");
         assertTrue(attribute(dom, "data-chart-texts-rendered") > 10 * 5, "titles, axis labels and ticks drawn");
     }
 
+    /** Measures the widths that matter in a narrow window: the page's, and the right edge of the configuration. */
+    static final String WIDTHS = """
+            <script>
+            (function () {
+              var config = document.querySelector('#config table').getBoundingClientRect();
+              document.body.setAttribute('data-window', window.innerWidth);
+              document.body.setAttribute('data-page', document.documentElement.scrollWidth);
+              document.body.setAttribute('data-config-right', Math.ceil(config.right));
+            })();
+            </script>
+            """;
+
+    @Test
+    void theConfigurationTableFitsAnEightHundredPixelWindow() throws Exception {
+        Path browser = chromium();
+        assumeTrue(browser != null, "chromium is not installed");
+        Path run = tmp.resolve("run");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try (PrintStream o = new PrintStream(log, true, StandardCharsets.UTF_8)) {
+            // long values: the optimizer as JSON, a schedule, a long file path
+            Path data = tmp.resolve("a-rather-long-folder-name-for-the-measurements/of-the-flowers-of-2026");
+            Files.createDirectories(data);
+            Path csv = data.resolve("flowers-measured-in-the-garden-by-hand.csv");
+            try (var in = ReportBrowserTest.class.getResourceAsStream("/fixtures/flowers.csv")) {
+                Files.copy(in, csv);
+            }
+            assertEquals(0, Main.run(o, o, "train", "--data", csv.toString(), "--label-column", "species",
+                    "--epochs", "1", "--optimizer", "{\"type\":\"adam\",\"beta2\":0.995}", "--schedule",
+                    "warmup:20", "--out", run.toString()), log::toString);
+        }
+        String html = Files.readString(run.resolve(ReportWriter.FILE), StandardCharsets.UTF_8);
+        Path probed = tmp.resolve("narrow.html");
+        Files.writeString(probed, html.replace("</body>", WIDTHS + "</body>"), StandardCharsets.UTF_8);
+        String dom = dumpDom(browser, probed, 800);
+        int window = attribute(dom, "data-window");
+        assertEquals(800, window);
+        assertTrue(attribute(dom, "data-config-right") <= window, "configuration table inside the window: " + dom
+                .substring(dom.indexOf("data-window"), dom.indexOf("data-window") + 80));
+        assertTrue(attribute(dom, "data-page") <= window, "no horizontal scrolling");
+    }
+
     /** The page's DOM after load, from {@code chromium --headless --dump-dom}, killed after 60 s at most. */
-    private String dumpDom(Path browser, Path page) throws IOException, InterruptedException {
+    private String dumpDom(Path browser, Path page, int width) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(browser.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--disable-extensions", "--user-data-dir=" + tmp.resolve("profile"),
-                "--window-size=1280,2000", "--dump-dom", page.toUri().toString()));
+                "--window-size=" + width + ",2000", "--hide-scrollbars", "--dump-dom", page.toUri().toString()));
         Path out = tmp.resolve("dom.html");
         Path err = tmp.resolve("chromium.log");
         Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();

@@ -88,9 +88,12 @@ class ReportChartsTest {
         Path legacy = Path.of(ReportChartsTest.class.getResource("/fixtures/run-v0.1").toURI());
         Set<String> seen = titles(checkedCharts(legacy));
         for (String kind : List.of("Loss", "Weight gradient norm ‖∂L/∂W‖",
-                "Gradient flowing into each layer", "Update ratio ‖ΔW‖/‖W‖", "Dead units (ReLU family)",
-                "Weights exactly zero")) {
+                "Gradient flowing into each layer", "Update ratio ‖ΔW‖/‖W‖", "Dead units (ReLU family)")) {
             assertTrue(seen.contains(kind), "'" + kind + "' of the 0.1 run folder: " + seen);
         }
+        // trained without L1, it has no weight exactly zero: no sparsity chart, a sentence instead
+        assertFalse(seen.contains("Weights exactly zero"), seen.toString());
+        assertTrue(ReportWriter.omitted(RunFolder.load(legacy)).get(ReportWriter.SPARSITY).getFirst()
+                .startsWith("No L1: no weights are exactly zero"));
     }
 }

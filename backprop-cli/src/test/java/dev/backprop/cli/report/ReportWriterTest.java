@@ -81,7 +81,8 @@ class ReportWriterTest {
     @Test
     void everyChartIsOneInlineSvg() throws IOException {
         String html = read(run.resolve("report.html"));
-        // loss, accuracy, two gradient charts, update ratios, dead units, 3 weight histograms, zero fractions
+        // loss, accuracy, confusion matrix, two gradient charts, update ratios, dead units, 3 weight histograms (no
+        // zero-fraction chart: without L1 no weight is exactly zero, which a note says instead)
         assertEquals(10, count(html, "<figure class=\"chart\">"));
         assertEquals(10, count(html, "<svg "));
         Matcher m = Pattern.compile("(?s)<figure class=\"chart\">(.*?)</figure>").matcher(html);
@@ -89,7 +90,7 @@ class ReportWriterTest {
             String fig = m.group(1);
             assertEquals(1, count(fig, "<svg "), fig.substring(0, Math.min(200, fig.length())));
             assertTrue(fig.contains("viewBox="), "scalable");
-            assertTrue(count(fig, "<path") > 5, "drawn lines or bars");
+            assertTrue(count(fig, "<path") + count(fig, "<rect") > 5, "drawn lines, bars or cells");
         }
     }
 
@@ -97,11 +98,14 @@ class ReportWriterTest {
     void chartsShowTheRun() throws IOException {
         String html = read(run.resolve("report.html"));
         for (String title : List.of(">Loss<", ">Accuracy<", ">Weight gradient norm", ">Update ratio",
-                ">Dead units (ReLU family)<", ">0 Linear(2-&gt;64)<", ">2 Linear(64-&gt;64)<", ">4 Linear(64-&gt;2)<",
-                ">Weights exactly zero<")) {
+                ">Dead units (ReLU family)<", ">layer 0 (Linear(2-&gt;64))<", ">layer 2 (Linear(64-&gt;64))<",
+                ">layer 4 (Linear(64-&gt;2))<", ">Confusion matrix (test set)<")) {
             assertTrue(html.contains(title), title);
         }
-        assertTrue(html.contains(">1 ReLU<") && html.contains(">3 ReLU<"), "one dead-unit line per ReLU layer");
+        assertTrue(html.contains(">layer 1 (ReLU)<") && html.contains(">layer 3 (ReLU)<"),
+                "one dead-unit line per ReLU layer, named as findings name layers");
+        assertFalse(html.contains(">Weights exactly zero<"), "no empty sparsity chart");
+        assertTrue(html.contains("No L1: no weights are exactly zero"), "but a sentence saying why");
         assertTrue(html.contains(">start<") && html.contains(">end<"), "histograms at the start and the end");
     }
 
@@ -165,7 +169,7 @@ class ReportWriterTest {
         String html = read(copy.resolve("r.html"));
         String findings = html.substring(html.indexOf("<section id=\"findings\">"), html.indexOf("<section id=\"epochs\">"));
         assertTrue(findings.contains(">symmetry<"), findings);
-        assertTrue(findings.contains("layer 2 Linear(64-&gt;64), step 1"), findings);
+        assertTrue(findings.contains("layer 2 (Linear(64-&gt;64)), step 1"), findings);
         assertTrue(findings.contains("all 64 neurons are identical &lt;constant init&gt; - use a random initializer"));
         assertFalse(findings.contains("No problems found"));
     }
