@@ -18,8 +18,9 @@ import java.util.regex.Pattern;
  */
 final class RunFolders {
     /** The names a run writes at the top of its folder. */
-    private static final Set<String> RUN_FILES = Set.of("config.json", "initial.safetensors", "model.json",
-            "model.safetensors", "metrics.jsonl", "findings.json", "report.html", RunFiles.SPLIT, RunFiles.EVALUATION);
+    private static final Set<String> RUN_FILES = Set.of("config.json", "spark.json", "initial.safetensors",
+            "model.json", "model.safetensors", "metrics.jsonl", "findings.json", "report.html", RunFiles.SPLIT,
+            RunFiles.EVALUATION);
     /** What a checkpoint writes inside checkpoint/. */
     private static final Pattern CHECKPOINT_FILE =
             Pattern.compile("trainer\\.json|(model|optimizer)-e[0-9]+\\.safetensors|best-model\\.safetensors");

@@ -54,16 +54,23 @@ public final class BackpropClassificationModel
     private String uid;
     private final ModelBytes files;
     private final double[] trainingLoss;
+    private final double[][] validation;
     private final int classes;
     private final int features;
     private final boolean sigmoidOutputs;
     private transient volatile Model model;
 
     BackpropClassificationModel(String uid, ModelBytes files, Model model, double[] trainingLoss) {
-        this(Uids.pass(uid), files, model, trainingLoss);
+        this(Uids.pass(uid), files, model, trainingLoss, new double[0][]);
     }
 
-    private BackpropClassificationModel(Uids.Token token, ModelBytes files, Model model, double[] trainingLoss) {
+    BackpropClassificationModel(String uid, ModelBytes files, Model model, double[] trainingLoss,
+                                double[][] validation) {
+        this(Uids.pass(uid), files, model, trainingLoss, validation);
+    }
+
+    private BackpropClassificationModel(Uids.Token token, ModelBytes files, Model model, double[] trainingLoss,
+                                        double[][] validation) {
         super();
         uid();
         Uids.done();
@@ -74,6 +81,10 @@ public final class BackpropClassificationModel
                     + ") cannot be a classification model");
         }
         this.trainingLoss = trainingLoss.clone();
+        this.validation = new double[validation.length][];
+        for (int i = 0; i < validation.length; i++) {
+            this.validation[i] = validation[i].clone();
+        }
         this.classes = this.model.classNames().size();
         this.features = this.model.inputFeatures();
         this.sigmoidOutputs = this.model.loss() instanceof Loss.BceWithLogits;
@@ -126,6 +137,20 @@ public final class BackpropClassificationModel
      */
     public double[] trainingLossHistory() {
         return trainingLoss.clone();
+    }
+
+    /**
+     * The loss and accuracy on the validation rows after each epoch (see
+     * {@link BackpropClassifier#setValidationIndicatorCol}); empty without validation rows.
+     *
+     * @return per epoch {@code {loss, accuracy}}
+     */
+    public double[][] validationHistory() {
+        double[][] out = new double[validation.length][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = validation[i].clone();
+        }
+        return out;
     }
 
     /**
@@ -209,7 +234,8 @@ public final class BackpropClassificationModel
 
     @Override
     public BackpropClassificationModel copy(ParamMap extra) {
-        BackpropClassificationModel copy = new BackpropClassificationModel(uid(), files, model, trainingLoss);
+        BackpropClassificationModel copy = new BackpropClassificationModel(uid(), files, model, trainingLoss,
+                validation);
         return copyValues(copy, extra).setParent(parent());
     }
 

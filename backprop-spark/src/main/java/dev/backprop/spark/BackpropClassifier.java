@@ -1,6 +1,7 @@
 package dev.backprop.spark;
 
 import dev.backprop.Model;
+import dev.backprop.diagnose.MetricsJson;
 import dev.backprop.nn.ActivationKind;
 import dev.backprop.nn.Sequential;
 import dev.backprop.nn.init.Init;
@@ -80,6 +81,10 @@ public final class BackpropClassifier
     private final LongParam seed;
     private final IntParam syncEvery;
     private final Param<String> dtype;
+    private final Param<String> runDir;
+    private final IntParam logEvery;
+    private final Param<String> validationIndicatorCol;
+    private final Param<String> runConfig;
 
     /** A classifier with a random uid and the default params. */
     public BackpropClassifier() {
@@ -132,8 +137,23 @@ public final class BackpropClassifier
         setDefault(batchNorm, false);
         setDefault(seed, 42L);
         setDefault(syncEvery, DEFAULT_SYNC_EVERY);
+        runDir = new Param<>(this, "runDir", "run folder for config.json, metrics.jsonl, findings.json, the model"
+                + " files and report.html (\"\": none)");
+        logEvery = new IntParam(this, "logEvery", "diagnostics every this many averaging rounds into metrics.jsonl"
+                + " (>= 0; 0: none; needs runDir)", ParamValidators.gtEq(0));
+        validationIndicatorCol = new Param<>(this, "validationIndicatorCol", "boolean column: true marks a"
+                + " validation row, scored after every epoch and not trained on (\"\": none)");
+        runConfig = new Param<>(this, "runConfig", "JSON object written as the run folder's config.json (\"\": the"
+                + " params)");
         setDefault(dtype, "f32");
+        setDefault(runDir, "");
+        setDefault(logEvery, DEFAULT_LOG_EVERY);
+        setDefault(validationIndicatorCol, "");
+        setDefault(runConfig, "");
     }
+
+    /** The default of {@link #logEvery()}: diagnostics every 5 averaging rounds (80 local steps at syncEvery 16). */
+    public static final int DEFAULT_LOG_EVERY = 5;
 
     /** The default of {@link #syncEvery()}; docs/spark.md gives the measurement behind it. */
     public static final int DEFAULT_SYNC_EVERY = 16;
@@ -221,6 +241,26 @@ public final class BackpropClassifier
     /** {@return the element type param, f32 or f64 (default f32)} */
     public Param<String> dtype() {
         return dtype;
+    }
+
+    /** {@return the run folder param (default "": none)} */
+    public Param<String> runDir() {
+        return runDir;
+    }
+
+    /** {@return the diagnostics interval param, in averaging rounds (default {@link #DEFAULT_LOG_EVERY})} */
+    public IntParam logEvery() {
+        return logEvery;
+    }
+
+    /** {@return the validation indicator column param (default "": no validation rows)} */
+    public Param<String> validationIndicatorCol() {
+        return validationIndicatorCol;
+    }
+
+    /** {@return the config.json document param (default "": the params)} */
+    public Param<String> runConfig() {
+        return runConfig;
     }
 
     // ------------------------------------------------------------------ setters and getters
@@ -476,6 +516,91 @@ public final class BackpropClassifier
         return $(dtype);
     }
 
+    /**
+     * Sets the run folder. Training then writes the files of a {@code backprop train} run folder there:
+     * config.json and initial.safetensors before the first round; in metrics.jsonl per epoch the training loss,
+     * the validation loss and accuracy (see {@link #setValidationIndicatorCol}) and the diagnostics' epoch summary,
+     * per logged round the gradient flow, update ratios, dead and saturated units; at the end findings.json,
+     * model.json + model.safetensors and report.html. So {@code backprop report|eval|predict|inspect} read it.
+     * The folder must be new or empty; it is checked before anything is trained or written.
+     *
+     * @param value a folder on the driver's file system, or "" for none
+     * @return this
+     * @throws IllegalArgumentException when the folder is a symbolic link, a file or not empty
+     */
+    public BackpropClassifier setRunDir(String value) {
+        if (!value.isEmpty()) {
+            RunLog.check(java.nio.file.Path.of(value));
+        }
+        return (BackpropClassifier) set(runDir, value);
+    }
+
+    /** {@return the run folder, "" for none} */
+    public String getRunDir() {
+        return $(runDir);
+    }
+
+    /**
+     * Sets how often the diagnostics are logged: round 1 and every {@code value}-th averaging round (a round is
+     * {@link #setSyncEvery syncEvery} local steps).
+     *
+     * @param value rounds, at least 1; 0 turns the diagnostics off
+     * @return this
+     */
+    public BackpropClassifier setLogEvery(int value) {
+        return (BackpropClassifier) set(logEvery, value);
+    }
+
+    /** {@return the diagnostics interval in rounds, 0 for none} */
+    public int getLogEvery() {
+        return (Integer) $(logEvery);
+    }
+
+    /**
+     * Sets the validation indicator column (Spark's convention, as in its gradient-boosted trees): rows where this
+     * boolean column is true are not trained on; after every epoch the model's loss and accuracy on them are
+     * computed on the executors and logged (in the run folder's metrics.jsonl and in
+     * {@link BackpropClassificationModel#validationHistory()}).
+     *
+     * @param value a boolean column, or "" for none
+     * @return this
+     */
+    public BackpropClassifier setValidationIndicatorCol(String value) {
+        return (BackpropClassifier) set(validationIndicatorCol, value);
+    }
+
+    /** {@return the validation indicator column, "" for none} */
+    public String getValidationIndicatorCol() {
+        return $(validationIndicatorCol);
+    }
+
+    /**
+     * Sets what the run folder's config.json holds: by default the params (with the partitions and the master);
+     * {@code backprop spark train} passes its own configuration, so that {@code backprop train --config} runs it
+     * again.
+     *
+     * @param value a JSON object, or "" for the params
+     * @return this
+     * @throws IllegalArgumentException when the value is not a JSON object
+     */
+    public BackpropClassifier setRunConfig(String value) {
+        if (!value.isEmpty()) {
+            try {
+                if (!MetricsJson.mapper().readTree(value).isObject()) {
+                    throw new IllegalArgumentException("runConfig must be a JSON object, got: " + value);
+                }
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalArgumentException("runConfig is not JSON: " + e.getOriginalMessage(), e);
+            }
+        }
+        return (BackpropClassifier) set(runConfig, value);
+    }
+
+    /** {@return the config.json document, "" for the params} */
+    public String getRunConfig() {
+        return $(runConfig);
+    }
+
     // ------------------------------------------------------------------ training
 
     /**
@@ -544,27 +669,127 @@ public final class BackpropClassifier
         NetConfig cfg = netConfig();
         int[] ls = cfg.layers();
         int classes = ls[ls.length - 1];
-        Dataset<Row> rows = dataset.select(functions.col(getFeaturesCol()),
-                functions.col(getLabelCol()).cast("double"));
+        String ind = getValidationIndicatorCol();
+        Dataset<?> trainRows = dataset;
+        Dataset<?> valRows = null;
+        if (!ind.isEmpty()) {
+            if (!Arrays.asList(dataset.columns()).contains(ind)) {
+                throw new IllegalArgumentException("validationIndicatorCol '" + ind + "' is not a column of the"
+                        + " DataFrame (columns: " + String.join(", ", dataset.columns()) + ")");
+            }
+            org.apache.spark.sql.Column isVal = functions.coalesce(functions.col(ind).cast("boolean"),
+                    functions.lit(false));
+            trainRows = dataset.filter(functions.not(isVal));
+            valRows = dataset.filter(isVal);
+        }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
-        var shards = DataParallel.shards(rows.toJavaRDD(), ls[0], classes);
+        var shards = DataParallel.shards(select(trainRows).toJavaRDD(), ls[0], classes);
+        var valShards = valRows == null ? null : DataParallel.shards(select(valRows).toJavaRDD(), ls[0], classes);
         Sequential master = cfg.build(getSeed());
+        List<String> classNames = classNames(dataset.schema().apply(getLabelCol()), classes);
+        List<String> fn = featureNames(dataset.schema().apply(getFeaturesCol()), ls[0]);
+        RunLog log = null;
         List<DataParallel.EpochStats> history;
+        Model model = null;
+        Throwable failure = null;
         try {
+            if (!getRunDir().isEmpty()) {
+                log = RunLog.start(java.nio.file.Path.of(getRunDir()), configJson(),
+                        sparkJson(shards.getNumPartitions(), jsc.master()), master, getLogEvery(), regularizer(),
+                        optimizerSpec().lr(), line -> System.err.println(line));
+                int per = Math.max(1, (RunLog.PROBE_ROWS + shards.getNumPartitions() - 1)
+                        / shards.getNumPartitions());
+                List<Shard> heads = shards.map(sh -> sh.head(per)).collect();
+                Shard probe = Shard.concat(heads, ls[0]);
+                log.probe(probe.x, probe.y, ls[0], cfg.dtype());
+            }
             history = DataParallel.fit(jsc, shards, cfg, master, optimizerSpec(), regularizer(), getMaxEpochs(),
-                    null);
+                    valShards, log);
+            Model.Builder b = Model.builder(master).classNames(classNames);
+            if (fn != null) {
+                b.featureNames(fn);
+            }
+            model = b.build();
+        } catch (java.io.IOException e) {
+            failure = e;
+            throw new java.io.UncheckedIOException(getRunDir() + ": " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            throw e;
         } finally {
             shards.unpersist(false);
+            if (valShards != null) {
+                valShards.unpersist(false);
+            }
+            if (log != null) {
+                try {
+                    log.finish(model, failure);
+                } catch (java.io.IOException e) {
+                    if (failure == null) {
+                        throw new java.io.UncheckedIOException(getRunDir() + ": " + e.getMessage(), e);
+                    }
+                    failure.addSuppressed(e);
+                }
+            }
         }
-        Model.Builder b = Model.builder(master).classNames(classNames(dataset.schema().apply(getLabelCol()),
-                classes));
-        List<String> fn = featureNames(dataset.schema().apply(getFeaturesCol()), ls[0]);
-        if (fn != null) {
-            b.featureNames(fn);
-        }
-        Model model = b.build();
         double[] loss = history.stream().mapToDouble(DataParallel.EpochStats::trainLoss).toArray();
-        return new BackpropClassificationModel(uid(), ModelBytes.of(model), model, loss);
+        double[][] val = valShards == null ? new double[0][] : history.stream()
+                .map(h -> new double[] {h.valLoss(), h.valAccuracy()}).toArray(double[][]::new);
+        return new BackpropClassificationModel(uid(), ModelBytes.of(model), model, loss, val);
+    }
+
+    private Dataset<Row> select(Dataset<?> d) {
+        return d.select(functions.col(getFeaturesCol()), functions.col(getLabelCol()).cast("double"));
+    }
+
+    /**
+     * config.json of a run folder: {@link #runConfig()}, or the params under the keys of {@code backprop train}'s
+     * configuration (so {@code backprop eval|predict} and {@code backprop train --config} read it; the batch is the
+     * per-partition batch, log-every counts local steps).
+     */
+    private byte[] configJson() throws java.io.IOException {
+        var mapper = MetricsJson.mapper();
+        if (!getRunConfig().isEmpty()) {
+            return mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(mapper.readTree(getRunConfig()));
+        }
+        var root = mapper.createObjectNode();
+        root.put("layers", Arrays.stream(getLayers()).mapToObj(Integer::toString)
+                .collect(java.util.stream.Collectors.joining("-")));
+        String act = getActivation().trim().toLowerCase(Locale.ROOT).replace('_', '-');
+        root.put("activation", switch (act) {
+            case "identity", "none" -> "linear";
+            case "leakyrelu" -> "leaky-relu";
+            default -> act;
+        });
+        root.put("init", getInit());
+        root.put("loss", "cross-entropy");
+        root.put("dropout", getDropout());
+        root.put("batch-norm", getBatchNorm());
+        root.set("optimizer", mapper.readTree(optimizerSpec().toJson()));
+        root.put("l2", getL2());
+        root.put("l1", getL1());
+        root.put("batch", getBatchSize());
+        root.put("epochs", getMaxEpochs());
+        root.put("seed", getSeed());
+        root.put("dtype", getDtype().toLowerCase(Locale.ROOT));
+        root.put("log-every", getLogEvery() * getSyncEvery());
+        return mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+    }
+
+    /** spark.json of a run folder: what config.json cannot say (the partitions, syncEvery, the Spark master). */
+    private byte[] sparkJson(int partitions, String master) throws java.io.IOException {
+        var mapper = MetricsJson.mapper();
+        var root = mapper.createObjectNode();
+        root.put("master", master);
+        root.put("partitions", partitions);
+        root.put("batch_per_partition", getBatchSize());
+        root.put("global_batch", (long) getBatchSize() * partitions);
+        root.put("sync_every", getSyncEvery());
+        root.put("log_every_rounds", getLogEvery());
+        root.put("features_col", getFeaturesCol());
+        root.put("label_col", getLabelCol());
+        root.put("validation_indicator_col", getValidationIndicatorCol());
+        return mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
     }
 
     private static List<String> classNames(StructField label, int classes) {

@@ -50,11 +50,48 @@ final class DataParallel {
         boolean failFirstAttempt(int partition, int round);
     }
 
+    /** Training stopped on a loss that is not finite. */
+    static final class Diverged extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+        /** The round (from 1) whose loss was not finite. */
+        final long round;
+
+        Diverged(long round, String message) {
+            super(message);
+            this.round = round;
+        }
+    }
+
     /** The installed fault injection, or null (always null outside the tests). */
     static volatile FaultInjection faults;
 
-    /** One epoch's figures, from the local forward passes of the round (at the weights each step saw). */
-    record EpochStats(int epoch, double trainLoss, double trainAccuracy, int rounds, long samples, double seconds) {
+    /**
+     * One epoch's figures: training loss and accuracy from the local forward passes of the rounds (at the weights
+     * each step saw), and the loss and accuracy on the validation shards at the end of the epoch (NaN without them).
+     */
+    record EpochStats(int epoch, double trainLoss, double trainAccuracy, int rounds, long samples, double seconds,
+                      double valLoss, double valAccuracy) {
+    }
+
+    /**
+     * Watches the driver's side of training (the run folder's writer): per round it may trace a probe batch, then
+     * sees the averaged update before and after the optimizer applies it, as core's listeners see a step.
+     */
+    interface Monitor {
+        /**
+         * Called first in round {@code step} (from 1), before the averaged gradient is set: may run a traced forward
+         * and backward pass through {@code master} and return its layer records (or an empty list).
+         */
+        List<dev.backprop.train.LayerTrace> probe(long step, Sequential master);
+
+        /** The averaged update ĝ is in the parameters' gradients; the optimizer has not stepped yet. */
+        void beforeUpdate(dev.backprop.train.StepContext ctx);
+
+        /** The optimizer has applied ĝ. */
+        void afterUpdate(dev.backprop.train.StepContext ctx);
+
+        /** An epoch ended. */
+        void onEpoch(EpochStats stats);
     }
 
     /** The parameters and buffers broadcast each round, in state-dict order, as floats (F32) or doubles (F64). */
@@ -94,8 +131,14 @@ final class DataParallel {
             int off = 0;
             for (Tensor t : net.stateDict().values()) {
                 int size = t.size();
-                for (int i = 0; i < size; i++) {
-                    t.setFlat(i, f32 != null ? f32[off + i] : f64[off + i]);
+                if (f32 != null && t.dtype() == DType.F32) {
+                    System.arraycopy(f32, off, t.f32(), t.offset(), size);
+                } else if (f64 != null && t.dtype() == DType.F64) {
+                    System.arraycopy(f64, off, t.f64(), t.offset(), size);
+                } else {
+                    for (int i = 0; i < size; i++) {
+                        t.setFlat(i, f32 != null ? f32[off + i] : f64[off + i]);
+                    }
                 }
                 off += size;
             }
@@ -174,11 +217,12 @@ final class DataParallel {
      * @param spec the optimizer of the averaged update
      * @param reg its regularizer (applied once per round, to the weights)
      * @param epochs the number of epochs
-     * @param onEpoch called after each epoch (may be null)
+     * @param validation cached validation shards scored after each epoch, or null
+     * @param monitor sees each round's averaged update and each epoch (may be null)
      */
     static List<EpochStats> fit(JavaSparkContext jsc, JavaRDD<Shard> shards, NetConfig cfg, Sequential master,
-                                OptimizerSpec spec, Regularizer reg, int epochs,
-                                java.util.function.Consumer<EpochStats> onEpoch) {
+                                OptimizerSpec spec, Regularizer reg, int epochs, JavaRDD<Shard> validation,
+                                Monitor monitor) {
         int maxRows = shards.map(s -> s.rows).fold(0, Math::max);
         if (maxRows == 0) {
             throw new IllegalArgumentException("the training DataFrame has no rows");
@@ -211,28 +255,44 @@ final class DataParallel {
                     continue;
                 }
                 if (!Double.isFinite(c.lossSum)) {
-                    throw new IllegalStateException("training diverged in epoch " + epoch + ", round " + round
+                    throw new Diverged(round, "training diverged in epoch " + epoch + ", round " + round
                             + ": the loss is " + c.lossSum / c.samples + " — lower the learning rate");
                 }
-                apply(master, params, opt, c, steps, cfg.dtype());
+                List<dev.backprop.train.LayerTrace> traces = monitor == null ? List.of()
+                        : monitor.probe(round, master);
+                double roundLoss = c.lossSum / c.samples;
+                var ctx = new dev.backprop.train.StepContext(round, epoch, rounds - 1, roundLoss, master, params,
+                        traces, opt.lr());
+                setGradients(params, c, steps, cfg.dtype());
+                if (monitor != null) {
+                    monitor.beforeUpdate(ctx);
+                }
+                opt.step();
+                opt.zeroGrad();
+                averageBuffers(master, c);
+                if (monitor != null) {
+                    monitor.afterUpdate(ctx);
+                }
                 lossSum += c.lossSum;
                 samples += c.samples;
                 correct += c.correct;
             }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double[] val = validation == null ? new double[] {Double.NaN, Double.NaN}
+                    : evaluate(jsc, validation, cfg, master);
             EpochStats st = new EpochStats(epoch, lossSum / samples, correct / (double) samples, rounds, samples,
-                    (System.nanoTime() - t0) / 1e9);
+                    seconds, val[0], val[1]);
             out.add(st);
-            if (onEpoch != null) {
-                onEpoch.accept(st);
+            if (monitor != null) {
+                monitor.onEpoch(st);
             }
         }
         master.eval();
         return out;
     }
 
-    /** The driver's step: pseudo-gradient into the parameters' gradients, one optimizer step, averaged buffers. */
-    private static void apply(Sequential master, List<Parameter> params, Optimizer opt, Contribution c, int steps,
-                              DType dtype) {
+    /** The driver's pseudo-gradient ĝ = H_r · Σ b·g / Σ b into the parameters' gradients. */
+    private static void setGradients(List<Parameter> params, Contribution c, int steps, DType dtype) {
         int off = 0;
         for (Parameter p : params) {
             Tensor g = Tensor.zeros(dtype, p.value().shape());
@@ -243,9 +303,11 @@ final class DataParallel {
             p.variable().setGrad(g);
             off += n;
         }
-        opt.step();
-        opt.zeroGrad();
-        off = 0;
+    }
+
+    /** The batch-norm running statistics: the mean of the partitions'. */
+    private static void averageBuffers(Sequential master, Contribution c) {
+        int off = 0;
         for (Tensor b : master.buffers().values()) {
             int n = b.size();
             for (int i = 0; i < n; i++) {
@@ -267,12 +329,65 @@ final class DataParallel {
         if (fi != null && task != null && task.attemptNumber() == 0 && fi.failFirstAttempt(s.partition, round)) {
             throw new IllegalStateException("injected failure of partition " + s.partition + ", round " + round);
         }
+        sizeKernelPool(task);
         int b = cfg.batchSize();
         if ((long) first * b >= s.rows) {
             return acc;
         }
-        Sequential net = cfg.build(mix(mix(cfg.seed(), s.partition), round));
-        w.loadInto(net);
+        Sequential net = taskNetwork(cfg, mix(mix(cfg.seed(), s.partition), round));
+        try {
+            w.loadInto(net);
+            return localSteps(s, net, cfg, epoch, first, steps, acc);
+        } finally {
+            releaseNetwork(cfg, net);
+        }
+    }
+
+    /**
+     * Networks of one architecture that finished a task, for the next task in this JVM: all their state (weights,
+     * batch-norm statistics) is overwritten from the broadcast, so reusing one instead of building and initializing
+     * a new one every round changes nothing but the time. Only without dropout, whose masks come from an RNG seeded
+     * per partition and round (a new network then gets that seed).
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<String,
+            java.util.concurrent.ConcurrentLinkedQueue<Sequential>> IDLE = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String architecture(NetConfig cfg) {
+        return java.util.Arrays.toString(cfg.layers()) + cfg.activation() + "|" + cfg.init() + "|" + cfg.batchNorm()
+                + "|" + cfg.dtype();
+    }
+
+    /** A network for one task: an idle one of this architecture when dropout is off, else a new one. */
+    static Sequential taskNetwork(NetConfig cfg, long netSeed) {
+        if (cfg.dropout() == 0) {
+            var idle = IDLE.get(architecture(cfg));
+            Sequential net = idle == null ? null : idle.poll();
+            if (net != null) {
+                return net;
+            }
+        }
+        return cfg.build(netSeed);
+    }
+
+    /** Returns a task's network to the idle ones (keeping only the latest architecture). */
+    static void releaseNetwork(NetConfig cfg, Sequential net) {
+        if (cfg.dropout() != 0) {
+            return;
+        }
+        for (Parameter p : net.parameters()) {
+            p.variable().zeroGrad(); // a task that failed midway may have left a gradient
+        }
+        String key = architecture(cfg);
+        IDLE.keySet().removeIf(k -> !k.equals(key));
+        var idle = IDLE.computeIfAbsent(key, k -> new java.util.concurrent.ConcurrentLinkedQueue<>());
+        if (idle.size() < 64) {
+            idle.add(net);
+        }
+    }
+
+    private static Contribution localSteps(Shard s, Sequential net, NetConfig cfg, int epoch, int first, int steps,
+                                           Contribution acc) {
+        int b = cfg.batchSize();
         net.train(true);
         List<Parameter> params = net.parameters();
         int total = 0;
@@ -351,6 +466,65 @@ final class DataParallel {
         }
         acc.partitions++;
         return acc;
+    }
+
+    /**
+     * Sizes the kernels' thread pool to the cores Spark gives one task ({@code spark.task.cpus}, default 1): an
+     * executor runs as many tasks at once as it has cores, so each task's kernels use its own cores and the
+     * executor's cores are neither idle nor oversubscribed. (The pool is per JVM: in local mode the driver's
+     * kernels get the same size.)
+     */
+    static void sizeKernelPool(org.apache.spark.TaskContext task) {
+        if (task == null) {
+            return;
+        }
+        int cpus = Math.max(1, task.cpus());
+        if (dev.backprop.kernel.Parallel.threads() != cpus) {
+            dev.backprop.kernel.Parallel.setThreads(cpus);
+        }
+    }
+
+    /** Evaluation batch size: bounds the memory of one forward pass over a shard. */
+    private static final int EVAL_BATCH = 1024;
+
+    /**
+     * The mean loss and the accuracy of {@code master} (in evaluation mode) on the validation shards: each task scores
+     * its shard from the broadcast weights; the sums come back by {@code treeAggregate}.
+     */
+    static double[] evaluate(JavaSparkContext jsc, JavaRDD<Shard> validation, NetConfig cfg, Sequential master) {
+        Broadcast<Weights> bw = jsc.broadcast(Weights.of(master, cfg.dtype()));
+        double[] sums;
+        try {
+            sums = validation.treeAggregate(new double[3], (double[] acc, Shard s) -> {
+                sizeKernelPool(org.apache.spark.TaskContext.get());
+                Sequential net = taskNetwork(cfg, cfg.seed());
+                bw.value().loadInto(net);
+                net.eval();
+                Loss loss = Loss.crossEntropy();
+                double[] r = acc.clone();
+                for (int from = 0; from < s.rows; from += EVAL_BATCH) {
+                    int n = Math.min(EVAL_BATCH, s.rows - from);
+                    int[] labels = java.util.Arrays.copyOfRange(s.y, from, from + n);
+                    Tensor x = Tensor.zeros(cfg.dtype(), n, s.features);
+                    for (int i = 0; i < n * s.features; i++) {
+                        x.setFlat(i, s.x[from * s.features + i]);
+                    }
+                    try (var ignored = dev.backprop.autograd.NoGrad.enter()) {
+                        Variable out = net.apply(Variable.constant(x));
+                        r[0] += loss.compute(out, labels, null).value().item() * n;
+                        r[1] += correct(out.value(), labels);
+                    }
+                    r[2] += n;
+                }
+                net.train(true);
+                releaseNetwork(cfg, net);
+                return r;
+            }, (double[] a, double[] c) -> new double[] {a[0] + c[0], a[1] + c[1], a[2] + c[2]}, 2);
+        } finally {
+            bw.destroy();
+        }
+        return sums[2] == 0 ? new double[] {Double.NaN, Double.NaN} : new double[] {sums[0] / sums[2],
+            sums[1] / sums[2]};
     }
 
     private static void addScaled(double[] into, int off, Tensor g, double scale) {

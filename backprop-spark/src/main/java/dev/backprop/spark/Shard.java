@@ -28,4 +28,24 @@ final class Shard implements Serializable {
         this.x = x;
         this.y = y;
     }
+
+    /** The first {@code n} samples (all when fewer), as a new shard of the same partition. */
+    Shard head(int n) {
+        int k = Math.min(n, rows);
+        return new Shard(partition, k, features, java.util.Arrays.copyOf(x, k * features), java.util.Arrays.copyOf(y, k));
+    }
+
+    /** The samples of {@code parts} one after the other, as one shard (partition -1). */
+    static Shard concat(java.util.List<Shard> parts, int features) {
+        int n = parts.stream().mapToInt(p -> p.rows).sum();
+        float[] x = new float[n * features];
+        int[] y = new int[n];
+        int at = 0;
+        for (Shard p : parts) {
+            System.arraycopy(p.x, 0, x, at * features, p.rows * features);
+            System.arraycopy(p.y, 0, y, at, p.rows);
+            at += p.rows;
+        }
+        return new Shard(-1, n, features, x, y);
+    }
 }

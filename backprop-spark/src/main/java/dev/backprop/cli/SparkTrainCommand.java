@@ -1,0 +1,533 @@
+package dev.backprop.cli;
+
+import dev.backprop.Model;
+import dev.backprop.data.Dataset;
+import dev.backprop.data.Normalizer;
+import dev.backprop.diagnose.Finding;
+import dev.backprop.diagnose.MetricsJson;
+import dev.backprop.spark.BackpropClassificationModel;
+import dev.backprop.spark.BackpropClassifier;
+import dev.backprop.train.EpochMetrics;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.attribute.Attribute;
+import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.attribute.NominalAttribute;
+import org.apache.spark.ml.attribute.NumericAttribute;
+import org.apache.spark.ml.feature.StringIndexer;
+import org.apache.spark.ml.feature.StringIndexerModel;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code backprop spark train}: {@code backprop train}'s model, optimizer and data flags (the same {@link RunConfig}),
+ * trained by {@link BackpropClassifier} on a Spark master, leaving a normal run folder.
+ *
+ * <p>Data: fashion-mnist, the synthetic sets and CSV files are read on the driver exactly as {@code backprop train}
+ * reads them (same label column, class names, normalisation, --test and --val-split) and spread over
+ * {@code --partitions} partitions; a Parquet file is read by Spark itself (on a cluster, from any file system
+ * Spark reads): a vector column ({@code --features-column}, default {@code features} when there is one) or every
+ * numeric column but the label, and the label column (string labels are indexed in alphabetical order, numeric
+ * ones must be class indices 0, 1, ...).
+ */
+@Command(name = "train", sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Train on Apache Spark by synchronous data-parallel SGD (docs/spark.md), with the model,",
+                "optimizer and data flags of 'backprop train'. The run folder gets what 'backprop train' writes",
+                "(config.json, model.json + model.safetensors, metrics.jsonl, findings.json, report.html) and",
+                "spark.json (partitions, sync-every, master)."},
+        footer = {"", "Examples:",
+                "  backprop spark train --master local[2] --data fashion-mnist --layers 784-256-128-10 --epochs 10",
+                "  backprop spark train --data iris.csv --label-column species --val-split 0.2 --sync-every 4",
+                "  backprop spark train --data events.parquet --label-column kind --partitions 64"})
+final class SparkTrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else"
+            + " local[*]): local[2], spark://host:7077, yarn, k8s://...")
+    String master;
+    @Option(names = "--partitions", paramLabel = "N", description = "Partitions to train on, one task each per round"
+            + " (default: Spark's default parallelism, the cores).")
+    Integer partitions;
+    @Option(names = "--sync-every", paramLabel = "H", defaultValue = "16", description = "Local steps per partition"
+            + " between averaging rounds (default ${DEFAULT-VALUE}; 1: synchronous SGD of the global batch).")
+    int syncEvery;
+    @Option(names = "--features-column", paramLabel = "NAME", description = "Parquet: the vector column of the"
+            + " features (default: 'features' when present, else every numeric column but the label).")
+    String featuresColumn;
+    @Mixin
+    TrainOptions options = new TrainOptions();
+    @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default runs/DATA-TIMESTAMP).")
+    Path out;
+    @Option(names = "--json", description = "Print one JSON object with the results on stdout; progress goes to stderr.")
+    boolean json;
+    @Option(names = "--force", description = "Replace the run in --out if it exists (only the files a run writes are deleted).")
+    boolean force;
+    @Mixin
+    StandardOptions standard = new StandardOptions();
+
+    /** The training and validation rows of a run, and what the model file needs to know about them. */
+    private record Frames(String name, org.apache.spark.sql.Dataset<Row> frame, int features, int classes,
+                          long trainRows, long evalRows, Normalizer normalizer, List<String> classNames,
+                          List<String> featureNames) {
+    }
+
+    static final String IS_VAL = "__backprop_is_validation";
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter msg = json ? spec.commandLine().getErr() : stdout;
+        RunConfig c = options.toConfig(spec);
+        unsupported(c, msg);
+        if (partitions != null && partitions < 1) {
+            throw new UsageError("--partitions must be at least 1, got " + partitions);
+        }
+        if (syncEvery < 1) {
+            throw new UsageError("--sync-every must be at least 1, got " + syncEvery);
+        }
+        boolean parquet = c.data != null && c.data.toLowerCase(Locale.ROOT).endsWith(".parquet");
+        PreparedData prepared = parquet ? null : PreparedData.load(c); // the data's errors come before Spark starts
+        Path dir = out != null ? out : TrainCommand.newRunDir(prepared != null ? prepared.name()
+                : Path.of(c.data).getFileName().toString().replaceFirst("(?i)\\.parquet$", ""));
+        int[] preparedSizes = prepared == null ? null : Setup.sizes(c, prepared.train());
+        RunFolders.prepare(dir, force); // before the first write: an existing run is never mixed into
+        boolean hadSession = SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined();
+        SparkSession spark = session(master);
+        try {
+            int k = partitions != null ? partitions : spark.sparkContext().defaultParallelism();
+            Frames f = parquet ? parquet(spark, c, k) : frames(spark, prepared, k);
+            int[] sizes = preparedSizes != null ? preparedSizes : sizes(c, f.features(), f.classes());
+            c.resolveLayers(sizes);
+            String init = c.init == null || RunConfig.isDefaultInit(c.init) ? "default" : c.init;
+            int logRounds = c.logEvery == 0 ? 0 : Math.max(1, Math.round(c.logEvery / (float) syncEvery));
+            BackpropClassifier bp = new BackpropClassifier().setLayers(sizes).setActivation(c.activation)
+                    .setInit(init).setOptimizer(c.optimizer.toJson()).setBatchSize(c.batch).setMaxEpochs(c.epochs)
+                    .setL1(c.l1).setL2(c.l2).setDropout(c.dropout).setBatchNorm(c.batchNorm).setSeed(c.seed)
+                    .setDtype(c.dtype).setSyncEvery(syncEvery).setLogEvery(logRounds)
+                    .setRunConfig(new String(c.toJson(), StandardCharsets.UTF_8)).setRunDir(dir.toString());
+            if (f.evalRows() > 0) {
+                bp.setValidationIndicatorCol(IS_VAL);
+            }
+            msg.printf(Locale.ROOT, "training on %s with Spark (%s, %d partitions): %d samples%s, %d epochs, batch %d"
+                            + " per partition (global %d), %d local steps per round%n", f.name(),
+                    spark.sparkContext().master(), k, f.trainRows(),
+                    f.evalRows() > 0 ? " (" + f.evalRows() + " for evaluation)" : "", c.epochs, c.batch,
+                    (long) c.batch * k, syncEvery);
+            msg.flush();
+            BackpropClassificationModel fitted = bp.fit(f.frame());
+            // the model file as `backprop train` writes it: with the normaliser fitted on the training data
+            Model.Builder mb = Model.builder(fitted.toModel().network()).classNames(f.classNames());
+            if (f.featureNames() != null) {
+                mb.featureNames(f.featureNames());
+            }
+            if (f.normalizer() != null) {
+                mb.normalizer(f.normalizer());
+            }
+            mb.build().save(dir);
+            report(stdout, msg, dir, c, spark.sparkContext().master(), k);
+        } finally {
+            if (!hadSession) {
+                spark.stop();
+            }
+        }
+        return 0;
+    }
+
+    /** Settings of {@code backprop train} that this command does not do (yet): a usage error when not default. */
+    private static void unsupported(RunConfig c, PrintWriter msg) {
+        List<String> bad = new ArrayList<>();
+        if (c.schedule != null && !c.schedule.equalsIgnoreCase("constant")) {
+            bad.add(c.where("schedule") + " " + c.schedule);
+        }
+        if (c.clipNorm != null && c.clipNorm > 0) {
+            bad.add(c.where("clip-norm"));
+        }
+        if (c.clipValue != null && c.clipValue > 0) {
+            bad.add(c.where("clip-value"));
+        }
+        if (c.earlyStop != null && c.earlyStop > 0) {
+            bad.add(c.where("early-stop"));
+        }
+        if (c.loss != null && c.loss.toLowerCase(Locale.ROOT).equals("mse")) {
+            bad.add(c.where("loss") + " mse");
+        }
+        if (c.initFrom != null) {
+            bad.add(c.where("init-from"));
+        }
+        if (c.shuffle != null && !c.shuffle) {
+            bad.add(c.where("shuffle") + " false");
+        }
+        if (!bad.isEmpty()) {
+            throw new UsageError("not available in 'backprop spark train' (yet): " + String.join(", ", bad)
+                    + "; use 'backprop train' for them");
+        }
+        if (!c.isDefault("threads")) {
+            msg.println("note: " + c.where("threads") + " is not used on Spark: each task's kernels use"
+                    + " spark.task.cpus threads (--conf spark.task.cpus=N with spark-submit)");
+        }
+    }
+
+    /** A Spark session on {@code master} (else spark-submit's, else local[*]); local masters bind to loopback. */
+    static SparkSession session(String master) {
+        String m = master != null ? master : System.getProperty("spark.master", "local[*]");
+        SparkSession.Builder b = SparkSession.builder().appName("backprop spark train")
+                .config("spark.ui.showConsoleProgress", "false");
+        if (m.startsWith("local")) {
+            b.config("spark.ui.enabled", System.getProperty("spark.ui.enabled", "false"));
+        }
+        if (master != null || System.getProperty("spark.master") == null) {
+            b.master(m);
+        }
+        if (m.startsWith("local") && System.getProperty("spark.driver.host") == null) {
+            b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
+        }
+        return b.getOrCreate();
+    }
+
+    /** Layer sizes for data of {@code in} features and {@code classes} classes: --layers, or in-64-64-classes. */
+    static int[] sizes(RunConfig c, int in, int classes) {
+        if (c.layers == null) {
+            return new int[] {in, 64, 64, classes};
+        }
+        int[] s = Arrays.stream(c.layers.trim().split("-")).mapToInt(Integer::parseInt).toArray();
+        String where = c.where("layers") + " " + c.layers;
+        if (s[0] != in) {
+            throw new UsageError(where + ": layer 1 (Linear " + s[0] + "->" + s[1] + ") takes " + s[0]
+                    + " inputs, but the data has " + in + " features; start the sizes with " + in);
+        }
+        if (s[s.length - 1] != classes) {
+            throw new UsageError(where + ": the last layer has " + s[s.length - 1] + " outputs, but the data has "
+                    + classes + " classes; end the sizes with " + classes);
+        }
+        return s;
+    }
+
+    // ------------------------------------------------------------------ data read on the driver
+
+    /**
+     * The prepared data as a DataFrame of {@code k} partitions. The samples travel once, as one broadcast of compact
+     * arrays, and each partition builds its rows from its slice: a DataFrame parallelized from a list of rows would
+     * carry its rows inside every task of every round (Spark ships a parallelized collection's data with the
+     * partition), hundreds of megabytes per round for Fashion-MNIST.
+     */
+    private static Frames frames(SparkSession spark, PreparedData d, int k) {
+        Dataset train = d.train();
+        StructType schema = new StructType(new StructField[] {
+            new StructField("features", SQLDataTypes.VectorType(), false, featuresMetadata(train.featureNames())),
+            new StructField("label", DataTypes.DoubleType, false, NominalAttribute.defaultAttr().withName("label")
+                    .withValues(train.classNames().toArray(String[]::new)).toMetadata()),
+            new StructField(IS_VAL, DataTypes.BooleanType, false, Metadata.empty())});
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Samples[] sets = d.eval() == null ? new Samples[] {Samples.of(train)}
+                : new Samples[] {Samples.of(train), Samples.of(d.eval())};
+        var data = jsc.broadcast(sets);
+        List<Integer> parts = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            parts.add(i);
+        }
+        // partition i holds rows [i·n/k, (i+1)·n/k) of the training set, then its share of the evaluation set
+        JavaRDD<Row> rows = jsc.parallelize(parts, k).flatMap((Integer i) -> new Iterator<Row>() {
+            private final Samples[] all = data.value();
+            private int set = -1;
+            private int row;
+            private int to;
+
+            @Override
+            public boolean hasNext() {
+                while (row >= to && set + 1 < all.length) {
+                    set++;
+                    row = (int) ((long) i * all[set].n() / k);
+                    to = (int) ((long) (i + 1) * all[set].n() / k);
+                }
+                return row < to;
+            }
+
+            @Override
+            public Row next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                Samples s = all[set];
+                double[] v = new double[s.f()];
+                for (int j = 0; j < v.length; j++) {
+                    v[j] = s.x()[row * s.f() + j];
+                }
+                Row r = RowFactory.create(Vectors.dense(v), (double) s.y()[row], set == 1);
+                row++;
+                return r;
+            }
+        });
+        long evalRows = d.eval() == null ? 0 : d.eval().size();
+        return new Frames(d.name(), spark.createDataFrame(rows, schema), train.featureCount(), train.classCount(),
+                train.size(), evalRows, d.normalizer(), train.classNames(), train.featureNames());
+    }
+
+    /** Samples as compact arrays, broadcast once to the executors. */
+    record Samples(int n, int f, float[] x, int[] y) implements java.io.Serializable {
+        static Samples of(Dataset d) {
+            int n = d.size();
+            int f = d.featureCount();
+            float[] x = new float[n * f];
+            int[] y = new int[n];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < f; j++) {
+                    x[i * f + j] = d.feature(i, j);
+                }
+                y[i] = d.label(i);
+            }
+            return new Samples(n, f, x, y);
+        }
+    }
+
+    private static Metadata featuresMetadata(List<String> names) {
+        Attribute[] attrs = new Attribute[names.size()];
+        for (int j = 0; j < attrs.length; j++) {
+            attrs[j] = NumericAttribute.defaultAttr().withName(names.get(j));
+        }
+        return new AttributeGroup("features", attrs).toMetadata();
+    }
+
+    // ------------------------------------------------------------------ Parquet, read by Spark
+
+    private Frames parquet(SparkSession spark, RunConfig c, int k) {
+        if (c.normalize != null && !c.normalize.equalsIgnoreCase("none")) {
+            throw new UsageError(c.where("normalize") + " " + c.normalize + " is not available for Parquet data"
+                    + " (normalise the columns in Spark, e.g. with StandardScaler, before writing the file)");
+        }
+        org.apache.spark.sql.Dataset<Row> train = read(spark, c.data);
+        String label = labelColumn(c, train);
+        String feats = featuresColumn(train, label, c.data);
+        org.apache.spark.sql.Dataset<Row> test = null;
+        if (c.test != null) {
+            test = read(spark, c.test);
+            for (String col : new String[] {label, feats}) {
+                if (!Arrays.asList(test.columns()).contains(col) && !col.equals(ASSEMBLED)) {
+                    throw new UsageError(c.where("test") + " " + c.test + " has no column '" + col + "'");
+                }
+            }
+        } else if (c.valSplit != null && c.valSplit > 0) {
+            org.apache.spark.sql.Dataset<Row>[] split = train.randomSplit(new double[] {1 - c.valSplit, c.valSplit},
+                    c.seed);
+            train = split[0];
+            test = split[1];
+        }
+        List<String> featureNames = null;
+        if (feats.equals(ASSEMBLED)) {
+            String[] cols = Arrays.stream(train.schema().fields())
+                    .filter(fl -> !fl.name().equals(label) && fl.dataType() instanceof NumericType)
+                    .map(StructField::name).toArray(String[]::new);
+            VectorAssembler va = new VectorAssembler().setInputCols(cols).setOutputCol(ASSEMBLED)
+                    .setHandleInvalid("error");
+            train = va.transform(train);
+            test = test == null ? null : va.transform(test);
+            featureNames = List.of(cols);
+        }
+        StructField labelField = train.schema().apply(label);
+        List<String> classNames;
+        String labelOut = "__backprop_label";
+        if (labelField.dataType().equals(DataTypes.StringType)) {
+            StringIndexerModel si = new StringIndexer().setInputCol(label).setOutputCol(labelOut)
+                    .setStringOrderType("alphabetAsc").setHandleInvalid("error").fit(train);
+            classNames = List.of(si.labelsArray()[0]);
+            train = si.transform(train);
+            test = test == null ? null : si.transform(test);
+        } else if (labelField.dataType() instanceof NumericType) {
+            Row stats = train.agg(functions.min(label), functions.max(label)).first();
+            if (stats.isNullAt(0)) {
+                throw new UsageError(c.data + " has no rows");
+            }
+            double lo = ((Number) stats.get(0)).doubleValue();
+            double hi = ((Number) stats.get(1)).doubleValue();
+            if (lo < 0 || hi != Math.rint(hi) || hi > 1_000_000) {
+                throw new UsageError(c.data + ": numeric label column '" + label + "' must hold class indices 0, 1,"
+                        + " ... (found values from " + lo + " to " + hi + "); or store the labels as strings");
+            }
+            classNames = new ArrayList<>();
+            for (int i = 0; i <= (int) hi; i++) {
+                classNames.add(Integer.toString(i));
+            }
+            Metadata md = NominalAttribute.defaultAttr().withName(labelOut)
+                    .withValues(classNames.toArray(String[]::new)).toMetadata();
+            train = train.withColumn(labelOut, functions.col(label).cast("double"), md);
+            test = test == null ? null : test.withColumn(labelOut, functions.col(label).cast("double"), md);
+        } else {
+            throw new UsageError(c.data + ": label column '" + label + "' is " + labelField.dataType().simpleString()
+                    + "; expected a string or a numeric class index");
+        }
+        int features = vectorWidth(train, feats, c.data);
+        org.apache.spark.sql.Dataset<Row> tr = train.select(functions.col(feats).as("features"),
+                functions.col(labelOut).as("label"), functions.lit(false).as(IS_VAL)).repartition(k);
+        long trainRows = tr.count();
+        long evalRows = 0;
+        org.apache.spark.sql.Dataset<Row> frame = tr;
+        if (test != null) {
+            org.apache.spark.sql.Dataset<Row> te = test.select(functions.col(feats).as("features"),
+                    functions.col(labelOut).as("label"), functions.lit(true).as(IS_VAL)).repartition(k);
+            evalRows = te.count();
+            JavaRDD<Row> both = tr.javaRDD().zipPartitions(te.javaRDD(), (Iterator<Row> a, Iterator<Row> b) -> {
+                List<Row> all = new ArrayList<>();
+                a.forEachRemaining(all::add);
+                b.forEachRemaining(all::add);
+                return all.iterator();
+            });
+            frame = spark.createDataFrame(both, tr.schema());
+        }
+        String name = Path.of(c.data).getFileName().toString().replaceFirst("(?i)\\.parquet$", "");
+        return new Frames(name, frame, features, classNames.size(), trainRows, evalRows, null, classNames,
+                featureNames);
+    }
+
+    private static final String ASSEMBLED = "__backprop_features";
+
+    private static org.apache.spark.sql.Dataset<Row> read(SparkSession spark, String path) {
+        try {
+            return spark.read().parquet(path);
+        } catch (RuntimeException e) {
+            throw new UsageError("cannot read Parquet " + path + ": " + Main.message(e).lines().findFirst()
+                    .orElse(""));
+        }
+    }
+
+    /** --label-column (a name or an index, negative from the end), else "label" when present, else the last. */
+    private static String labelColumn(RunConfig c, org.apache.spark.sql.Dataset<Row> d) {
+        List<String> cols = Arrays.asList(d.columns());
+        String spec = c.labelColumn;
+        if (spec == null) {
+            return cols.contains("label") ? "label" : cols.getLast();
+        }
+        if (cols.contains(spec)) {
+            return spec;
+        }
+        try {
+            int i = Integer.parseInt(spec.trim());
+            int at = i < 0 ? cols.size() + i : i;
+            if (at >= 0 && at < cols.size()) {
+                return cols.get(at);
+            }
+        } catch (NumberFormatException ignored) {
+            // a name that is not there
+        }
+        throw new UsageError(c.where("label-column") + " " + spec + ": " + c.data + " has no such column (columns: "
+                + String.join(", ", cols) + ")");
+    }
+
+    private String featuresColumn(org.apache.spark.sql.Dataset<Row> d, String label, String file) {
+        List<String> cols = Arrays.asList(d.columns());
+        String want = featuresColumn != null ? featuresColumn : cols.contains("features") ? "features" : null;
+        if (want != null) {
+            if (!cols.contains(want)) {
+                throw new UsageError("--features-column " + want + ": " + file + " has no such column (columns: "
+                        + String.join(", ", cols) + ")");
+            }
+            if (!(d.schema().apply(want).dataType() instanceof VectorUDT)) {
+                throw new UsageError(file + ": column '" + want + "' is " + d.schema().apply(want).dataType()
+                        .simpleString() + ", not an ml vector; give --features-column a vector column, or leave it"
+                        + " out to use the numeric columns");
+            }
+            return want;
+        }
+        List<String> bad = new ArrayList<>();
+        int numeric = 0;
+        for (StructField fl : d.schema().fields()) {
+            if (fl.name().equals(label)) {
+                continue;
+            }
+            if (fl.dataType() instanceof NumericType) {
+                numeric++;
+            } else {
+                bad.add(fl.name() + " (" + fl.dataType().simpleString() + ")");
+            }
+        }
+        if (!bad.isEmpty() || numeric == 0) {
+            throw new UsageError(file + ": the features must be numeric columns or one vector column"
+                    + (bad.isEmpty() ? "; there are none" : "; not numeric: " + String.join(", ", bad)));
+        }
+        return ASSEMBLED;
+    }
+
+    private static int vectorWidth(org.apache.spark.sql.Dataset<Row> d, String col, String file) {
+        List<Row> head = d.select(col).takeAsList(1);
+        Row first = head.isEmpty() ? null : head.getFirst();
+        if (first == null || first.isNullAt(0)) {
+            throw new UsageError(file + " has no rows, or its first features vector is null");
+        }
+        return ((org.apache.spark.ml.linalg.Vector) first.get(0)).size();
+    }
+
+    // ------------------------------------------------------------------ results
+
+    private void report(PrintWriter stdout, PrintWriter msg, Path dir, RunConfig c, String sparkMaster, int k)
+            throws IOException {
+        List<EpochMetrics> epochs = new ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("metrics.jsonl"), StandardCharsets.UTF_8)) {
+            if (!line.isBlank() && MetricsJson.parseLine(line) instanceof EpochMetrics e) {
+                epochs.add(e);
+            }
+        }
+        List<Finding> findings = MetricsJson.parseFindings(Files.readString(dir.resolve("findings.json")));
+        Path report = dir.resolve("report.html");
+        EpochMetrics last = epochs.getLast();
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("run", dir.toString());
+            m.put("master", sparkMaster);
+            m.put("partitions", k);
+            m.put("sync_every", syncEvery);
+            m.put("train_loss", last.trainLoss());
+            m.put("test_loss", MetricsJson.finite(last.testLoss()));
+            m.put("test_accuracy", MetricsJson.finite(last.testAccuracy()));
+            List<Map<String, Object>> list = new ArrayList<>();
+            epochs.forEach(e -> list.add(MetricsJson.map(e)));
+            m.put("epochs", list);
+            m.put("seconds_per_epoch", epochs.stream().mapToDouble(EpochMetrics::seconds).average().orElse(0));
+            m.put("findings", findings.stream().map(MetricsJson::map).toList());
+            m.put("report", Files.isRegularFile(report) ? report.toString() : null);
+            stdout.println(TrainCommand.PRETTY.writeValueAsString(m));
+        } else {
+            stdout.printf(Locale.ROOT, "done: %d epochs; final train loss %.4f%s; %.2f s per epoch%n", epochs.size(),
+                    last.trainLoss(), last.hasTest() ? String.format(Locale.ROOT, ", test accuracy %.4f",
+                            last.testAccuracy()) : "",
+                    epochs.stream().mapToDouble(EpochMetrics::seconds).average().orElse(0));
+            stdout.println(findings.isEmpty() ? "diagnostics: no problems found"
+                    : "diagnostics: " + findings.size() + " finding(s):");
+            findings.forEach(f -> stdout.println("  - " + f.message()));
+            stdout.println("run folder: " + dir);
+            if (Files.isRegularFile(report)) {
+                stdout.println("report: " + report);
+            }
+            stdout.println("next: backprop eval --model " + dir + " --data " + c.data + "   |   backprop inspect "
+                    + dir);
+        }
+        stdout.flush();
+        msg.flush();
+    }
+}
