@@ -17,9 +17,18 @@ final class TrainOptions {
     @Option(names = "--config", paramLabel = "FILE", description = "JSON or YAML file with the same keys; flags override it.")
     Path config;
 
-    /** The effective configuration: defaults, then the --config file, then the flags given; resolved. */
-    RunConfig toConfig(CommandSpec spec) throws IOException {
-        return over(config == null ? RunConfig.defaults() : RunConfig.read(config), spec);
+    /**
+     * The effective configuration: defaults, then the --config file, then the flags given; resolved. A --config file
+     * that is missing, unreadable, not UTF-8 or not JSON/YAML is a usage error (exit 2) like a bad value in it.
+     */
+    RunConfig toConfig(CommandSpec spec) {
+        RunConfig fromFile;
+        try {
+            fromFile = config == null ? RunConfig.defaults() : RunConfig.read(config);
+        } catch (IOException e) {
+            throw new UsageError("--config: " + Main.message(e));
+        }
+        return over(fromFile, spec);
     }
 
     /** The flags given laid over {@code c} (a config file read by {@link RunConfig#read}); resolved. */

@@ -96,11 +96,7 @@ class RunConfigTest {
         picocli.CommandLine cl = new picocli.CommandLine(cmd);
         cl.parseArgs(args);
         cmd.spec = cl.getCommandSpec();
-        try {
-            return cmd.options.toConfig(cmd.spec);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return cmd.options.toConfig(cmd.spec);
     }
 
     @Test
@@ -259,8 +255,18 @@ class RunConfigTest {
         Path out = tmp.resolve("never");
         Path latin1 = tmp.resolve("latin1.yaml");
         Files.write(latin1, "epochs: 1\n# d\u00e9j\u00e0 vu\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-        Cli.Result bad = Cli.run("train", "--config", latin1.toString(), "--out", out.toString()).noStackTrace();
-        assertTrue(bad.err().contains(latin1 + ": invalid UTF-8 at byte offset 13 (line 2, column 4): 0xe9"), bad.err());
+        Cli.Result bad = Cli.run("train", "--config", latin1.toString(), "--out", out.toString()).expect(2)
+                .noStackTrace();
+        assertTrue(bad.err().contains("--config: " + latin1 + ": invalid UTF-8 at byte offset 13 (line 2, column 4): 0xe9"),
+                bad.err());
+        Path broken = file("broken.json", "{\n  \"epochs\": 1,\n  \"lr\" 0.1\n}\n");
+        Cli.Result syntax = Cli.run("train", "--config", broken.toString(), "--out", out.toString()).expect(2)
+                .noStackTrace();
+        assertTrue(syntax.err().contains("--config: " + broken + " (line 3, column 8)"), syntax.err());
+        Cli.Result missing = Cli.run("train", "--config", tmp.resolve("none.yaml").toString(), "--out",
+                out.toString()).expect(2);
+        assertTrue(missing.err().contains("none.yaml"), missing.err());
+        assertFalse(Files.exists(out), "nothing is written for a bad config file");
         Path bom = tmp.resolve("bom.json");
         Files.write(bom, "\ufeff{\"epochs\": 1, \"samples\": 100, \"layers\": \"2-4-2\"}".getBytes(
                 java.nio.charset.StandardCharsets.UTF_8));
