@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.backprop.diagnose.EpochSummary;
+import dev.backprop.diagnose.Format;
 import dev.backprop.diagnose.LayerStats;
 import dev.backprop.diagnose.MetricsJson;
 import dev.backprop.diagnose.ParamStats;
+import dev.backprop.diagnose.Resumed;
 import dev.backprop.diagnose.StepStats;
 import dev.backprop.train.EpochMetrics;
 import java.util.Iterator;
@@ -23,6 +25,7 @@ import java.util.TreeMap;
  *  "steps": [[step, epoch, loss, grad_norm, first_to_last_grad_ratio,
  *             [layer index, ‖∂L/∂W‖, ‖∂L/∂output‖, ‖ΔW‖/‖W‖, saturated fraction, dead fraction], ...], ...],
  *  "diagnostics": [[epoch, first_to_last_grad_ratio, max_grad_norm], ...],
+ *  "resumes": [{"epoch": last epoch before the resume, "step": its global step, "changes": [phrases]}, ...],
  *  "layers": {"index": "label", ...}}
  * </pre>
  *
@@ -44,6 +47,7 @@ final class MetricsApi {
         ArrayNode epochs = n.putArray("epochs");
         ArrayNode steps = n.putArray("steps");
         ArrayNode diagnostics = n.putArray("diagnostics");
+        ArrayNode resumes = n.putArray("resumes");
         Map<Integer, String> layers = new TreeMap<>();
         for (Object r : c.records()) {
             switch (r) {
@@ -54,6 +58,13 @@ final class MetricsApi {
                     a.add(d.epoch());
                     Json.add(a, d.firstToLastRatio());
                     Json.add(a, d.maxGradNorm());
+                }
+                case Resumed m -> {
+                    ObjectNode o = resumes.addObject();
+                    o.put("epoch", m.epoch());
+                    o.put("step", m.step());
+                    ArrayNode changes = o.putArray("changes");
+                    m.changes().forEach(changes::add);
                 }
                 default -> { }
             }
@@ -97,8 +108,8 @@ final class MetricsApi {
         return a;
     }
 
-    /** How the charts name a layer: as the report does, its index and description ("0 Linear(2->64)"). */
+    /** How the charts name a layer: as the report and the findings do ("layer 1 (Linear(2->64))"). */
     static String label(LayerStats l) {
-        return l.index() + " " + l.layer();
+        return Format.layer(l.label(), l.layer());
     }
 }

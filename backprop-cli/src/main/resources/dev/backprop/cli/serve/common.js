@@ -77,7 +77,12 @@ const BP = (function () {
         points: {show: false},
       })));
       const y = this.log ? {distr: 3} : (opts.range ? {range: opts.range} : {});
+      // x positions of resumes, drawn as dashed vertical lines labelled 'resumed'
+      this.marks = [];
+      this.figure.dataset.marks = '0';
+      const self = this;
       this.plot = new uPlot({
+        plugins: [{hooks: {draw: [u => self.drawMarks(u)]}}],
         title: title,
         width: this.width(),
         height: 260,
@@ -94,6 +99,33 @@ const BP = (function () {
       // two charts side by side where the window is wide enough, else one
       const room = this.figure.parentElement.clientWidth || 660;
       return Math.floor(Math.max(300, Math.min(640, room >= 900 ? (room - 40) / 2 : room - 20)));
+    }
+    drawMarks(u) {
+      if (this.marks.length === 0) return;
+      const ctx = u.ctx;
+      const box = u.bbox;
+      ctx.save();
+      ctx.strokeStyle = '#444';
+      ctx.fillStyle = '#444';
+      ctx.lineWidth = 1;
+      ctx.setLineDash([5, 4]);
+      ctx.font = '11px sans-serif';
+      this.marks.forEach(x => {
+        const px = u.valToPos(x, 'x', true);
+        if (!isFinite(px) || px < box.left || px > box.left + box.width) return;
+        ctx.beginPath();
+        ctx.moveTo(px, box.top);
+        ctx.lineTo(px, box.top + box.height);
+        ctx.stroke();
+        ctx.fillText('resumed', px + 3, box.top + 12);
+      });
+      ctx.restore();
+    }
+    // xs: where the run was resumed, in this chart's x unit (epoch or step)
+    setMarks(xs) {
+      this.marks = xs.slice();
+      this.figure.dataset.marks = String(this.marks.length);
+      this.plot.redraw(false);
     }
     // data: columns [x, y1, ...]
     set(data) {

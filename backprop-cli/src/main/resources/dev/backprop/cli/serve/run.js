@@ -138,7 +138,22 @@
     });
   }
 
+  // Where the run was resumed: the last epoch and step before each resume (metrics.jsonl's "resume" lines).
+  let resumes = [];
+
+  function applyMarks() {
+    // an epoch chart marks the seam between the last epoch before the resume and the first after it
+    if (epochs) {
+      const xs = resumes.map(r => r.epoch + 0.5);
+      epochs.loss.setMarks(xs);
+      epochs.acc.setMarks(xs);
+    }
+    if (steps) steps.forEach(c => c.chart.setMarks(resumes.map(r => r.step + 0.5)));
+    body.dataset.resumes = String(resumes.length);
+  }
+
   function reset() {
+    resumes = [];
     if (epochs) { epochs.loss.destroy(); epochs.acc.destroy(); }
     if (steps) steps.forEach(s => s.chart.destroy());
     epochs = null;
@@ -165,6 +180,8 @@
       stepCount += chunk.steps.length;
       steps.forEach(c => c.chart.set(c.buf.view()));
     }
+    if (chunk.resumes && chunk.resumes.length) resumes = resumes.concat(chunk.resumes);
+    applyMarks();
     body.dataset.epochs = String(epochCount);
     body.dataset.steps = String(stepCount);
   }

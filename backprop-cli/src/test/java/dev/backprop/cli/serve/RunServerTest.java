@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.backprop.diagnose.Finding;
 import dev.backprop.diagnose.MetricsJson;
+import dev.backprop.diagnose.Resumed;
 import dev.backprop.train.EpochMetrics;
 import java.io.IOException;
 import java.net.URI;
@@ -243,6 +244,23 @@ class RunServerTest {
         assertEquals(List.of(1, 2, 3, 4, 5), epochs(replaced));
         assertEquals(400, Http.get(url, "/api/runs/live/metrics?since=-3").status());
         assertEquals(400, Http.get(url, "/api/runs/live/metrics?since=abc").status());
+    }
+
+    @Test
+    void aResumeLineReachesThePageAsAMark() throws IOException {
+        Path d = run("resumed", 0.1, 0.5, 0.6);
+        append(d.resolve("metrics.jsonl"), MetricsJson.line(new Resumed(2, 40, List.of("epochs 2 -> 4"))) + "\n"
+                + epochLine(3, 0.7) + "\n");
+        JsonNode m = json("/api/runs/resumed/metrics?since=0");
+        assertEquals(List.of(1, 2, 3), epochs(m));
+        assertEquals(1, m.path("resumes").size(), m.toString());
+        JsonNode r = m.path("resumes").get(0);
+        assertEquals(2, r.path("epoch").asInt());
+        assertEquals(40, r.path("step").asLong());
+        assertEquals("epochs 2 -> 4", r.path("changes").get(0).asText());
+        assertEquals(0, json("/api/runs/resumed/metrics?since=" + m.path("next").asLong() + "&line="
+                + m.path("next_line").asLong() + "&file=" + m.path("file").asText()).path("resumes").size(),
+                "a mark is sent once");
     }
 
     @Test

@@ -75,6 +75,16 @@ class ServeBrowserTest {
                         "the live run's epochs on the compare page");
                 assertTrue(page.evaluate("document.getElementById('differ').textContent").asText()
                         .contains("optimizer.lr"), "the differing learning rate is listed");
+                // a resumed run: the seam is marked on its charts
+                try (PrintStream o = new PrintStream(log, true, StandardCharsets.UTF_8)) {
+                    assertEquals(0, Main.run(o, o, "train", "--resume", runs.resolve("small").toString(), "--epochs",
+                            "5"), log::toString);
+                }
+                page.navigate(server.url().resolve("/runs/small").toString());
+                assertEquals(1, page.waitFor(chart("chart-loss", "marks"), v -> v.asInt() == 1, 30).asInt(),
+                        "the resume is marked on the loss chart");
+                assertEquals(1, page.evaluate(chart("chart-accuracy", "marks")).asInt(), "and on the accuracy chart");
+                assertEquals(5, page.evaluate(chart("chart-loss", "points")).asInt(), "all five epochs drawn");
                 // a page open for hours: 100,000 points into one chart buffer keep at most MAX_POINTS (+ the newest),
                 // evenly spread from the first point to the last
                 JsonNode bounded = page.evaluate("(function(){var b=new BP.Buffer(2);for(var i=0;i<100000;i++)"
