@@ -32,6 +32,23 @@ class TrainCommandTest {
     }
 
     @Test
+    void theKernelWarmUpChangesNoWeight() throws IOException {
+        // explicit widths start the warm-up beside the data loading; with it off the weights must be the same bytes
+        String[] args = {"--samples", "4000", "--layers", "2-64-64-2", "--epochs", "2", "--threads", "2"};
+        Path with = tmp.resolve("with-warmup");
+        Path without = tmp.resolve("without-warmup");
+        Cli.run(concat(args, "--out", with.toString())).expect(0);
+        System.setProperty("backprop.warmup", "false");
+        try {
+            Cli.run(concat(args, "--out", without.toString())).expect(0);
+        } finally {
+            System.clearProperty("backprop.warmup");
+        }
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(with.resolve("model.safetensors")),
+                Files.readAllBytes(without.resolve("model.safetensors"))), "bit-identical weights");
+    }
+
+    @Test
     void defaultsTrainAndSayWhereTheRunFolderIs() throws IOException {
         Path run = tmp.resolve("run");
         Cli.Result r = Cli.run("train", "--samples", "200", "--epochs", "2", "--out", run.toString()).expect(0);

@@ -1,0 +1,24 @@
+package dev.backprop.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.backprop.nn.init.Init;
+import org.junit.jupiter.api.Test;
+
+class WarmupTest {
+    @Test
+    void aWarmUpTouchesNoRandomStateAndStopsWhenClosedOrAtItsLimit() {
+        Init.manualSeed(5);
+        long expected = Init.nextSeed();
+        Init.manualSeed(5);
+        try (Warmup w = Warmup.start(new int[] {32, 16, 4}, 8, 60_000)) {
+            Thread.onSpinWait();
+        }
+        assertEquals(expected, Init.nextSeed(), "the seed stream is untouched");
+        Warmup limited = Warmup.start(new int[] {8, 4}, 4, 50);
+        long t0 = System.nanoTime();
+        limited.close();
+        assertTrue(System.nanoTime() - t0 < 30_000_000_000L, "close returns");
+    }
+}
