@@ -68,14 +68,14 @@ final class TrainCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     StandardOptions standard = new StandardOptions();
 
-    /** A kernel warm-up for an F32 network whose widths the configuration gives, or null. */
-    private static dev.backprop.kernel.Warmup warmup(RunConfig c, DType dtype) {
+    /** A training-step warm-up for an F32 network whose widths the configuration gives, or null. */
+    private static dev.backprop.train.Warmup warmup(RunConfig c, DType dtype) {
         if (dtype != DType.F32 || c.layers == null || !c.layers.matches("\\d{1,5}(-\\d{1,5})+")
                 || System.getProperty("backprop.warmup", "true").equals("false")) {
             return null;
         }
         int[] sizes = java.util.Arrays.stream(c.layers.split("-")).mapToInt(Integer::parseInt).toArray();
-        return dev.backprop.kernel.Warmup.start(sizes, c.batch, 3000);
+        return dev.backprop.train.Warmup.start(sizes, Setup.activation(c), c.batch, 3000);
     }
 
     @Override
@@ -100,8 +100,8 @@ final class TrainCommand implements Callable<Integer> {
         Setup.threads(c);
         DType dtype = Setup.dtype(c);
         PreparedData data;
-        // while the data loads, a background thread gets the matrix-product kernels compiled at the layers' shapes
-        try (dev.backprop.kernel.Warmup ignored = warmup(c, dtype)) {
+        // while the data loads, a background thread gets a training step's code compiled at the layers' shapes
+        try (dev.backprop.train.Warmup ignored = warmup(c, dtype)) {
             data = PreparedData.load(c);
         }
         c.resolveLayers(Setup.sizes(c, data.train()));

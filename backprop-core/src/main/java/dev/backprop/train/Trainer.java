@@ -262,6 +262,11 @@ public final class Trainer {
         }
     }
 
+    /** One more epoch of steps with no listener, checkpoint or record kept: {@link Warmup}'s loop. */
+    void runWarmupEpoch() {
+        runEpoch(1);
+    }
+
     private EpochMetrics runEpoch(int epoch) {
         model.train(true);
         long t0 = System.nanoTime();

@@ -1,22 +1,23 @@
-package dev.backprop.kernel;
+package dev.backprop.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.backprop.nn.ActivationKind;
 import dev.backprop.nn.init.Init;
 import org.junit.jupiter.api.Test;
 
 class WarmupTest {
     @Test
-    void aWarmUpTouchesNoRandomStateAndStopsWhenClosedOrAtItsLimit() {
+    void aWarmUpTouchesNoRandomStateAndStopsWhenClosedOrAtItsLimit() throws InterruptedException {
         Init.manualSeed(5);
         long expected = Init.nextSeed();
         Init.manualSeed(5);
-        try (Warmup w = Warmup.start(new int[] {32, 16, 4}, 8, 60_000)) {
-            Thread.onSpinWait();
+        try (Warmup w = Warmup.start(new int[] {32, 16, 4}, ActivationKind.TANH, 8, 60_000)) {
+            Thread.sleep(200); // some steps run
         }
         assertEquals(expected, Init.nextSeed(), "the seed stream is untouched");
-        Warmup limited = Warmup.start(new int[] {8, 4}, 4, 50);
+        Warmup limited = Warmup.start(new int[] {8, 4}, ActivationKind.RELU, 4, 50);
         long t0 = System.nanoTime();
         limited.close();
         assertTrue(System.nanoTime() - t0 < 30_000_000_000L, "close returns");
