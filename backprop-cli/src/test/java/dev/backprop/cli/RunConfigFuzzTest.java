@@ -1,6 +1,7 @@
 package dev.backprop.cli;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.backprop.fuzz.FuzzProperty;
 import java.io.IOException;
 import java.nio.file.Path;
 
