@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * Storage reused from one training step to the next. While an arena is {@link #enter() entered} on a thread, the
@@ -70,64 +73,42 @@ public final class Arena implements AutoCloseable {
 
     /** A zeroed float array of length {@code n}, from the current arena when there is one. */
     static float[] floats(int n) {
-        Arena a = n < MIN_LENGTH ? null : CURRENT.get();
-        if (a == null) {
-            return new float[n];
-        }
-        Slots<float[]> s = a.floats.computeIfAbsent(n, k -> new Slots<>());
-        float[] x = s.next();
-        if (x == null) {
-            x = new float[n];
-            s.add(x);
-        } else {
-            Arrays.fill(x, 0f);
-        }
-        return x;
+        return take(n, a -> a.floats, float[]::new, x -> Arrays.fill(x, 0f));
     }
 
     /** A float array of length {@code n} whose contents the caller overwrites entirely. */
     static float[] floatsUninitialized(int n) {
-        Arena a = n < MIN_LENGTH ? null : CURRENT.get();
-        if (a == null) {
-            return new float[n];
-        }
-        Slots<float[]> s = a.floats.computeIfAbsent(n, k -> new Slots<>());
-        float[] x = s.next();
-        if (x == null) {
-            x = new float[n];
-            s.add(x);
-        }
-        return x;
+        return take(n, a -> a.floats, float[]::new, null);
     }
 
     /** A zeroed double array of length {@code n}, from the current arena when there is one. */
     static double[] doubles(int n) {
-        Arena a = n < MIN_LENGTH ? null : CURRENT.get();
-        if (a == null) {
-            return new double[n];
-        }
-        Slots<double[]> s = a.doubles.computeIfAbsent(n, k -> new Slots<>());
-        double[] x = s.next();
-        if (x == null) {
-            x = new double[n];
-            s.add(x);
-        } else {
-            Arrays.fill(x, 0.0);
-        }
-        return x;
+        return take(n, a -> a.doubles, double[]::new, x -> Arrays.fill(x, 0.0));
     }
 
     /** A double array of length {@code n} whose contents the caller overwrites entirely. */
     static double[] doublesUninitialized(int n) {
+        return take(n, a -> a.doubles, double[]::new, null);
+    }
+
+    /**
+     * The next array of length {@code n} of the current arena's {@code pool} (a new one when the pool has handed out
+     * all it holds, kept for the next step), or a new array outside an arena; a reused array is passed to
+     * {@code clearReused} when that is not null (a new array is already zero).
+     */
+    private static <T> T take(int n, Function<Arena, Map<Integer, Slots<T>>> pool, IntFunction<T> make,
+                              Consumer<T> clearReused) {
         Arena a = n < MIN_LENGTH ? null : CURRENT.get();
         if (a == null) {
-            return new double[n];
+            return make.apply(n);
         }
-        Slots<double[]> s = a.doubles.computeIfAbsent(n, k -> new Slots<>());
-        double[] x = s.next();
+        Slots<T> s = pool.apply(a).computeIfAbsent(n, k -> new Slots<>());
+        T x = s.next();
         if (x == null) {
-            x = new double[n];
+            x = make.apply(n);
             s.add(x);
+        } else if (clearReused != null) {
+            clearReused.accept(x);
         }
         return x;
     }
