@@ -75,12 +75,8 @@ public class Adam extends BaseOptimizer {
      */
     final boolean adamStepF32(float[] w, float[] g, int n, Regularizer reg, Map<String, double[]> st, double lr,
                               double decay) {
-        double c;
-        if (reg instanceof Regularizer.L2 l2) {
-            c = 2 * l2.lambda();
-        } else if (reg instanceof Regularizer.None) {
-            c = Double.NaN;
-        } else {
+        double c = inPlaceL2(reg);
+        if (c == NOT_IN_PLACE) {
             return false;
         }
         double[] step = buffer(st, "step", 1);

@@ -313,6 +313,24 @@ public abstract class BaseOptimizer implements Optimizer {
         return st.computeIfAbsent(key, k -> new double[n]);
     }
 
+    /** {@link #inPlaceL2(Regularizer)}'s answer for a penalty the in-place F32 updates do not apply (L1, elastic net). */
+    static final double NOT_IN_PLACE = -1;
+
+    /**
+     * The L2 term the in-place F32 updates add to each gradient element, {@code c·w} with {@code c = 2λ}: {@code c}
+     * for an L2 penalty, NaN for none (no term), {@link #NOT_IN_PLACE} for a penalty they leave to the double path.
+     *
+     * @param reg the parameter's regularizer
+     * @return the coefficient, NaN or {@link #NOT_IN_PLACE}
+     */
+    static double inPlaceL2(Regularizer reg) {
+        return switch (reg) {
+            case Regularizer.L2 l2 -> 2 * l2.lambda();
+            case Regularizer.None n -> Double.NaN;
+            default -> NOT_IN_PLACE;
+        };
+    }
+
     /**
      * Whether decoupled weight decay applies to a parameter.
      *

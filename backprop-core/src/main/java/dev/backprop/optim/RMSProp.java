@@ -61,12 +61,8 @@ public final class RMSProp extends BaseOptimizer {
     @Override
     protected boolean updateF32(float[] w, float[] g, int n, Regularizer reg, Map<String, double[]> st, double lr,
                                 Parameter p) {
-        double c;
-        if (reg instanceof Regularizer.L2 l2) {
-            c = 2 * l2.lambda();
-        } else if (reg instanceof Regularizer.None) {
-            c = Double.NaN;
-        } else {
+        double c = inPlaceL2(reg);
+        if (c == NOT_IN_PLACE) {
             return false;
         }
         double[] sq = buffer(st, "square_avg", n);
