@@ -48,7 +48,14 @@ public final class Main implements Runnable {
 
     /** Runs the command line with the given streams and returns the exit code (used by tests in-process). */
     public static int run(PrintStream out, PrintStream err, String... args) {
-        CommandLine cl = new CommandLine(new Main());
+        return run(new CommandLine(new Main()), out, err, args);
+    }
+
+    /**
+     * Runs a command line built on {@code cl} (this one, or {@code backprop spark}'s) with the project's help layout,
+     * error handling and exit codes: 2 for a usage error, 1 for a failure, no stack trace without --verbose.
+     */
+    static int run(CommandLine cl, PrintStream out, PrintStream err, String... args) {
         HelpLayout.install(cl);
         cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true));
         cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));

@@ -1,9 +1,6 @@
 package dev.backprop.cli;
 
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -63,32 +60,6 @@ public final class SparkMain implements Runnable {
      * @return the exit code
      */
     public static int run(PrintStream out, PrintStream err, String... args) {
-        CommandLine cl = new CommandLine(new SparkMain());
-        cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true));
-        cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
-        boolean verbose = Arrays.asList(args).contains("--verbose");
-        cl.setParameterExceptionHandler((ex, a) -> {
-            PrintWriter e = ex.getCommandLine().getErr();
-            e.println("backprop: " + ex.getMessage());
-            e.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for the usage.");
-            e.flush();
-            return 2;
-        });
-        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
-            PrintWriter e = c.getErr();
-            if (ex instanceof UsageError) {
-                e.println("backprop: " + ex.getMessage());
-                e.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for the usage.");
-                e.flush();
-                return 2;
-            }
-            e.println("backprop: error: " + Main.message(ex));
-            if (verbose) {
-                ex.printStackTrace(e);
-            }
-            e.flush();
-            return 1;
-        });
-        return cl.execute(args);
+        return Main.run(new CommandLine(new SparkMain()), out, err, args);
     }
 }
