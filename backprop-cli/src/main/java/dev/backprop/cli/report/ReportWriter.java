@@ -593,8 +593,8 @@ public final class ReportWriter {
     }
 
     /**
-     * {@code s} with the characters that HTML treats specially (&amp;, &lt;, &gt;, &quot;) escaped, for text in
-     * element content and in double-quoted attributes. Also used by the experiment reports.
+     * {@code s} with the characters that HTML treats specially (&amp;, &lt;, &gt;, &quot;, ') escaped, for text in
+     * element content and in quoted attributes. Also used by the experiment reports and by {@code backprop serve}.
      */
     public static String escape(String s) {
         StringBuilder o = new StringBuilder(s.length());
@@ -605,6 +605,7 @@ public final class ReportWriter {
                 case '>' -> o.append("&gt;");
                 case '&' -> o.append("&amp;");
                 case '"' -> o.append("&quot;");
+                case '\'' -> o.append("&#39;");
                 default -> o.append(c);
             }
         }

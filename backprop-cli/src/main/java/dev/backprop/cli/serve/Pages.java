@@ -134,20 +134,8 @@ final class Pages {
         return b.toString();
     }
 
-    /** HTML-escapes text for an element or a quoted attribute. */
+    /** HTML-escapes text for an element or a quoted attribute (the report's escaping). */
     static String esc(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '&' -> b.append("&amp;");
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '"' -> b.append("&quot;");
-                case '\'' -> b.append("&#39;");
-                default -> b.append(c);
-            }
-        }
-        return b.toString();
+        return dev.backprop.cli.report.ReportWriter.escape(s);
     }
 }
