@@ -209,6 +209,58 @@ class GemmTest {
         }
     }
 
+    /**
+     * The packed kernel computes each element as its documented fma chain, wherever its tile lies: {@code acc = fma(a[i][p], b[p][j], acc)}
+     * for p ascending in each K block of equal size at most {@link PackedSgemm#KC}, then {@code c = acc} for the
+     * first block (or {@code c += acc} when accumulating) and {@code c += acc} for the others. Checked bit for bit
+     * against {@link Math#fma} on tile edges in M, N and K, every form, 1 and 2 threads.
+     */
+    @Test
+    void packedSgemmIsTheDocumentedFmaChainBitForBit() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Gemm.VECTORIZED, "the packed kernel needs the Vector API");
+        SplittableRandom rnd = new SplittableRandom(11);
+        int[][] shapes = {{6, 16, 5}, {8, 32, 256}, {13, 33, 300}, {25, 47, 513}, {128, 128, 784}, {7, 64, 1}};
+        for (int[] s : shapes) {
+            int m = s[0];
+            int n = s[1];
+            int k = s[2];
+            int blocks = (k + PackedSgemm.KC - 1) / PackedSgemm.KC;
+            int kc = (k + blocks - 1) / blocks;
+            for (int form = 0; form < 4; form++) {
+                boolean ta = (form & 2) != 0;
+                boolean tb = (form & 1) != 0;
+                float[] a = f32(Case.fill(rnd, m * k));
+                float[] b = f32(Case.fill(rnd, k * n));
+                float[] c0 = f32(Case.fill(rnd, m * n));
+                for (boolean acc : new boolean[] {false, true}) {
+                    float[] expected = new float[m * n];
+                    for (int i = 0; i < m; i++) {
+                        for (int j = 0; j < n; j++) {
+                            float c = acc ? c0[i * n + j] : 0f;
+                            for (int p0 = 0; p0 < k; p0 += kc) {
+                                float sum = 0f;
+                                for (int p = p0; p < Math.min(k, p0 + kc); p++) {
+                                    sum = Math.fma(ta ? a[p * m + i] : a[i * k + p], tb ? b[j * k + p] : b[p * n + j],
+                                            sum);
+                                }
+                                c = p0 == 0 && !acc ? sum : c + sum;
+                            }
+                            expected[i * n + j] = c;
+                        }
+                    }
+                    for (int threads : THREADS) {
+                        Parallel.setThreads(threads);
+                        float[] c = c0.clone();
+                        PackedSgemm.sgemm(new PackedSgemm.Problem(ta, tb, m, n, k, a, 0, ta ? m : k, b, 0,
+                                tb ? k : n, c, 0, n, acc));
+                        assertArrayEquals(expected, c, (ta ? "T" : "N") + (tb ? "T" : "N") + " " + m + "x" + n + "x"
+                                + k + " acc=" + acc + " threads=" + threads + " MR=" + PackedSgemm.MR);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void sgemmMatchesReferenceInEveryFormAndIsIndependentOfThreads() {
         checkF32(Gemm::sgemm);
