@@ -210,8 +210,8 @@ class GemmTest {
     }
 
     /**
-     * The packed kernel computes each element as its documented fma chain, wherever its tile lies: {@code acc = fma(a[i][p], b[p][j], acc)}
-     * for p ascending in each K block of equal size at most {@link PackedSgemm#KC}, then {@code c = acc} for the
+     * The packed kernel computes each element as its documented fma chain, wherever its tile lies:
+     * {@code acc = fma(a[i][p], b[p][j], acc)} for p ascending in each K block of equal size at most {@link PackedSgemm#KC}, then {@code c = acc} for the
      * first block (or {@code c += acc} when accumulating) and {@code c += acc} for the others. Checked bit for bit
      * against {@link Math#fma} on tile edges in M, N and K, every form, 1 and 2 threads.
      */
