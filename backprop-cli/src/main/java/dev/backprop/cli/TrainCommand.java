@@ -69,7 +69,7 @@ final class TrainCommand implements Callable<Integer> {
     StandardOptions standard = new StandardOptions();
 
     /** A training-step warm-up for an F32 network whose widths the configuration gives, or null. */
-    private static dev.backprop.train.Warmup warmup(RunConfig c, DType dtype) {
+    static dev.backprop.train.Warmup warmup(RunConfig c, DType dtype) {
         if (dtype != DType.F32 || c.layers == null || !c.layers.matches("\\d{1,5}(-\\d{1,5})+")
                 || System.getProperty("backprop.warmup", "true").equals("false")) {
             return null;

@@ -97,7 +97,7 @@ final class SparkTrainCommand implements Callable<Integer> {
     /** The training and validation rows of a run, and what the model file needs to know about them. */
     private record Frames(String name, org.apache.spark.sql.Dataset<Row> frame, int features, int classes,
                           long trainRows, long evalRows, Normalizer normalizer, List<String> classNames,
-                          List<String> featureNames) {
+                          List<String> featureNames, String evalName) {
     }
 
     static final String IS_VAL = "__backprop_is_validation";
@@ -115,13 +115,22 @@ final class SparkTrainCommand implements Callable<Integer> {
             throw new UsageError("--sync-every must be at least 1, got " + syncEvery);
         }
         boolean parquet = c.data != null && c.data.toLowerCase(Locale.ROOT).endsWith(".parquet");
-        PreparedData prepared = parquet ? null : PreparedData.load(c); // the data's errors come before Spark starts
-        Path dir = out != null ? out : TrainCommand.newRunDir(prepared != null ? prepared.name()
-                : Path.of(c.data).getFileName().toString().replaceFirst("(?i)\\.parquet$", ""));
-        int[] preparedSizes = prepared == null ? null : Setup.sizes(c, prepared.train());
-        RunFolders.prepare(dir, force); // before the first write: an existing run is never mixed into
-        boolean hadSession = SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined();
-        SparkSession spark = session(master);
+        PreparedData prepared;
+        Path dir;
+        int[] preparedSizes;
+        boolean hadSession;
+        SparkSession spark;
+        // while the data loads and Spark starts, a background thread gets a training step's code compiled at the
+        // layers' shapes (in local mode the tasks run in this JVM and use that compiled code)
+        try (dev.backprop.train.Warmup ignored = TrainCommand.warmup(c, Setup.dtype(c))) {
+            prepared = parquet ? null : PreparedData.load(c); // the data's errors come before Spark starts
+            dir = out != null ? out : TrainCommand.newRunDir(prepared != null ? prepared.name()
+                    : Path.of(c.data).getFileName().toString().replaceFirst("(?i)\\.parquet$", ""));
+            preparedSizes = prepared == null ? null : Setup.sizes(c, prepared.train());
+            RunFolders.prepare(dir, force); // before the first write: an existing run is never mixed into
+            hadSession = SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined();
+            spark = session(master);
+        }
         try {
             int k = partitions != null ? partitions : spark.sparkContext().defaultParallelism();
             Frames f = parquet ? parquet(spark, c, k) : frames(spark, prepared, k);
@@ -133,6 +142,10 @@ final class SparkTrainCommand implements Callable<Integer> {
                     .setInit(init).setOptimizer(c.optimizer.toJson()).setBatchSize(c.batch).setMaxEpochs(c.epochs)
                     .setL1(c.l1).setL2(c.l2).setDropout(c.dropout).setBatchNorm(c.batchNorm).setSeed(c.seed)
                     .setDtype(c.dtype).setSyncEvery(syncEvery).setLogEvery(logRounds)
+                    .setSchedule(c.schedule == null ? "constant" : c.schedule)
+                    .setClipNorm(c.clipNorm == null ? 0 : c.clipNorm).setClipValue(c.clipValue == null ? 0 : c.clipValue)
+                    .setEarlyStop(c.earlyStop == null ? 0 : c.earlyStop)
+                    .setRestoreBest(Boolean.TRUE.equals(c.restoreBest)).setValidationName(f.evalName())
                     .setRunConfig(new String(c.toJson(), StandardCharsets.UTF_8)).setRunDir(dir.toString());
             if (f.evalRows() > 0) {
                 bp.setValidationIndicatorCol(IS_VAL);
@@ -153,7 +166,7 @@ final class SparkTrainCommand implements Callable<Integer> {
                 mb.normalizer(f.normalizer());
             }
             mb.build().save(dir);
-            report(stdout, msg, dir, c, spark.sparkContext().master(), k);
+            report(stdout, msg, dir, c, spark.sparkContext().master(), k, fitted.toModel().network(), f.evalName());
         } finally {
             if (!hadSession) {
                 spark.stop();
@@ -165,18 +178,6 @@ final class SparkTrainCommand implements Callable<Integer> {
     /** Settings of {@code backprop train} that this command does not do (yet): a usage error when not default. */
     private static void unsupported(RunConfig c, PrintWriter msg) {
         List<String> bad = new ArrayList<>();
-        if (c.schedule != null && !c.schedule.equalsIgnoreCase("constant")) {
-            bad.add(c.where("schedule") + " " + c.schedule);
-        }
-        if (c.clipNorm != null && c.clipNorm > 0) {
-            bad.add(c.where("clip-norm"));
-        }
-        if (c.clipValue != null && c.clipValue > 0) {
-            bad.add(c.where("clip-value"));
-        }
-        if (c.earlyStop != null && c.earlyStop > 0) {
-            bad.add(c.where("early-stop"));
-        }
         if (c.loss != null && c.loss.toLowerCase(Locale.ROOT).equals("mse")) {
             bad.add(c.where("loss") + " mse");
         }
@@ -186,6 +187,7 @@ final class SparkTrainCommand implements Callable<Integer> {
         if (c.shuffle != null && !c.shuffle) {
             bad.add(c.where("shuffle") + " false");
         }
+        Setup.schedule(c, 1); // a bad --schedule is a usage error before Spark starts
         if (!bad.isEmpty()) {
             throw new UsageError("not available in 'backprop spark train' (yet): " + String.join(", ", bad)
                     + "; use 'backprop train' for them");
@@ -288,7 +290,7 @@ final class SparkTrainCommand implements Callable<Integer> {
         });
         long evalRows = d.eval() == null ? 0 : d.eval().size();
         return new Frames(d.name(), spark.createDataFrame(rows, schema), train.featureCount(), train.classCount(),
-                train.size(), evalRows, d.normalizer(), train.classNames(), train.featureNames());
+                train.size(), evalRows, d.normalizer(), train.classNames(), train.featureNames(), d.evalName());
     }
 
     /** Samples as compact arrays, broadcast once to the executors. */
@@ -319,9 +321,10 @@ final class SparkTrainCommand implements Callable<Integer> {
     // ------------------------------------------------------------------ Parquet, read by Spark
 
     private Frames parquet(SparkSession spark, RunConfig c, int k) {
-        if (c.normalize != null && !c.normalize.equalsIgnoreCase("none")) {
-            throw new UsageError(c.where("normalize") + " " + c.normalize + " is not available for Parquet data"
-                    + " (normalise the columns in Spark, e.g. with StandardScaler, before writing the file)");
+        String kind = c.normalize == null ? "none" : c.normalize.trim().toLowerCase(Locale.ROOT);
+        if (!kind.equals("none") && !kind.equals("standard") && !kind.equals("minmax")) {
+            throw new UsageError(c.where("normalize") + ": unknown normalisation '" + c.normalize
+                    + "'; valid: none|standard|minmax");
         }
         org.apache.spark.sql.Dataset<Row> train = read(spark, c.data);
         String label = labelColumn(c, train);
@@ -384,6 +387,14 @@ final class SparkTrainCommand implements Callable<Integer> {
                     + "; expected a string or a numeric class index");
         }
         int features = vectorWidth(train, feats, c.data);
+        Normalizer normalizer = null;
+        if (!kind.equals("none")) {
+            normalizer = fitNormalizer(train, feats, kind, features);
+            var udf = functions.udf(new NormalizeVector(normalizer.kind(), normalizer.parameters()),
+                    SQLDataTypes.VectorType());
+            train = train.withColumn(feats, udf.apply(functions.col(feats)));
+            test = test == null ? null : test.withColumn(feats, udf.apply(functions.col(feats)));
+        }
         org.apache.spark.sql.Dataset<Row> tr = train.select(functions.col(feats).as("features"),
                 functions.col(labelOut).as("label"), functions.lit(false).as(IS_VAL)).repartition(k);
         long trainRows = tr.count();
@@ -402,11 +413,69 @@ final class SparkTrainCommand implements Callable<Integer> {
             frame = spark.createDataFrame(both, tr.schema());
         }
         String name = Path.of(c.data).getFileName().toString().replaceFirst("(?i)\\.parquet$", "");
-        return new Frames(name, frame, features, classNames.size(), trainRows, evalRows, null, classNames,
-                featureNames);
+        return new Frames(name, frame, features, classNames.size(), trainRows, evalRows, normalizer, classNames,
+                featureNames, c.test != null ? "test" : "validation");
     }
 
     private static final String ASSEMBLED = "__backprop_features";
+
+    /**
+     * The normaliser of {@code --normalize} fitted on the training rows' vectors by Spark's {@code Summarizer}
+     * (one pass): standard takes the mean and the population standard deviation (Spark's variance is the sample
+     * variance, times (N − 1)/N), minmax the minimum and maximum; the same parameters as {@link Normalizer#fit} on
+     * those rows, stored in model.json so that {@code backprop eval|predict} apply them to raw features.
+     */
+    static Normalizer fitNormalizer(org.apache.spark.sql.Dataset<Row> train, String feats, String kind,
+                                    int features) {
+        Row r = train.select(org.apache.spark.ml.stat.Summarizer.metrics("mean", "variance", "min", "max", "count")
+                .summary(functions.col(feats)).as("s")).select("s.*").first();
+        long n = r.getAs("count");
+        double[] a;
+        double[] b;
+        if (kind.equals("standard")) {
+            a = ((org.apache.spark.ml.linalg.Vector) r.getAs("mean")).toArray();
+            b = ((org.apache.spark.ml.linalg.Vector) r.getAs("variance")).toArray();
+            for (int j = 0; j < b.length; j++) {
+                b[j] = n > 1 ? Math.sqrt(b[j] * (n - 1) / n) : 0;
+            }
+        } else {
+            a = ((org.apache.spark.ml.linalg.Vector) r.getAs("min")).toArray();
+            b = ((org.apache.spark.ml.linalg.Vector) r.getAs("max")).toArray();
+        }
+        if (a.length != features) {
+            throw new UsageError("--normalize: the training rows have no features to fit on");
+        }
+        return Normalizer.of(kind, new double[][] {a, b});
+    }
+
+    /** A features vector normalised by {@link Normalizer#apply(int, double)}, as model.json's normaliser does. */
+    static final class NormalizeVector implements org.apache.spark.sql.api.java.UDF1<
+            org.apache.spark.ml.linalg.Vector, org.apache.spark.ml.linalg.Vector> {
+        private static final long serialVersionUID = 1L;
+        private final String kind;
+        private final double[][] parameters;
+        private transient Normalizer normalizer;
+
+        NormalizeVector(String kind, double[][] parameters) {
+            this.kind = kind;
+            this.parameters = parameters;
+        }
+
+        @Override
+        public org.apache.spark.ml.linalg.Vector call(org.apache.spark.ml.linalg.Vector v) {
+            if (v == null) {
+                return null;
+            }
+            if (normalizer == null) {
+                normalizer = Normalizer.of(kind, parameters);
+            }
+            double[] x = v.toArray();
+            for (int j = 0; j < x.length; j++) {
+                x[j] = normalizer.apply(j, x[j]);
+            }
+            return Vectors.dense(x);
+        }
+    }
 
     private static org.apache.spark.sql.Dataset<Row> read(SparkSession spark, String path) {
         try {
@@ -485,38 +554,53 @@ final class SparkTrainCommand implements Callable<Integer> {
 
     // ------------------------------------------------------------------ results
 
-    private void report(PrintWriter stdout, PrintWriter msg, Path dir, RunConfig c, String sparkMaster, int k)
-            throws IOException {
+    private void report(PrintWriter stdout, PrintWriter msg, Path dir, RunConfig c, String sparkMaster, int k,
+                        dev.backprop.nn.Sequential net, String evalName) throws IOException {
         List<EpochMetrics> epochs = new ArrayList<>();
         for (String line : Files.readAllLines(dir.resolve("metrics.jsonl"), StandardCharsets.UTF_8)) {
             if (!line.isBlank() && MetricsJson.parseLine(line) instanceof EpochMetrics e) {
                 epochs.add(e);
             }
         }
+        // the best epoch by the fit's rule: the lowest evaluation loss (training loss without evaluation rows)
+        int best = 0;
+        double bestLoss = Double.POSITIVE_INFINITY;
+        for (EpochMetrics e : epochs) {
+            double monitored = e.hasTest() ? e.testLoss() : e.trainLoss();
+            if (monitored < bestLoss) {
+                bestLoss = monitored;
+                best = e.epoch();
+            }
+        }
+        boolean stopped = epochs.size() < c.epochs;
+        dev.backprop.train.TrainingResult result = new dev.backprop.train.TrainingResult(epochs, stopped, best);
+        boolean restored = Boolean.TRUE.equals(c.restoreBest) && result.bestEpoch() > 0;
         List<Finding> findings = MetricsJson.parseFindings(Files.readString(dir.resolve("findings.json")));
         Path report = dir.resolve("report.html");
-        EpochMetrics last = epochs.getLast();
+        double perEpoch = epochs.stream().mapToDouble(EpochMetrics::seconds).average().orElse(0);
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("run", dir.toString());
             m.put("master", sparkMaster);
             m.put("partitions", k);
             m.put("sync_every", syncEvery);
-            m.put("train_loss", last.trainLoss());
-            m.put("test_loss", MetricsJson.finite(last.testLoss()));
-            m.put("test_accuracy", MetricsJson.finite(last.testAccuracy()));
-            List<Map<String, Object>> list = new ArrayList<>();
-            epochs.forEach(e -> list.add(MetricsJson.map(e)));
-            m.put("epochs", list);
-            m.put("seconds_per_epoch", epochs.stream().mapToDouble(EpochMetrics::seconds).average().orElse(0));
+            m.putAll(TrainCommand.summary(dir, net, result, evalName, restored));
+            m.put("seconds_per_epoch", perEpoch);
             m.put("findings", findings.stream().map(MetricsJson::map).toList());
             m.put("report", Files.isRegularFile(report) ? report.toString() : null);
             stdout.println(TrainCommand.PRETTY.writeValueAsString(m));
         } else {
-            stdout.printf(Locale.ROOT, "done: %d epochs; final train loss %.4f%s; %.2f s per epoch%n", epochs.size(),
-                    last.trainLoss(), last.hasTest() ? String.format(Locale.ROOT, ", test accuracy %.4f",
-                            last.testAccuracy()) : "",
-                    epochs.stream().mapToDouble(EpochMetrics::seconds).average().orElse(0));
+            EpochMetrics last = epochs.getLast();
+            stdout.printf(Locale.ROOT, "done: %d epochs%s; final train loss %.4f, train accuracy %.4f%s; %.2f s per"
+                            + " epoch%n", epochs.size(), stopped ? " (stopped early)" : "", last.trainLoss(),
+                    last.trainAccuracy(), last.hasTest() ? String.format(Locale.ROOT, ", %s accuracy %.4f",
+                            evalName, last.testAccuracy()) : "", perEpoch);
+            if (result.bestEpoch() > 0) {
+                EpochMetrics b = epochs.get(result.bestEpoch() - 1);
+                stdout.printf(Locale.ROOT, "best epoch %d (%s loss %.4f)%s%n", result.bestEpoch(),
+                        b.hasTest() ? evalName : "train", b.hasTest() ? b.testLoss() : b.trainLoss(),
+                        restored ? "; the saved model is that epoch's (--restore-best)" : "");
+            }
             stdout.println(findings.isEmpty() ? "diagnostics: no problems found"
                     : "diagnostics: " + findings.size() + " finding(s):");
             findings.forEach(f -> stdout.println("  - " + f.message()));

@@ -7,6 +7,7 @@ import dev.backprop.nn.Sequential;
 import dev.backprop.nn.init.Init;
 import dev.backprop.optim.OptimizerSpec;
 import dev.backprop.optim.Regularizer;
+import dev.backprop.optim.Schedule;
 import dev.backprop.tensor.DType;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -85,6 +86,12 @@ public final class BackpropClassifier
     private final IntParam logEvery;
     private final Param<String> validationIndicatorCol;
     private final Param<String> runConfig;
+    private final Param<String> schedule;
+    private final DoubleParam clipNorm;
+    private final DoubleParam clipValue;
+    private final IntParam earlyStop;
+    private final BooleanParam restoreBest;
+    private final Param<String> validationName;
 
     /** A classifier with a random uid and the default params. */
     public BackpropClassifier() {
@@ -145,6 +152,24 @@ public final class BackpropClassifier
                 + " validation row, scored after every epoch and not trained on (\"\": none)");
         runConfig = new Param<>(this, "runConfig", "JSON object written as the run folder's config.json (\"\": the"
                 + " params)");
+        schedule = new Param<>(this, "schedule", "learning-rate schedule over the averaging rounds: "
+                + Schedule.CHOICES + " (as backprop train's --schedule; a bare cosine anneals over the whole run)");
+        clipNorm = new DoubleParam(this, "clipNorm", "clip the round's mean gradient (and each local step's) to this"
+                + " global L2 norm (>= 0; 0: none)", ParamValidators.gtEq(0));
+        clipValue = new DoubleParam(this, "clipValue", "clamp the round's mean gradient (and each local step's) to"
+                + " [-v, v] (>= 0; 0: none)", ParamValidators.gtEq(0));
+        earlyStop = new IntParam(this, "earlyStop", "stop after this many epochs without a lower validation loss"
+                + " (the training loss without validation rows); 0: never", ParamValidators.gtEq(0));
+        restoreBest = new BooleanParam(this, "restoreBest", "end with the weights of the epoch of lowest validation"
+                + " loss (training loss without validation rows)");
+        validationName = new Param<>(this, "validationName", "what the epoch lines call the validation rows"
+                + " (validation, or test for a test set)");
+        setDefault(schedule, "constant");
+        setDefault(clipNorm, 0.0);
+        setDefault(clipValue, 0.0);
+        setDefault(earlyStop, 0);
+        setDefault(restoreBest, false);
+        setDefault(validationName, "validation");
         setDefault(dtype, "f32");
         setDefault(runDir, "");
         setDefault(logEvery, DEFAULT_LOG_EVERY);
@@ -601,6 +626,140 @@ public final class BackpropClassifier
         return $(runConfig);
     }
 
+    /** {@return the schedule param} */
+    public Param<String> schedule() {
+        return schedule;
+    }
+
+    /**
+     * Sets the learning-rate schedule, in the forms of {@code backprop train --schedule}: constant,
+     * step:EVERY:GAMMA, exp:GAMMA, cosine[:TOTAL], warmup:STEPS[,SCHEDULE]. Its steps are the averaging rounds
+     * (with syncEvery 1, the steps of the global batch); a bare "cosine" anneals over all rounds of the run. The
+     * local steps of a round run at the base local rate scaled as the schedule scales the optimizer's.
+     *
+     * @param value the schedule
+     * @return this
+     * @throws IllegalArgumentException for a form that is not one of these
+     */
+    public BackpropClassifier setSchedule(String value) {
+        Schedule.parse(value, 1);
+        return (BackpropClassifier) set(schedule, value);
+    }
+
+    /** {@return the learning-rate schedule} */
+    public String getSchedule() {
+        return $(schedule);
+    }
+
+    /** {@return the clipNorm param} */
+    public DoubleParam clipNorm() {
+        return clipNorm;
+    }
+
+    /**
+     * Sets gradient clipping by global norm: before the optimizer applies a round's update, the mean gradient of its
+     * local steps, ĝ/H, is scaled down to this L2 norm when larger (PyTorch's {@code clip_grad_norm_}); with
+     * syncEvery 1 that is exactly a single machine's clipping of the global batch's gradient. With syncEvery &gt; 1
+     * each local step's gradient is clipped too.
+     *
+     * @param value the largest norm, or 0 for none
+     * @return this
+     */
+    public BackpropClassifier setClipNorm(double value) {
+        return (BackpropClassifier) set(clipNorm, value);
+    }
+
+    /** {@return the clipping norm, 0 for none} */
+    public double getClipNorm() {
+        return (Double) $(clipNorm);
+    }
+
+    /** {@return the clipValue param} */
+    public DoubleParam clipValue() {
+        return clipValue;
+    }
+
+    /**
+     * Sets gradient clipping by value: every element of the round's mean gradient (and, with syncEvery &gt; 1, of
+     * each local step's) is clamped to [−value, value] (PyTorch's {@code clip_grad_value_}); applied before the
+     * clipping by norm.
+     *
+     * @param value the bound, or 0 for none
+     * @return this
+     */
+    public BackpropClassifier setClipValue(double value) {
+        return (BackpropClassifier) set(clipValue, value);
+    }
+
+    /** {@return the clipping bound, 0 for none} */
+    public double getClipValue() {
+        return (Double) $(clipValue);
+    }
+
+    /** {@return the earlyStop param} */
+    public IntParam earlyStop() {
+        return earlyStop;
+    }
+
+    /**
+     * Sets early stopping: training ends after this many epochs in a row without a lower loss on the validation
+     * rows ({@link #setValidationIndicatorCol}; the training loss when there are none), as Keras's
+     * {@code EarlyStopping(patience)}.
+     *
+     * @param value the patience in epochs, or 0 to run all {@link #setMaxEpochs maxEpochs}
+     * @return this
+     */
+    public BackpropClassifier setEarlyStop(int value) {
+        return (BackpropClassifier) set(earlyStop, value);
+    }
+
+    /** {@return the early-stopping patience, 0 for none} */
+    public int getEarlyStop() {
+        return (Integer) $(earlyStop);
+    }
+
+    /** {@return the restoreBest param} */
+    public BooleanParam restoreBest() {
+        return restoreBest;
+    }
+
+    /**
+     * Sets whether the fitted model has the weights of the best epoch (lowest validation loss, else training loss)
+     * rather than the last one's, as Keras's {@code restore_best_weights}.
+     *
+     * @param value true to restore the best epoch's weights
+     * @return this
+     */
+    public BackpropClassifier setRestoreBest(boolean value) {
+        return (BackpropClassifier) set(restoreBest, value);
+    }
+
+    /** {@return whether the best epoch's weights are restored} */
+    public boolean getRestoreBest() {
+        return (Boolean) $(restoreBest);
+    }
+
+    /** {@return the validationName param} */
+    public Param<String> validationName() {
+        return validationName;
+    }
+
+    /**
+     * Sets what the epoch lines printed during training call the validation rows: "validation" (the default), or
+     * "test" when they are a test set.
+     *
+     * @param value the name
+     * @return this
+     */
+    public BackpropClassifier setValidationName(String value) {
+        return (BackpropClassifier) set(validationName, value);
+    }
+
+    /** {@return what the epoch lines call the validation rows} */
+    public String getValidationName() {
+        return $(validationName);
+    }
+
     // ------------------------------------------------------------------ training
 
     /**
@@ -655,7 +814,8 @@ public final class BackpropClassifier
         }
         OptimizerSpec spec = optimizerSpec();
         return new NetConfig(getLayers(), getActivation(), getInit(), getDropout(), getBatchNorm(),
-                DType.parse(getDtype()), getSeed(), getBatchSize(), getSyncEvery(), spec.lr());
+                DType.parse(getDtype()), getSeed(), getBatchSize(), getSyncEvery(), spec.lr(), getClipNorm(),
+                getClipValue());
     }
 
     /**
@@ -690,21 +850,24 @@ public final class BackpropClassifier
         List<String> fn = featureNames(dataset.schema().apply(getFeaturesCol()), ls[0]);
         RunLog log = null;
         List<DataParallel.EpochStats> history;
+        DataParallel.Result result = null;
         Model model = null;
         Throwable failure = null;
         try {
             if (!getRunDir().isEmpty()) {
                 log = RunLog.start(java.nio.file.Path.of(getRunDir()), configJson(),
                         sparkJson(shards.getNumPartitions(), jsc.master()), master, getLogEvery(), regularizer(),
-                        optimizerSpec().lr(), line -> System.err.println(line));
+                        getValidationName(), line -> System.err.println(line));
                 int per = Math.max(1, (RunLog.PROBE_ROWS + shards.getNumPartitions() - 1)
                         / shards.getNumPartitions());
                 List<Shard> heads = shards.map(sh -> sh.head(per)).collect();
                 Shard probe = Shard.concat(heads, ls[0]);
                 log.probe(probe.x, probe.y, ls[0], cfg.dtype());
             }
-            history = DataParallel.fit(jsc, shards, cfg, master, optimizerSpec(), regularizer(), getMaxEpochs(),
-                    valShards, log);
+            result = DataParallel.fit(jsc, shards, cfg, master, optimizerSpec(), regularizer(), getMaxEpochs(),
+                    new DataParallel.Training(getSchedule(), getClipNorm(), getClipValue(), getEarlyStop(),
+                            getRestoreBest()), valShards, log);
+            history = result.epochs();
             Model.Builder b = Model.builder(master).classNames(classNames);
             if (fn != null) {
                 b.featureNames(fn);
@@ -723,7 +886,7 @@ public final class BackpropClassifier
             }
             if (log != null) {
                 try {
-                    log.finish(model, failure);
+                    log.finish(model, failure, result);
                 } catch (java.io.IOException e) {
                     if (failure == null) {
                         throw new java.io.UncheckedIOException(getRunDir() + ": " + e.getMessage(), e);
@@ -773,6 +936,11 @@ public final class BackpropClassifier
         root.put("seed", getSeed());
         root.put("dtype", getDtype().toLowerCase(Locale.ROOT));
         root.put("log-every", getLogEvery() * getSyncEvery());
+        root.put("schedule", getSchedule());
+        root.put("clip-norm", getClipNorm());
+        root.put("clip-value", getClipValue());
+        root.put("early-stop", getEarlyStop());
+        root.put("restore-best", getRestoreBest());
         return mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
     }
 

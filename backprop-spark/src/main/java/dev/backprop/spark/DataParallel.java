@@ -28,8 +28,9 @@ import org.apache.spark.storage.StorageLevel;
  * <p>Per round r the driver broadcasts the parameters w; every partition k runs up to H = syncEvery local steps on
  * its own shard, at step h computing the mean-loss gradient g_kh of its mini-batch of b_kh samples and, when H &gt; 1,
  * taking a plain SGD step w ← w − η·g_kh on its local copy; the tasks return Σ_h b_kh·g_kh, summed over the partitions
- * by {@code treeAggregate}. The driver forms the pseudo-gradient ĝ = H_r · Σ_kh b_kh·g_kh / Σ_kh b_kh (H_r: the
- * round's steps) and applies the configured optimizer to it. With H = 1 that is exactly one step of the optimizer on
+ * in partition order ({@link #sumRound}). The driver forms the pseudo-gradient ĝ = H_r · Σ_kh b_kh·g_kh / Σ_kh b_kh
+ * (H_r: the round's steps), clips it as a single machine clips its step's gradient ({@link Training}) and applies
+ * the configured optimizer to it, at the rate a schedule gives for the round. With H = 1 that is exactly one step of the optimizer on
  * the gradient of the global mini-batch (the concatenation of the partitions' local batches); with plain SGD as the
  * optimizer and equal batches it equals averaging the partitions' parameters after H local steps.
  *
@@ -62,6 +63,37 @@ final class DataParallel {
         }
     }
 
+    /**
+     * The driver's side of the loop, as {@code Trainer} has it: a learning-rate schedule (its steps are the rounds:
+     * with syncEvery 1, the steps of the global batch), clipping of the round's mean gradient ĝ/H_r, and early
+     * stopping on the validation loss (the training loss without validation rows).
+     *
+     * @param schedule the rate of round r (from 0) in epoch e (from 0), from the optimizer's base rate, in the
+     *     forms of {@link dev.backprop.optim.Schedule#parse(String, int)} (a bare cosine spans all rounds)
+     * @param clipNorm clip ĝ/H_r to this global L2 norm (0: none)
+     * @param clipValue clamp ĝ/H_r's elements to [−clipValue, clipValue] (0: none)
+     * @param earlyStop stop after this many epochs without a lower monitored loss (0: never)
+     * @param restoreBest with early stopping, end with the weights of the best epoch
+     */
+    record Training(String schedule, double clipNorm, double clipValue, int earlyStop,
+                    boolean restoreBest) {
+        /** A constant rate, no clipping, no early stopping. */
+        static Training plain() {
+            return new Training("constant", 0, 0, 0, false);
+        }
+    }
+
+    /** What {@link #fit} ran: the epochs, whether early stopping ended it, and the best epoch (0: none). */
+    record Result(List<EpochStats> epochs, boolean stoppedEarly, int bestEpoch) {
+    }
+
+    /**
+     * Largest partition count whose contributions go straight to the driver; beyond it they are first summed in
+     * groups of about √K partitions on the executors (one shuffle), so that the driver receives about √K sums.
+     * Not final: the tests lower it to run the grouped path on a few partitions.
+     */
+    static volatile int directMax = 16;
+
     /** The installed fault injection, or null (always null outside the tests). */
     static volatile FaultInjection faults;
 
@@ -70,7 +102,7 @@ final class DataParallel {
      * each step saw), and the loss and accuracy on the validation shards at the end of the epoch (NaN without them).
      */
     record EpochStats(int epoch, double trainLoss, double trainAccuracy, int rounds, long samples, double seconds,
-                      double valLoss, double valAccuracy) {
+                      double valLoss, double valAccuracy, double lr) {
     }
 
     /**
@@ -208,7 +240,7 @@ final class DataParallel {
     }
 
     /**
-     * Trains {@code master} in place for {@code epochs} epochs and returns each epoch's figures.
+     * Trains {@code master} in place for at most {@code epochs} epochs.
      *
      * @param jsc the Spark context (for the broadcasts)
      * @param shards the cached shards, one per partition
@@ -217,22 +249,34 @@ final class DataParallel {
      * @param spec the optimizer of the averaged update
      * @param reg its regularizer (applied once per round, to the weights)
      * @param epochs the number of epochs
+     * @param training schedule, clipping and early stopping
      * @param validation cached validation shards scored after each epoch, or null
      * @param monitor sees each round's averaged update and each epoch (may be null)
+     * @return the epochs' figures, whether early stopping ended the run, and the best epoch
      */
-    static List<EpochStats> fit(JavaSparkContext jsc, JavaRDD<Shard> shards, NetConfig cfg, Sequential master,
-                                OptimizerSpec spec, Regularizer reg, int epochs, JavaRDD<Shard> validation,
-                                Monitor monitor) {
+    static Result fit(JavaSparkContext jsc, JavaRDD<Shard> shards, NetConfig cfg, Sequential master,
+                      OptimizerSpec spec, Regularizer reg, int epochs, Training training, JavaRDD<Shard> validation,
+                      Monitor monitor) {
         int maxRows = shards.map(s -> s.rows).fold(0, Math::max);
         if (maxRows == 0) {
             throw new IllegalArgumentException("the training DataFrame has no rows");
         }
         int stepsPerEpoch = (maxRows + cfg.batchSize() - 1) / cfg.batchSize();
+        int partitions = shards.getNumPartitions();
+        int roundsPerEpoch = (stepsPerEpoch + cfg.syncEvery() - 1) / cfg.syncEvery();
+        dev.backprop.optim.Schedule schedule = dev.backprop.optim.Schedule.parse(training.schedule(),
+                (int) Math.min(Integer.MAX_VALUE, (long) roundsPerEpoch * epochs));
         List<Parameter> params = master.parameters();
         Optimizer opt = spec.build(params, reg);
+        double baseLr = opt.lr();
         master.train(true);
         List<EpochStats> out = new ArrayList<>();
         int round = 0;
+        double bestLoss = Double.POSITIVE_INFINITY;
+        int bestEpoch = 0;
+        int badEpochs = 0;
+        boolean stoppedEarly = false;
+        Weights best = null;
         for (int epoch = 1; epoch <= epochs; epoch++) {
             long t0 = System.nanoTime();
             double lossSum = 0;
@@ -241,14 +285,20 @@ final class DataParallel {
             int rounds = 0;
             for (int first = 0; first < stepsPerEpoch; first += cfg.syncEvery()) {
                 int steps = Math.min(cfg.syncEvery(), stepsPerEpoch - first);
+                double lr = schedule.lr(round, epoch - 1, baseLr);
+                opt.setLr(lr);
+                double localLr = cfg.localLr() * (baseLr == 0 ? 1 : lr / baseLr);
                 Broadcast<Weights> bw = jsc.broadcast(Weights.of(master, cfg.dtype()));
                 final int e = epoch;
                 final int f = first;
                 final int r = round;
-                Contribution c = shards.treeAggregate(new Contribution(),
-                        (Contribution acc, Shard s) -> localSteps(s, bw.value(), cfg, e, f, steps, r, acc),
-                        Contribution::merge, 2);
-                bw.destroy();
+                Contribution c;
+                try {
+                    c = sumRound(shards.map(s -> localSteps(s, bw.value(), cfg, e, f, steps, r, localLr)),
+                            partitions);
+                } finally {
+                    bw.destroy();
+                }
                 round++;
                 rounds++;
                 if (c.samples == 0) {
@@ -256,17 +306,19 @@ final class DataParallel {
                 }
                 if (!Double.isFinite(c.lossSum)) {
                     throw new Diverged(round, "training diverged in epoch " + epoch + ", round " + round
-                            + ": the loss is " + c.lossSum / c.samples + " — lower the learning rate");
+                            + ": the loss is " + c.lossSum / c.samples + " — lower the learning rate"
+                            + (training.clipNorm() > 0 ? "" : " or clip gradients (--clip-norm)"));
                 }
                 List<dev.backprop.train.LayerTrace> traces = monitor == null ? List.of()
                         : monitor.probe(round, master);
                 double roundLoss = c.lossSum / c.samples;
                 var ctx = new dev.backprop.train.StepContext(round, epoch, rounds - 1, roundLoss, master, params,
-                        traces, opt.lr());
+                        traces, lr);
                 setGradients(params, c, steps, cfg.dtype());
                 if (monitor != null) {
                     monitor.beforeUpdate(ctx);
                 }
+                clip(params, training, steps);
                 opt.step();
                 opt.zeroGrad();
                 averageBuffers(master, c);
@@ -281,14 +333,70 @@ final class DataParallel {
             double[] val = validation == null ? new double[] {Double.NaN, Double.NaN}
                     : evaluate(jsc, validation, cfg, master);
             EpochStats st = new EpochStats(epoch, lossSum / samples, correct / (double) samples, rounds, samples,
-                    seconds, val[0], val[1]);
+                    seconds, val[0], val[1], opt.lr());
             out.add(st);
+            double monitored = validation != null ? st.valLoss() : st.trainLoss();
+            if (monitored < bestLoss) {
+                bestLoss = monitored;
+                bestEpoch = epoch;
+                badEpochs = 0;
+                if (training.restoreBest()) {
+                    best = Weights.of(master, cfg.dtype());
+                }
+            } else {
+                badEpochs++;
+            }
             if (monitor != null) {
                 monitor.onEpoch(st);
             }
+            if (training.earlyStop() > 0 && badEpochs >= training.earlyStop() && epoch < epochs) {
+                stoppedEarly = true;
+                break;
+            }
+        }
+        if (best != null && bestEpoch != out.getLast().epoch()) {
+            best.loadInto(master);
         }
         master.eval();
-        return out;
+        return new Result(List.copyOf(out), stoppedEarly, bestEpoch);
+    }
+
+    /**
+     * Clips the round's mean gradient ĝ/H (in the parameters' gradients, which hold ĝ) as {@code Trainer} clips a
+     * step's gradient: by value, then by global norm; with H = 1 that is exactly the single machine's clipping of
+     * the global batch's gradient.
+     */
+    private static void clip(List<Parameter> params, Training t, int steps) {
+        if (t.clipValue() > 0) {
+            dev.backprop.optim.Clip.byValue(params, t.clipValue() * steps);
+        }
+        if (t.clipNorm() > 0) {
+            dev.backprop.optim.Clip.byGlobalNorm(params, t.clipNorm() * steps);
+        }
+    }
+
+    /**
+     * The sum of one round's per-partition contributions, in partition order whatever order the tasks finished in:
+     * up to {@link #directMax} partitions they are collected (in partition order) and summed on the driver; beyond,
+     * each group of about √K consecutive partitions is summed on an executor, in partition order, and the driver
+     * sums the groups in order.
+     */
+    static Contribution sumRound(JavaRDD<Contribution> perPartition, int partitions) {
+        if (partitions <= directMax) {
+            return Contribution.sum(perPartition.collect());
+        }
+        int group = (int) Math.ceil(Math.sqrt(partitions));
+        int groups = (partitions + group - 1) / group;
+        List<Contribution> partial = perPartition
+                .mapToPair(c -> new scala.Tuple2<>(c.partition / group, c))
+                .partitionBy(new org.apache.spark.HashPartitioner(groups))
+                .mapPartitions((Iterator<scala.Tuple2<Integer, Contribution>> it) -> {
+                    List<Contribution> l = new ArrayList<>();
+                    it.forEachRemaining(t -> l.add(t._2()));
+                    return List.of(Contribution.sum(l)).iterator();
+                })
+                .collect();
+        return Contribution.sum(partial);
     }
 
     /** The driver's pseudo-gradient ĝ = H_r · Σ b·g / Σ b into the parameters' gradients. */
@@ -297,8 +405,16 @@ final class DataParallel {
         for (Parameter p : params) {
             Tensor g = Tensor.zeros(dtype, p.value().shape());
             int n = g.size();
-            for (int i = 0; i < n; i++) {
-                g.setFlat(i, c.gradSum[off + i] * steps / c.samples);
+            if (dtype == DType.F32) {
+                float[] a = g.f32();
+                for (int i = 0; i < n; i++) {
+                    a[i] = (float) (c.gradSum[off + i] * steps / c.samples);
+                }
+            } else {
+                double[] a = g.f64();
+                for (int i = 0; i < n; i++) {
+                    a[i] = c.gradSum[off + i] * steps / c.samples;
+                }
             }
             p.variable().setGrad(g);
             off += n;
@@ -319,27 +435,43 @@ final class DataParallel {
 
     /**
      * One task's work: steps {@code first .. first+steps-1} of {@code epoch} on shard {@code s}, from the broadcast
-     * weights, added into {@code acc}. Deterministic: the same inputs give the same contribution, so a retried task
-     * gives what the first attempt would have.
+     * weights, local steps at rate {@code localLr}. Deterministic: the same inputs give the same contribution, so a
+     * retried task gives what the first attempt would have.
      */
     static Contribution localSteps(Shard s, Weights w, NetConfig cfg, int epoch, int first, int steps, int round,
-                                   Contribution acc) {
+                                   double localLr) {
         FaultInjection fi = faults;
         org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
         if (fi != null && task != null && task.attemptNumber() == 0 && fi.failFirstAttempt(s.partition, round)) {
             throw new IllegalStateException("injected failure of partition " + s.partition + ", round " + round);
         }
         sizeKernelPool(task);
+        Contribution acc = new Contribution();
+        acc.partition = s.partition;
         int b = cfg.batchSize();
         if ((long) first * b >= s.rows) {
             return acc;
         }
-        Sequential net = taskNetwork(cfg, mix(mix(cfg.seed(), s.partition), round));
+        TaskNet net = taskNetwork(cfg, mix(mix(cfg.seed(), s.partition), round));
         try {
-            w.loadInto(net);
-            return localSteps(s, net, cfg, epoch, first, steps, acc);
+            w.loadInto(net.net);
+            localSteps(s, net, cfg, epoch, first, steps, localLr, acc);
+            return acc;
         } finally {
             releaseNetwork(cfg, net);
+        }
+    }
+
+    /**
+     * A task's network with its step arena (the buffers its forward and backward passes reuse from step to step,
+     * as {@code Trainer}'s do) and its gradient sums.
+     */
+    static final class TaskNet {
+        final Sequential net;
+        final dev.backprop.tensor.Arena arena = new dev.backprop.tensor.Arena();
+
+        TaskNet(Sequential net) {
+            this.net = net;
         }
     }
 
@@ -350,7 +482,7 @@ final class DataParallel {
      * per partition and round (a new network then gets that seed).
      */
     private static final java.util.concurrent.ConcurrentHashMap<String,
-            java.util.concurrent.ConcurrentLinkedQueue<Sequential>> IDLE = new java.util.concurrent.ConcurrentHashMap<>();
+            java.util.concurrent.ConcurrentLinkedQueue<TaskNet>> IDLE = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static String architecture(NetConfig cfg) {
         return java.util.Arrays.toString(cfg.layers()) + cfg.activation() + "|" + cfg.init() + "|" + cfg.batchNorm()
@@ -358,23 +490,23 @@ final class DataParallel {
     }
 
     /** A network for one task: an idle one of this architecture when dropout is off, else a new one. */
-    static Sequential taskNetwork(NetConfig cfg, long netSeed) {
+    static TaskNet taskNetwork(NetConfig cfg, long netSeed) {
         if (cfg.dropout() == 0) {
             var idle = IDLE.get(architecture(cfg));
-            Sequential net = idle == null ? null : idle.poll();
+            TaskNet net = idle == null ? null : idle.poll();
             if (net != null) {
                 return net;
             }
         }
-        return cfg.build(netSeed);
+        return new TaskNet(cfg.build(netSeed));
     }
 
     /** Returns a task's network to the idle ones (keeping only the latest architecture). */
-    static void releaseNetwork(NetConfig cfg, Sequential net) {
+    static void releaseNetwork(NetConfig cfg, TaskNet net) {
         if (cfg.dropout() != 0) {
             return;
         }
-        for (Parameter p : net.parameters()) {
+        for (Parameter p : net.net.parameters()) {
             p.variable().zeroGrad(); // a task that failed midway may have left a gradient
         }
         String key = architecture(cfg);
@@ -385,8 +517,9 @@ final class DataParallel {
         }
     }
 
-    private static Contribution localSteps(Shard s, Sequential net, NetConfig cfg, int epoch, int first, int steps,
-                                           Contribution acc) {
+    private static void localSteps(Shard s, TaskNet tn, NetConfig cfg, int epoch, int first, int steps,
+                                   double localLr, Contribution acc) {
+        Sequential net = tn.net;
         int b = cfg.batchSize();
         net.train(true);
         List<Parameter> params = net.parameters();
@@ -399,12 +532,15 @@ final class DataParallel {
         for (Tensor t : buffers.values()) {
             bufTotal += t.size();
         }
-        if (acc.gradSum == null) {
+        boolean f32 = cfg.dtype() == DType.F32;
+        if (f32) {
+            acc.gradF32 = new float[total];
+        } else {
             acc.gradSum = new double[total];
-            acc.bufferSum = new double[bufTotal];
         }
+        acc.bufferSum = new double[bufTotal];
         Optimizer local = cfg.syncEvery() > 1
-                ? OptimizerSpec.Sgd.lr(cfg.localLr()).build(params, Regularizer.none()) : null;
+                ? OptimizerSpec.Sgd.lr(localLr).build(params, Regularizer.none()) : null;
         Loss loss = Loss.crossEntropy();
         int[] perm = shardPermutation(s.rows, cfg.seed(), s.partition, epoch);
         int f = s.features;
@@ -415,41 +551,55 @@ final class DataParallel {
             }
             int n = Math.min(b, s.rows - from);
             int[] labels = new int[n];
-            Tensor x = Tensor.zeros(cfg.dtype(), n, f);
-            if (cfg.dtype() == DType.F32) {
-                float[] dst = x.f32();
-                for (int i = 0; i < n; i++) {
-                    int row = perm[from + i];
-                    System.arraycopy(s.x, row * f, dst, i * f, f);
-                    labels[i] = s.y[row];
-                }
-            } else {
-                double[] dst = x.f64();
-                for (int i = 0; i < n; i++) {
-                    int row = perm[from + i];
-                    for (int j = 0; j < f; j++) {
-                        dst[i * f + j] = s.x[row * f + j];
+            // the step's tensors come from the task network's arena: the same buffers every step; the gradients
+            // are summed and the local step taken before the next step re-enters it
+            try (var ignored = tn.arena.enter()) {
+                Tensor x = Tensor.zeros(cfg.dtype(), n, f);
+                if (f32) {
+                    float[] dst = x.f32();
+                    for (int i = 0; i < n; i++) {
+                        int row = perm[from + i];
+                        System.arraycopy(s.x, row * f, dst, i * f, f);
+                        labels[i] = s.y[row];
                     }
-                    labels[i] = s.y[row];
+                } else {
+                    double[] dst = x.f64();
+                    for (int i = 0; i < n; i++) {
+                        int row = perm[from + i];
+                        for (int j = 0; j < f; j++) {
+                            dst[i * f + j] = s.x[row * f + j];
+                        }
+                        labels[i] = s.y[row];
+                    }
                 }
+                Variable out = net.apply(Variable.constant(x));
+                Variable l = loss.compute(out, labels, null);
+                double lv = l.value().item();
+                l.backward();
+                acc.lossSum += lv * n;
+                acc.correct += correct(out.value(), labels);
             }
-            Variable out = net.apply(Variable.constant(x));
-            Variable l = loss.compute(out, labels, null);
-            double lv = l.value().item();
-            l.backward();
             int off = 0;
             for (Parameter p : params) {
                 Tensor g = p.grad();
                 int size = p.value().size();
                 if (g != null) {
-                    addScaled(acc.gradSum, off, g, n);
+                    if (f32) {
+                        addScaled(acc.gradF32, off, g, n);
+                    } else {
+                        addScaled(acc.gradSum, off, g, n);
+                    }
                 }
                 off += size;
             }
-            acc.lossSum += lv * n;
             acc.samples += n;
-            acc.correct += correct(out.value(), labels);
             if (local != null) {
+                if (cfg.clipValue() > 0) {
+                    dev.backprop.optim.Clip.byValue(params, cfg.clipValue());
+                }
+                if (cfg.clipNorm() > 0) {
+                    dev.backprop.optim.Clip.byGlobalNorm(params, cfg.clipNorm());
+                }
                 local.step();
             }
             for (Parameter p : params) {
@@ -465,7 +615,6 @@ final class DataParallel {
             off += size;
         }
         acc.partitions++;
-        return acc;
     }
 
     /**
@@ -497,7 +646,8 @@ final class DataParallel {
         try {
             sums = validation.treeAggregate(new double[3], (double[] acc, Shard s) -> {
                 sizeKernelPool(org.apache.spark.TaskContext.get());
-                Sequential net = taskNetwork(cfg, cfg.seed());
+                TaskNet tn = taskNetwork(cfg, cfg.seed());
+                Sequential net = tn.net;
                 bw.value().loadInto(net);
                 net.eval();
                 Loss loss = Loss.crossEntropy();
@@ -517,7 +667,7 @@ final class DataParallel {
                     r[2] += n;
                 }
                 net.train(true);
-                releaseNetwork(cfg, net);
+                releaseNetwork(cfg, tn);
                 return r;
             }, (double[] a, double[] c) -> new double[] {a[0] + c[0], a[1] + c[1], a[2] + c[2]}, 2);
         } finally {
@@ -525,6 +675,16 @@ final class DataParallel {
         }
         return sums[2] == 0 ? new double[] {Double.NaN, Double.NaN} : new double[] {sums[0] / sums[2],
             sums[1] / sums[2]};
+    }
+
+    /** {@code into[off + i] += scale · g[i]} in float (F32 gradients). */
+    private static void addScaled(float[] into, int off, Tensor g, float scale) {
+        float[] a = g.f32();
+        int o = g.offset();
+        int size = g.size();
+        for (int i = 0; i < size; i++) {
+            into[off + i] += scale * a[o + i];
+        }
     }
 
     private static void addScaled(double[] into, int off, Tensor g, double scale) {

@@ -20,10 +20,14 @@ import java.util.Locale;
  * @param seed the run seed
  * @param batchSize local mini-batch size per partition
  * @param syncEvery local steps per averaging round
- * @param localLr learning rate of the local SGD steps between averaging rounds (unused when syncEvery is 1)
+ * @param localLr base learning rate of the local SGD steps between averaging rounds (unused when syncEvery is 1;
+ *     a schedule scales it round by round as it scales the optimizer's)
+ * @param clipNorm clip each local step's gradient to this global L2 norm (0: no clipping; syncEvery &gt; 1 only)
+ * @param clipValue clamp each local step's gradient elements to [-clipValue, clipValue] (0: none; syncEvery &gt; 1)
  */
 record NetConfig(int[] layers, String activation, String init, double dropout, boolean batchNorm, DType dtype,
-                 long seed, int batchSize, int syncEvery, double localLr) implements Serializable {
+                 long seed, int batchSize, int syncEvery, double localLr, double clipNorm, double clipValue)
+        implements Serializable {
 
     /** The MLP these settings describe, its initialization and dropout masks seeded with {@code netSeed}. */
     Mlp mlp(long netSeed) {

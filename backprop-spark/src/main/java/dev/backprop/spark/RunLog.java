@@ -62,7 +62,7 @@ final class RunLog implements DataParallel.Monitor {
     private final Path dir;
     private final GradientDiagnostics diag;
     private final Regularizer reg;
-    private final double lr;
+    private final String evalName;
     private final Consumer<String> messages;
     private final List<EpochMetrics> epochs = new ArrayList<>();
     private Tensor probeX;
@@ -70,10 +70,10 @@ final class RunLog implements DataParallel.Monitor {
     private Sequential master;
     private BufferedWriter metrics;
 
-    private RunLog(Path dir, int logEvery, Regularizer reg, double lr, Consumer<String> messages) {
+    private RunLog(Path dir, int logEvery, Regularizer reg, String evalName, Consumer<String> messages) {
         this.dir = dir;
         this.reg = reg;
-        this.lr = lr;
+        this.evalName = evalName;
         this.messages = messages;
         this.diag = logEvery > 0 ? new GradientDiagnostics(logEvery)
                 .onFinding(f -> messages.accept("finding: " + f.message()))
@@ -116,17 +116,17 @@ final class RunLog implements DataParallel.Monitor {
      * @param initial the network before training
      * @param logEvery diagnostics every this many rounds, 0 for none
      * @param reg the regularizer (for the epoch lines' penalty)
-     * @param lr the learning rate (for the epoch lines)
+     * @param evalName what the printed epoch lines call the validation rows ("validation" or "test")
      * @param messages receives each finding as a line of text, as it is found
      */
-    static RunLog start(Path dir, byte[] config, byte[] spark, Sequential initial, int logEvery, Regularizer reg, double lr,
-                        Consumer<String> messages) throws IOException {
+    static RunLog start(Path dir, byte[] config, byte[] spark, Sequential initial, int logEvery, Regularizer reg,
+                        String evalName, Consumer<String> messages) throws IOException {
         check(dir);
         Files.createDirectories(dir);
         AtomicFiles.write(dir.resolve("config.json"), config);
         AtomicFiles.write(dir.resolve(SPARK_JSON), spark);
         Safetensors.write(dir.resolve("initial.safetensors"), initial.stateDict());
-        return new RunLog(dir, logEvery, reg, lr, messages);
+        return new RunLog(dir, logEvery, reg, evalName, messages);
     }
 
     /** Sets the probe batch: feature rows (row-major, {@code features} each) and their class indices. */
@@ -194,12 +194,12 @@ final class RunLog implements DataParallel.Monitor {
     public void onEpoch(DataParallel.EpochStats s) {
         double penalty = master == null ? 0 : reg.penalty(master.parameters());
         EpochMetrics e = new EpochMetrics(s.epoch(), s.trainLoss(), penalty, s.valLoss(), s.valAccuracy(),
-                s.seconds(), s.seconds() > 0 ? s.samples() / s.seconds() : 0, lr);
+                s.seconds(), s.seconds() > 0 ? s.samples() / s.seconds() : 0, s.lr(), s.trainAccuracy());
         epochs.add(e);
-        messages.accept(String.format(java.util.Locale.ROOT, "epoch %d: train loss %.4f%s (%.2f s, %d rounds)",
-                s.epoch(), s.trainLoss(), Double.isNaN(s.valLoss()) ? "" : String.format(java.util.Locale.ROOT,
-                        ", validation loss %.4f, accuracy %.4f", s.valLoss(), s.valAccuracy()), s.seconds(),
-                s.rounds()));
+        messages.accept(String.format(java.util.Locale.ROOT, "epoch %d: train loss %.4f, accuracy %.4f%s (%.2f s,"
+                        + " %d rounds)", s.epoch(), s.trainLoss(), s.trainAccuracy(), Double.isNaN(s.valLoss()) ? ""
+                        : String.format(java.util.Locale.ROOT, "; %s loss %.4f, accuracy %.4f", evalName,
+                                s.valLoss(), s.valAccuracy()), s.seconds(), s.rounds()));
         if (diag != null) {
             diag.onEpochEnd(e);
         }
@@ -233,16 +233,17 @@ final class RunLog implements DataParallel.Monitor {
 
     /**
      * Ends the run: findings.json, the model files (when {@code model} is not null: null after a failure) and
-     * report.html.
+     * report.html; {@code result} is what the fit ran (null after a failure).
      *
      * @return the report's path, or null when it could not be written (a message says why)
      */
-    Path finish(Model model, Throwable failure) throws IOException {
+    Path finish(Model model, Throwable failure, DataParallel.Result result) throws IOException {
         if (diag != null) {
             if (failure instanceof DataParallel.Diverged d) {
                 diag.onDivergence(new dev.backprop.train.DivergenceException(d.round, null, d.getMessage()));
             } else {
-                diag.onEnd(new TrainingResult(epochs(), false, 0));
+                diag.onEnd(new TrainingResult(epochs(), result != null && result.stoppedEarly(),
+                        result == null ? 0 : result.bestEpoch()));
             }
         }
         if (metrics != null) {

@@ -86,7 +86,11 @@ class SparkCliTest {
         }
         List<EpochMetrics> epochs = epochs(run);
         assertEquals(4, epochs.size());
-        assertEquals(epochs.getLast().testAccuracy(), summary.get("test_accuracy").asDouble(), 1e-12);
+        // a --val-split hold-out is "validation" in the summary, as in backprop train's
+        assertEquals(epochs.getLast().testAccuracy(), summary.get("validation_accuracy").asDouble(), 1e-12);
+        assertTrue(summary.get("test_accuracy") == null, r.out());
+        assertEquals(epochs.getLast().trainAccuracy(), summary.get("train_accuracy").asDouble(), 1e-12);
+        assertTrue(epochs.getLast().trainAccuracy() > 0.5, "the training accuracy is recorded");
         assertEquals(2, summary.get("sync_every").asInt());
 
         // the model file: class names and feature names of the CSV, as `backprop train` writes them
@@ -124,10 +128,28 @@ class SparkCliTest {
         Path run = tmp.resolve("run");
         Result r = spark("spark", "train", "--data", train.toString(), "--test", test.toString(), "--label-column",
                 "kind", "--layers", "2-16-16-2", "--epochs", "6", "--batch", "16", "--sync-every", "4",
-                "--partitions", "2", "--out", run.toString());
+                "--partitions", "2", "--normalize", "standard", "--schedule", "cosine", "--clip-norm", "5",
+                "--out", run.toString());
         ok(r, "spark train on Parquet");
         assertTrue(r.out().contains("run folder: " + run), r.out());
         Model m = Model.load(run);
+        // --normalize standard: the training columns' mean and population standard deviation, computed here
+        double[][] norm = m.normalizer().parameters();
+        for (int j = 0; j < 2; j++) {
+            double mean = 0;
+            double sq = 0;
+            int n = moons.train().size();
+            for (int i = 0; i < n; i++) {
+                mean += moons.train().feature(i, j);
+            }
+            mean /= n;
+            for (int i = 0; i < n; i++) {
+                double d = moons.train().feature(i, j) - mean;
+                sq += d * d;
+            }
+            assertEquals(mean, norm[0][j], 1e-9, "mean of column " + j);
+            assertEquals(Math.sqrt(sq / n), norm[1][j], 1e-9, "population std of column " + j);
+        }
         assertEquals(List.of("a", "b"), m.featureNames(), "the numeric columns, in file order");
         assertEquals(List.of("left", "right"), m.classNames(), "string labels in alphabetical order");
         EpochMetrics last = epochs(run).getLast();
@@ -155,10 +177,14 @@ class SparkCliTest {
     void unsupportedOrIllFittingFlagsAreUsageErrorsNamingTheFlag(@TempDir Path tmp) throws Exception {
         Path csv = tmp.resolve("blobs.csv");
         PipelineInteropTest.writeCsv(csv, Synthetic.blobs(60, 10, 3, 2, 0.25, 3).train(), COLORS);
+        Result loss = spark("spark", "train", "--data", csv.toString(), "--label-column", "color", "--loss",
+                "mse", "--out", tmp.resolve("a").toString());
+        assertEquals(2, loss.code());
+        assertTrue(loss.err().contains("--loss mse"), loss.err());
         Result schedule = spark("spark", "train", "--data", csv.toString(), "--label-column", "color", "--schedule",
-                "cosine", "--out", tmp.resolve("a").toString());
+                "sometimes", "--out", tmp.resolve("a").toString());
         assertEquals(2, schedule.code());
-        assertTrue(schedule.err().contains("--schedule cosine"), schedule.err());
+        assertTrue(schedule.err().contains("--schedule") && schedule.err().contains("sometimes"), schedule.err());
         Result layers = spark("spark", "train", "--data", csv.toString(), "--label-column", "color", "--layers",
                 "3-8-3", "--out", tmp.resolve("b").toString());
         assertEquals(2, layers.code());

@@ -78,6 +78,12 @@ class SyncEquivalenceTest {
 
     /** The single-machine reference: core's Trainer over the global batches, in F64. */
     static Map<String, Tensor> reference(OptimizerSpec spec, Regularizer reg, Map<String, Tensor> initialOut) {
+        return reference(spec, reg, initialOut, b -> { });
+    }
+
+    /** The reference with more settings of the trainer (schedule, clipping). */
+    static Map<String, Tensor> reference(OptimizerSpec spec, Regularizer reg, Map<String, Tensor> initialOut,
+                                         java.util.function.Consumer<Trainer.Builder> settings) {
         Sequential net = Mlp.of(F, 16, C).activation(ActivationKind.TANH).dtype(DType.F64).seed(SEED).build();
         net.stateDict().forEach((k, t) -> initialOut.put(k, t.copy()));
         int total = EPOCHS * K * PER;
@@ -98,8 +104,10 @@ class SyncEquivalenceTest {
         }
         Dataset ordered = data.select(order);
         Optimizer opt = spec.build(net.parameters(), reg);
-        Trainer.builder(net, Loss.crossEntropy(), opt, DataLoader.sequential(ordered, K * B).withDType(DType.F64))
-                .epochs(1).build().fit();
+        Trainer.Builder b = Trainer.builder(net, Loss.crossEntropy(), opt,
+                DataLoader.sequential(ordered, K * B).withDType(DType.F64)).epochs(1);
+        settings.accept(b);
+        b.build().fit();
         return net.stateDict();
     }
 
@@ -136,6 +144,30 @@ class SyncEquivalenceTest {
         Map<String, Tensor> got = bp.fit(frame).toModel().stateDict();
         assertTrue(relativeError(want, initial) > 0.05, "training moved the weights");
         double err = relativeError(got, want);
+        assertTrue(err < 1e-10, "relative error " + err);
+    }
+
+    /**
+     * A per-step schedule and both clippings: the driver sets the rate of each round from the schedule (its steps are
+     * the rounds) and clips the round's gradient by value, then by norm, as the Trainer clips each step's; with
+     * syncEvery 1 the two runs are the same computation.
+     */
+    @Test
+    void aScheduleAndGradientClippingEqualTheSingleMachineTrainer() {
+        String schedule = "warmup:5,cosine";
+        int steps = EPOCHS * PER / B;
+        BackpropClassifier bp = classifier().setOptimizer("sgd").setLearningRate(0.3).setMomentum(0.9)
+                .setSchedule(schedule).setClipValue(0.05).setClipNorm(0.1);
+        Map<String, Tensor> initial = new LinkedHashMap<>();
+        Map<String, Tensor> want = reference(OptimizerSpec.Sgd.lr(0.3).momentum(0.9), Regularizer.none(), initial,
+                b -> b.schedule(dev.backprop.optim.Schedule.parse(schedule, steps)).clipValue(0.05).clipNorm(0.1));
+        Map<String, Tensor> unclipped = reference(OptimizerSpec.Sgd.lr(0.3).momentum(0.9), Regularizer.none(),
+                new LinkedHashMap<>(), b -> b.schedule(dev.backprop.optim.Schedule.parse(schedule, steps)));
+        Map<String, Tensor> constant = reference(OptimizerSpec.Sgd.lr(0.3).momentum(0.9), Regularizer.none(),
+                new LinkedHashMap<>(), b -> b.clipValue(0.05).clipNorm(0.1));
+        assertTrue(relativeError(unclipped, want) > 1e-3, "the clipping changes the result");
+        assertTrue(relativeError(constant, want) > 1e-3, "the schedule changes the result");
+        double err = relativeError(bp.fit(frame).toModel().stateDict(), want);
         assertTrue(err < 1e-10, "relative error " + err);
     }
 
