@@ -166,6 +166,9 @@ final class SparkTrainCommand implements Callable<Integer> {
                 mb.normalizer(f.normalizer());
             }
             mb.build().save(dir);
+            if (f.evalRows() > 0) {
+                writeEvaluation(dir, fitted, f, c);
+            }
             report(stdout, msg, dir, c, spark.sparkContext().master(), k, fitted.toModel().network(), f.evalName());
         } finally {
             if (!hadSession) {
@@ -231,6 +234,44 @@ final class SparkTrainCommand implements Callable<Integer> {
                     + classes + " classes; end the sizes with " + classes);
         }
         return s;
+    }
+
+    /**
+     * evaluation.json for the report's confusion matrix: the fitted model's predictions on the evaluation rows,
+     * counted by Spark (true class x predicted class), and the loss the fit measured on them with these weights
+     * (the last epoch's, or the best epoch's with --restore-best); then report.html again with it.
+     */
+    private static void writeEvaluation(Path dir, BackpropClassificationModel fitted, Frames f, RunConfig c)
+            throws IOException {
+        int k = f.classes();
+        int[][] confusion = new int[k][k];
+        long hits = 0;
+        long n = 0;
+        for (Row r : fitted.transform(f.frame().filter(functions.col(IS_VAL))).groupBy("label", "prediction")
+                .count().collectAsList()) {
+            int t = (int) r.getDouble(0);
+            int p = (int) r.getDouble(1);
+            long count = r.getLong(2);
+            confusion[t][p] += (int) count;
+            hits += t == p ? count : 0;
+            n += count;
+        }
+        List<EpochMetrics> epochs = new ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("metrics.jsonl"), StandardCharsets.UTF_8)) {
+            if (!line.isBlank() && MetricsJson.parseLine(line) instanceof EpochMetrics e) {
+                epochs.add(e);
+            }
+        }
+        EpochMetrics at = epochs.getLast();
+        if (Boolean.TRUE.equals(c.restoreBest)) { // the fit's rule: the first epoch of lowest evaluation loss
+            at = epochs.getFirst();
+            for (EpochMetrics e : epochs) {
+                at = e.testLoss() < at.testLoss() ? e : at;
+            }
+        }
+        RunFiles.writeEvaluation(dir, f.evalName(), new dev.backprop.train.Evaluation(at.testLoss(),
+                n == 0 ? Double.NaN : hits / (double) n, confusion, (int) n), f.classNames());
+        dev.backprop.cli.report.ReportWriter.write(dir);
     }
 
     // ------------------------------------------------------------------ data read on the driver

@@ -92,6 +92,20 @@ class SparkCliTest {
         assertEquals(epochs.getLast().trainAccuracy(), summary.get("train_accuracy").asDouble(), 1e-12);
         assertTrue(epochs.getLast().trainAccuracy() > 0.5, "the training accuracy is recorded");
         assertEquals(2, summary.get("sync_every").asInt());
+        // evaluation.json: Spark's count of the final model's predictions on the held-out rows, which must agree with
+        // the accuracy the executors measured after the last epoch; and the report shows it and spark.json
+        JsonNode ev = MetricsJson.mapper().readTree(run.resolve("evaluation.json").toFile());
+        assertEquals("validation", ev.get("set").asText());
+        assertEquals(epochs.getLast().testAccuracy(), ev.get("accuracy").asDouble(), 1e-12);
+        long total = 0;
+        for (JsonNode row : ev.get("confusion")) {
+            for (JsonNode v : row) {
+                total += v.asLong();
+            }
+        }
+        assertEquals(ev.get("samples").asLong(), total);
+        String html = Files.readString(run.resolve("report.html"));
+        assertTrue(!html.contains("No confusion matrix") && html.contains("sync every"), "report with Spark settings");
 
         // the model file: class names and feature names of the CSV, as `backprop train` writes them
         Model m = Model.load(run);

@@ -368,6 +368,14 @@ public final class ReportWriter {
             rows.add(row);
         }
         h.table(List.of(), rows, true);
+        if (run.spark() != null) {
+            // a run of backprop spark train: where and how it ran, which config.json has no key for
+            List<List<String>> spark = new ArrayList<>();
+            run.spark().properties().forEach(e -> spark.add(List.of(e.getKey().replace('_', ' '),
+                    e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString())));
+            h.note("Trained on Apache Spark (spark.json):");
+            h.table(List.of(), spark, true);
+        }
         h.end();
     }
 

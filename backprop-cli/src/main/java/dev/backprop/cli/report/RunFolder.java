@@ -24,7 +24,7 @@ import java.util.Map;
  * What a report shows of a run folder written by {@code backprop train}.
  *
  * <p>Required: config.json and metrics.jsonl. Optional: findings.json (absent when diagnostics were off),
- * initial.safetensors (the weights before the first step), and the final weights: model.safetensors, or after a
+ * initial.safetensors (the weights before the first step), evaluation.json, spark.json, and the final weights: model.safetensors, or after a
  * divergence the last checkpoint's model. A required file that is missing, and any file that is malformed, is an
  * {@link IOException} naming the file. metrics.jsonl and findings.json are read into the records that wrote them
  * ({@link MetricsJson}), so the report reads the same schema the training wrote; a number that is null or missing
@@ -40,15 +40,17 @@ import java.util.Map;
  * @param endSource where {@code end} came from ("model.safetensors", "checkpoint/model-e3.safetensors"), or null
  * @param resumes metrics.jsonl's {@code "resume"} marks, where the run was resumed, in order
  * @param evaluation evaluation.json (the final model on the evaluation set: its confusion matrix), or null
+ * @param spark spark.json (a run of {@code backprop spark train}: master, partitions, syncEvery), or null
  */
 record RunFolder(Path dir, JsonNode config, List<EpochMetrics> epochs, List<StepStats> steps, List<Finding> findings,
                  Map<String, Tensor> initial, Map<String, Tensor> end, String endSource, List<Resumed> resumes,
-                 JsonNode evaluation) {
+                 JsonNode evaluation, JsonNode spark) {
     static final String CONFIG = "config.json";
     static final String METRICS = "metrics.jsonl";
     static final String FINDINGS = "findings.json";
     static final String INITIAL = "initial.safetensors";
     static final String EVALUATION = "evaluation.json";
+    static final String SPARK = "spark.json";
     private static final ObjectMapper JSON = MetricsJson.mapper();
 
     /** Reads the run folder {@code dir}. */
@@ -86,7 +88,13 @@ record RunFolder(Path dir, JsonNode config, List<EpochMetrics> epochs, List<Step
         if (evaluation != null && !evaluation.path("confusion").isArray()) {
             throw new IOException(ev + ": expected an object with a \"confusion\" list");
         }
-        return new RunFolder(dir, config, epochs, steps, findings, initial, end, endSource, resumes, evaluation);
+        Path sp = dir.resolve(SPARK);
+        JsonNode spark = Files.isRegularFile(sp, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? readJson(sp) : null;
+        if (spark != null && !spark.isObject()) {
+            throw new IOException(sp + ": expected a JSON object");
+        }
+        return new RunFolder(dir, config, epochs, steps, findings, initial, end, endSource, resumes, evaluation,
+                spark);
     }
 
     private static Path require(Path dir, String name) throws NoSuchFileException {
