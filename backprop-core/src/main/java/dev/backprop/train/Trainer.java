@@ -264,7 +264,12 @@ public final class Trainer {
 
     /** One more epoch of steps with no listener, checkpoint or record kept: {@link Warmup}'s loop. */
     void runWarmupEpoch() {
-        runEpoch(1);
+        try (ForwardTracer t = new ForwardTracer(model)) {
+            tracer = t;
+            runEpoch(1);
+        } finally {
+            tracer = null;
+        }
     }
 
     private EpochMetrics runEpoch(int epoch) {

@@ -20,9 +20,19 @@ import java.util.concurrent.TimeUnit;
 public final class Warmup implements AutoCloseable {
     private final Thread thread;
     private volatile boolean stop;
+    /** Warm-up epochs completed (for the tests: a warm-up that fails would warm nothing up). */
+    private volatile int epochs;
+    /** What ended the warm-up early, or null. */
+    private volatile Throwable failure;
 
     private Warmup(int[] sizes, ActivationKind activation, int batch, long maxNanos) {
-        thread = new Thread(() -> run(sizes, activation, batch, maxNanos), "backprop-warmup");
+        thread = new Thread(() -> {
+            try {
+                run(sizes, activation, batch, maxNanos);
+            } catch (RuntimeException | Error e) {
+                failure = e; // the real run is unaffected; the tests look here
+            }
+        }, "backprop-warmup");
         thread.setDaemon(true);
     }
 
@@ -61,7 +71,18 @@ public final class Warmup implements AutoCloseable {
                 DataLoader.sequential(data, batch)).epochs(1).build();
         while (!stop && System.nanoTime() < end) {
             trainer.runWarmupEpoch();
+            epochs++;
         }
+    }
+
+    /** {@return the warm-up epochs completed so far} */
+    int epochs() {
+        return epochs;
+    }
+
+    /** {@return what ended the warm-up early, or null} */
+    Throwable failure() {
+        return failure;
     }
 
     /** Stops the warm-up and waits until its thread has finished its current step. */
