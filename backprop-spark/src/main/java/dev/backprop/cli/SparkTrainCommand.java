@@ -77,7 +77,7 @@ final class SparkTrainCommand implements Callable<Integer> {
     @Option(names = "--partitions", paramLabel = "N", description = "Partitions to train on, one task each per round"
             + " (default: Spark's default parallelism, the cores).")
     Integer partitions;
-    @Option(names = "--sync-every", paramLabel = "H", defaultValue = "16", description = "Local steps per partition"
+    @Option(names = "--sync-every", paramLabel = "H", defaultValue = "" + BackpropClassifier.DEFAULT_SYNC_EVERY, description = "Local steps per partition"
             + " between averaging rounds (default ${DEFAULT-VALUE}; 1: synchronous SGD of the global batch).")
     int syncEvery;
     @Option(names = "--features-column", paramLabel = "NAME", description = "Parquet: the vector column of the"
@@ -120,9 +120,12 @@ final class SparkTrainCommand implements Callable<Integer> {
         int[] preparedSizes;
         boolean hadSession;
         SparkSession spark;
-        // while the data loads and Spark starts, a background thread gets a training step's code compiled at the
-        // layers' shapes (in local mode the tasks run in this JVM and use that compiled code)
-        try (dev.backprop.train.Warmup ignored = TrainCommand.warmup(c, Setup.dtype(c))) {
+        // while the data loads, Spark starts and the frames are built, a background thread gets a training step's
+        // code compiled at the layers' shapes (in local mode the tasks run in this JVM and use that compiled code;
+        // Spark's own start fills the JIT's queue). It runs the tasks' own code (local steps, evaluation) with the
+        // kernel threads of one task (spark.task.cpus, default 1), so that what it compiles is what the tasks run.
+        AutoCloseable warmup = warmup(c);
+        try {
             prepared = parquet ? null : PreparedData.load(c); // the data's errors come before Spark starts
             dir = out != null ? out : TrainCommand.newRunDir(prepared != null ? prepared.name()
                     : Path.of(c.data).getFileName().toString().replaceFirst("(?i)\\.parquet$", ""));
@@ -130,22 +133,19 @@ final class SparkTrainCommand implements Callable<Integer> {
             RunFolders.prepare(dir, force); // before the first write: an existing run is never mixed into
             hadSession = SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined();
             spark = session(master);
+        } catch (RuntimeException | Error e) {
+            if (warmup != null) {
+                warmup.close();
+            }
+            throw e;
         }
         try {
             int k = partitions != null ? partitions : spark.sparkContext().defaultParallelism();
             Frames f = parquet ? parquet(spark, c, k) : frames(spark, prepared, k);
             int[] sizes = preparedSizes != null ? preparedSizes : sizes(c, f.features(), f.classes());
             c.resolveLayers(sizes);
-            String init = c.init == null || RunConfig.isDefaultInit(c.init) ? "default" : c.init;
             int logRounds = c.logEvery == 0 ? 0 : Math.max(1, Math.round(c.logEvery / (float) syncEvery));
-            BackpropClassifier bp = new BackpropClassifier().setLayers(sizes).setActivation(c.activation)
-                    .setInit(init).setOptimizer(c.optimizer.toJson()).setBatchSize(c.batch).setMaxEpochs(c.epochs)
-                    .setL1(c.l1).setL2(c.l2).setDropout(c.dropout).setBatchNorm(c.batchNorm).setSeed(c.seed)
-                    .setDtype(c.dtype).setSyncEvery(syncEvery).setLogEvery(logRounds)
-                    .setSchedule(c.schedule == null ? "constant" : c.schedule)
-                    .setClipNorm(c.clipNorm == null ? 0 : c.clipNorm).setClipValue(c.clipValue == null ? 0 : c.clipValue)
-                    .setEarlyStop(c.earlyStop == null ? 0 : c.earlyStop)
-                    .setRestoreBest(Boolean.TRUE.equals(c.restoreBest)).setValidationName(f.evalName())
+            BackpropClassifier bp = classifier(c, sizes).setLogEvery(logRounds).setValidationName(f.evalName())
                     .setRunConfig(new String(c.toJson(), StandardCharsets.UTF_8)).setRunDir(dir.toString());
             if (f.evalRows() > 0) {
                 bp.setValidationIndicatorCol(IS_VAL);
@@ -156,6 +156,10 @@ final class SparkTrainCommand implements Callable<Integer> {
                     f.evalRows() > 0 ? " (" + f.evalRows() + " for evaluation)" : "", c.epochs, c.batch,
                     (long) c.batch * k, syncEvery);
             msg.flush();
+            if (warmup != null) {
+                warmup.close();
+                warmup = null;
+            }
             BackpropClassificationModel fitted = bp.fit(f.frame());
             // the model file as `backprop train` writes it: with the normaliser fitted on the training data
             Model.Builder mb = Model.builder(fitted.toModel().network()).classNames(f.classNames());
@@ -171,11 +175,41 @@ final class SparkTrainCommand implements Callable<Integer> {
             }
             report(stdout, msg, dir, c, spark.sparkContext().master(), k, fitted.toModel().network(), f.evalName());
         } finally {
+            if (warmup != null) {
+                warmup.close();
+            }
             if (!hadSession) {
                 spark.stop();
             }
         }
         return 0;
+    }
+
+    /** The classifier of these settings and layer widths (without the run folder's params). */
+    private BackpropClassifier classifier(RunConfig c, int[] sizes) {
+        String init = c.init == null || RunConfig.isDefaultInit(c.init) ? "default" : c.init;
+        return new BackpropClassifier().setLayers(sizes).setActivation(c.activation)
+                .setInit(init).setOptimizer(c.optimizer.toJson()).setBatchSize(c.batch).setMaxEpochs(c.epochs)
+                .setL1(c.l1).setL2(c.l2).setDropout(c.dropout).setBatchNorm(c.batchNorm).setSeed(c.seed)
+                .setDtype(c.dtype).setSyncEvery(syncEvery)
+                .setSchedule(c.schedule == null ? "constant" : c.schedule)
+                .setClipNorm(c.clipNorm == null ? 0 : c.clipNorm).setClipValue(c.clipValue == null ? 0 : c.clipValue)
+                .setEarlyStop(c.earlyStop == null ? 0 : c.earlyStop)
+                .setRestoreBest(Boolean.TRUE.equals(c.restoreBest));
+    }
+
+    /**
+     * The warm-up of the tasks' code ({@link BackpropClassifier#warmUp}) when the layer widths are given, else null;
+     * {@code -Dbackprop.warmup=false} turns it off.
+     */
+    private AutoCloseable warmup(RunConfig c) {
+        if (c.layers == null || !c.layers.matches("\\d{1,5}(-\\d{1,5})+")
+                || System.getProperty("backprop.warmup", "true").equals("false")) {
+            return null;
+        }
+        dev.backprop.kernel.Parallel.setThreads(Math.max(1, Integer.getInteger("spark.task.cpus", 1)));
+        int[] sizes = Arrays.stream(c.layers.split("-")).mapToInt(Integer::parseInt).toArray();
+        return classifier(c, sizes).warmUp(15_000);
     }
 
     /** Settings of {@code backprop train} that this command does not do (yet): a usage error when not default. */

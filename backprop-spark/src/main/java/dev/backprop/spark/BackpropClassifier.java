@@ -177,11 +177,11 @@ public final class BackpropClassifier
         setDefault(runConfig, "");
     }
 
-    /** The default of {@link #logEvery()}: diagnostics every 5 averaging rounds (80 local steps at syncEvery 16). */
+    /** The default of {@link #logEvery()}: diagnostics every 5 averaging rounds (320 local steps at syncEvery 64). */
     public static final int DEFAULT_LOG_EVERY = 5;
 
     /** The default of {@link #syncEvery()}; docs/spark.md gives the measurement behind it. */
-    public static final int DEFAULT_SYNC_EVERY = 16;
+    public static final int DEFAULT_SYNC_EVERY = 64;
 
     @Override
     public String uid() {
@@ -816,6 +816,21 @@ public final class BackpropClassifier
         return new NetConfig(getLayers(), getActivation(), getInit(), getDropout(), getBatchNorm(),
                 DType.parse(getDtype()), getSeed(), getBatchSize(), getSyncEvery(), spec.lr(), getClipNorm(),
                 getClipValue());
+    }
+
+    /**
+     * Starts compiling this classifier's training code in the background, on made-up data: a thread runs the local
+     * steps and the evaluation pass the tasks will run, with these params, until the returned handle is closed (or
+     * {@code maxMillis} have passed). Useful in local mode, where the tasks run in this JVM: started before the
+     * SparkSession and closed before {@code fit}, it spares the first epochs the uncompiled vector code (the JIT is
+     * busy with Spark's own start). Results do not change: it uses its own fixed seed and no run state.
+     *
+     * @param maxMillis the longest it runs
+     * @return the handle; close it before {@code fit} (it stops and waits for the thread)
+     * @throws IllegalArgumentException when the layers are not set
+     */
+    public AutoCloseable warmUp(long maxMillis) {
+        return DataParallel.warmUp(netConfig(), maxMillis);
     }
 
     /**

@@ -638,38 +638,23 @@ final class DataParallel {
 
     /**
      * The mean loss and the accuracy of {@code master} (in evaluation mode) on the validation shards: each task scores
-     * its shard from the broadcast weights; the sums come back by {@code treeAggregate}.
+     * its shard from the broadcast weights; the driver adds the shards' sums in partition order.
      */
     static double[] evaluate(JavaSparkContext jsc, JavaRDD<Shard> validation, NetConfig cfg, Sequential master) {
         Broadcast<Weights> bw = jsc.broadcast(Weights.of(master, cfg.dtype()));
         double[] sums;
         try {
-            sums = validation.treeAggregate(new double[3], (double[] acc, Shard s) -> {
+            // three numbers per shard, summed on the driver in partition order (collect keeps it): the same bits
+            // whichever task finishes first, so early stopping decides the same way every time
+            sums = new double[3];
+            for (double[] r : validation.map(s -> {
                 sizeKernelPool(org.apache.spark.TaskContext.get());
-                TaskNet tn = taskNetwork(cfg, cfg.seed());
-                Sequential net = tn.net;
-                bw.value().loadInto(net);
-                net.eval();
-                Loss loss = Loss.crossEntropy();
-                double[] r = acc.clone();
-                for (int from = 0; from < s.rows; from += EVAL_BATCH) {
-                    int n = Math.min(EVAL_BATCH, s.rows - from);
-                    int[] labels = java.util.Arrays.copyOfRange(s.y, from, from + n);
-                    Tensor x = Tensor.zeros(cfg.dtype(), n, s.features);
-                    for (int i = 0; i < n * s.features; i++) {
-                        x.setFlat(i, s.x[from * s.features + i]);
-                    }
-                    try (var ignored = dev.backprop.autograd.NoGrad.enter()) {
-                        Variable out = net.apply(Variable.constant(x));
-                        r[0] += loss.compute(out, labels, null).value().item() * n;
-                        r[1] += correct(out.value(), labels);
-                    }
-                    r[2] += n;
+                return score(s, bw.value(), cfg);
+            }).collect()) {
+                for (int i = 0; i < 3; i++) {
+                    sums[i] += r[i];
                 }
-                net.train(true);
-                releaseNetwork(cfg, tn);
-                return r;
-            }, (double[] a, double[] c) -> new double[] {a[0] + c[0], a[1] + c[1], a[2] + c[2]}, 2);
+            }
         } finally {
             bw.destroy();
         }
@@ -685,6 +670,103 @@ final class DataParallel {
         for (int i = 0; i < size; i++) {
             into[off + i] += scale * a[o + i];
         }
+    }
+
+    /** One shard's {loss sum, correct, samples} under the weights {@code w}, in evaluation mode. */
+    static double[] score(Shard s, Weights w, NetConfig cfg) {
+        TaskNet tn = taskNetwork(cfg, cfg.seed());
+        Sequential net = tn.net;
+        w.loadInto(net);
+        net.eval();
+        Loss loss = Loss.crossEntropy();
+        double[] r = new double[3];
+        try {
+            for (int from = 0; from < s.rows; from += EVAL_BATCH) {
+                int n = Math.min(EVAL_BATCH, s.rows - from);
+                int[] labels = java.util.Arrays.copyOfRange(s.y, from, from + n);
+                Tensor x = Tensor.zeros(cfg.dtype(), n, s.features);
+                for (int i = 0; i < n * s.features; i++) {
+                    x.setFlat(i, s.x[from * s.features + i]);
+                }
+                try (var ignored = dev.backprop.autograd.NoGrad.enter()) {
+                    Variable out = net.apply(Variable.constant(x));
+                    r[0] += loss.compute(out, labels, null).value().item() * n;
+                    r[1] += correct(out.value(), labels);
+                }
+                r[2] += n;
+            }
+        } finally {
+            net.train(true);
+            releaseNetwork(cfg, tn);
+        }
+        return r;
+    }
+
+    /**
+     * Runs the tasks' code on made-up data in a background thread until closed (or {@code maxMillis}): local steps
+     * of {@code cfg} and an evaluation pass, so that the JIT compiles the very paths (shapes, branches, the step
+     * arena) the tasks take. Worth it in local mode, where the tasks run in this JVM: Spark's start fills the JIT's
+     * queue, and the first epochs would otherwise run the kernels' vector code uncompiled. It draws nothing from
+     * the run's seeds, and the networks it leaves idle are overwritten by each task's broadcast, so results do not
+     * change.
+     */
+    static AutoCloseable warmUp(NetConfig cfg, long maxMillis) {
+        int[] layers = cfg.layers();
+        int f = layers[0];
+        int classes = layers[layers.length - 1];
+        int steps = Math.min(4, Math.max(1, cfg.syncEvery()));
+        int rows = cfg.batchSize() * steps;
+        float[] x = new float[rows * f];
+        int[] y = new int[rows];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = ((i * 7919) % 97) / 97f;
+        }
+        for (int i = 0; i < rows; i++) {
+            y[i] = i % classes;
+        }
+        Shard train = new Shard(0, rows, f, x, y);
+        Shard eval = new Shard(0, Math.min(rows, EVAL_BATCH), f, x, y);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        long end = System.nanoTime() + maxMillis * 1_000_000L;
+        Thread t = new Thread(() -> {
+            Sequential driver = cfg.build(0x5EEDL);
+            Weights w = Weights.of(driver, cfg.dtype());
+            List<Parameter> params = driver.parameters();
+            Optimizer opt = OptimizerSpec.Sgd.lr(1e-6).momentum(0.9).build(params, Regularizer.none());
+            var diag = new dev.backprop.diagnose.GradientDiagnostics(1);
+            Tensor probe = Tensor.zeros(cfg.dtype(), eval.rows, f);
+            for (int i = 0; i < eval.rows * f; i++) {
+                probe.setFlat(i, x[i]);
+            }
+            int[] labels = java.util.Arrays.copyOf(y, eval.rows);
+            for (int i = 0; !stop.get() && System.nanoTime() < end; i++) {
+                localSteps(train, w, cfg, 1, 0, steps, 0, cfg.localLr());
+                if (i % 8 == 7) {
+                    score(eval, w, cfg);
+                    // the driver's side of a round: a probe pass, the diagnostics of the update, clipping, a step
+                    Variable out = driver.apply(Variable.constant(probe));
+                    Variable l = Loss.crossEntropy().compute(out, labels, null);
+                    l.backward();
+                    var ctx = new dev.backprop.train.StepContext(i + 1, 1, i, l.value().item(), driver, params,
+                            List.of(), opt.lr());
+                    diag.afterBackward(ctx);
+                    dev.backprop.optim.Clip.byGlobalNorm(params, 1e9);
+                    opt.step();
+                    diag.afterStep(ctx);
+                    opt.zeroGrad();
+                }
+            }
+        }, "backprop-spark-warmup");
+        t.setDaemon(true);
+        t.start();
+        return () -> {
+            stop.set(true);
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
     }
 
     private static void addScaled(double[] into, int off, Tensor g, double scale) {
