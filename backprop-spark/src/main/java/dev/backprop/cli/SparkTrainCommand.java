@@ -195,7 +195,8 @@ final class SparkTrainCommand implements Callable<Integer> {
                 .setSchedule(c.schedule == null ? "constant" : c.schedule)
                 .setClipNorm(c.clipNorm == null ? 0 : c.clipNorm).setClipValue(c.clipValue == null ? 0 : c.clipValue)
                 .setEarlyStop(c.earlyStop == null ? 0 : c.earlyStop)
-                .setRestoreBest(Boolean.TRUE.equals(c.restoreBest));
+                .setRestoreBest(Boolean.TRUE.equals(c.restoreBest)).setShuffle(c.shuffle == null || c.shuffle)
+                .setInitialWeights(c.initFrom == null ? "" : c.initFrom);
     }
 
     /**
@@ -218,11 +219,8 @@ final class SparkTrainCommand implements Callable<Integer> {
         if (c.loss != null && c.loss.toLowerCase(Locale.ROOT).equals("mse")) {
             bad.add(c.where("loss") + " mse");
         }
-        if (c.initFrom != null) {
-            bad.add(c.where("init-from"));
-        }
-        if (c.shuffle != null && !c.shuffle) {
-            bad.add(c.where("shuffle") + " false");
+        if (c.initFrom != null && !Files.isRegularFile(Path.of(c.initFrom))) {
+            throw new UsageError(c.where("init-from") + " " + c.initFrom + ": no such file");
         }
         Setup.schedule(c, 1); // a bad --schedule is a usage error before Spark starts
         if (!bad.isEmpty()) {

@@ -92,6 +92,8 @@ public final class BackpropClassifier
     private final IntParam earlyStop;
     private final BooleanParam restoreBest;
     private final Param<String> validationName;
+    private final BooleanParam shuffle;
+    private final Param<String> initialWeights;
 
     /** A classifier with a random uid and the default params. */
     public BackpropClassifier() {
@@ -164,6 +166,12 @@ public final class BackpropClassifier
                 + " loss (training loss without validation rows)");
         validationName = new Param<>(this, "validationName", "what the epoch lines call the validation rows"
                 + " (validation, or test for a test set)");
+        shuffle = new BooleanParam(this, "shuffle", "visit each partition's rows in a new seeded order every epoch"
+                + " (false: in their order)");
+        initialWeights = new Param<>(this, "initialWeights", "safetensors file of weights to start from, on the"
+                + " driver (a run's model.safetensors; \"\": initialize from the seed)");
+        setDefault(shuffle, true);
+        setDefault(initialWeights, "");
         setDefault(schedule, "constant");
         setDefault(clipNorm, 0.0);
         setDefault(clipValue, 0.0);
@@ -760,6 +768,54 @@ public final class BackpropClassifier
         return $(validationName);
     }
 
+    /** {@return the shuffle param} */
+    public BooleanParam shuffle() {
+        return shuffle;
+    }
+
+    /**
+     * Sets whether each partition visits its rows in a new seeded order every epoch (the default, as
+     * {@code backprop train}), or in their order ({@code --no-shuffle}).
+     *
+     * @param value false to keep the rows' order
+     * @return this
+     */
+    public BackpropClassifier setShuffle(boolean value) {
+        return (BackpropClassifier) set(shuffle, value);
+    }
+
+    /** {@return whether the rows are shuffled every epoch} */
+    public boolean getShuffle() {
+        return (Boolean) $(shuffle);
+    }
+
+    /** {@return the initialWeights param} */
+    public Param<String> initialWeights() {
+        return initialWeights;
+    }
+
+    /**
+     * Sets the weights training starts from instead of the seeded initialization ({@code backprop train
+     * --init-from}): a safetensors file on the driver whose tensors match the network's names and shapes (a run's
+     * model.safetensors or initial.safetensors, or a Spark model's); read when the fit starts, a mismatch is an error
+     * naming the tensor.
+     *
+     * @param value the file, or "" for the seeded initialization
+     * @return this
+     * @throws IllegalArgumentException when the file does not exist
+     */
+    public BackpropClassifier setInitialWeights(String value) {
+        if (!value.isEmpty() && !java.nio.file.Files.isRegularFile(java.nio.file.Path.of(value))) {
+            throw new IllegalArgumentException("initialWeights " + value + " is not a file");
+        }
+        return (BackpropClassifier) set(initialWeights, value);
+    }
+
+    /** {@return the initial weights file, "" for the seeded initialization} */
+    public String getInitialWeights() {
+        return $(initialWeights);
+    }
+
     // ------------------------------------------------------------------ training
 
     /**
@@ -815,7 +871,7 @@ public final class BackpropClassifier
         OptimizerSpec spec = optimizerSpec();
         return new NetConfig(getLayers(), getActivation(), getInit(), getDropout(), getBatchNorm(),
                 DType.parse(getDtype()), getSeed(), getBatchSize(), getSyncEvery(), spec.lr(), getClipNorm(),
-                getClipValue());
+                getClipValue(), getShuffle());
     }
 
     /**
@@ -861,6 +917,13 @@ public final class BackpropClassifier
         var shards = DataParallel.shards(select(trainRows).toJavaRDD(), ls[0], classes);
         var valShards = valRows == null ? null : DataParallel.shards(select(valRows).toJavaRDD(), ls[0], classes);
         Sequential master = cfg.build(getSeed());
+        if (!getInitialWeights().isEmpty()) {
+            try {
+                dev.backprop.io.ModelFile.loadWeights(master, java.nio.file.Path.of(getInitialWeights()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("initialWeights " + e.getMessage(), e);
+            }
+        }
         List<String> classNames = classNames(dataset.schema().apply(getLabelCol()), classes);
         List<String> fn = featureNames(dataset.schema().apply(getFeaturesCol()), ls[0]);
         RunLog log = null;
@@ -956,6 +1019,10 @@ public final class BackpropClassifier
         root.put("clip-value", getClipValue());
         root.put("early-stop", getEarlyStop());
         root.put("restore-best", getRestoreBest());
+        root.put("shuffle", getShuffle());
+        if (!getInitialWeights().isEmpty()) {
+            root.put("init-from", getInitialWeights());
+        }
         return mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
     }
 

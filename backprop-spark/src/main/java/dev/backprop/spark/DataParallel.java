@@ -35,7 +35,7 @@ import org.apache.spark.storage.StorageLevel;
  * optimizer and equal batches it equals averaging the partitions' parameters after H local steps.
  *
  * <p>Sample order: partition k's shard (its rows in partition order) is visited in the order of
- * {@link #shardPermutation}(n_k, seed, k, epoch); local step t of an epoch takes positions [t·B, (t+1)·B) of that
+ * {@link #shardPermutation}(n_k, seed, k, epoch) (in row order without shuffling); local step t of an epoch takes positions [t·B, (t+1)·B) of that
  * order. An epoch has ⌈max_k n_k / B⌉ steps; a partition that has run out of samples contributes nothing to a step.
  */
 final class DataParallel {
@@ -542,7 +542,8 @@ final class DataParallel {
         Optimizer local = cfg.syncEvery() > 1
                 ? OptimizerSpec.Sgd.lr(localLr).build(params, Regularizer.none()) : null;
         Loss loss = Loss.crossEntropy();
-        int[] perm = shardPermutation(s.rows, cfg.seed(), s.partition, epoch);
+        int[] perm = cfg.shuffle() ? shardPermutation(s.rows, cfg.seed(), s.partition, epoch)
+                : java.util.stream.IntStream.range(0, s.rows).toArray();
         int f = s.features;
         for (int h = 0; h < steps; h++) {
             int from = (first + h) * b;

@@ -24,10 +24,11 @@ import java.util.Locale;
  *     a schedule scales it round by round as it scales the optimizer's)
  * @param clipNorm clip each local step's gradient to this global L2 norm (0: no clipping; syncEvery &gt; 1 only)
  * @param clipValue clamp each local step's gradient elements to [-clipValue, clipValue] (0: none; syncEvery &gt; 1)
+ * @param shuffle visit each shard in a new seeded order every epoch (false: in its row order)
  */
 record NetConfig(int[] layers, String activation, String init, double dropout, boolean batchNorm, DType dtype,
-                 long seed, int batchSize, int syncEvery, double localLr, double clipNorm, double clipValue)
-        implements Serializable {
+                 long seed, int batchSize, int syncEvery, double localLr, double clipNorm, double clipValue,
+                 boolean shuffle) implements Serializable {
 
     /** The MLP these settings describe, its initialization and dropout masks seeded with {@code netSeed}. */
     Mlp mlp(long netSeed) {

@@ -195,6 +195,10 @@ class SparkCliTest {
                 "mse", "--out", tmp.resolve("a").toString());
         assertEquals(2, loss.code());
         assertTrue(loss.err().contains("--loss mse"), loss.err());
+        Result init = spark("spark", "train", "--data", csv.toString(), "--label-column", "color", "--init-from",
+                tmp.resolve("none.safetensors").toString(), "--out", tmp.resolve("a").toString());
+        assertEquals(2, init.code());
+        assertTrue(init.err().contains("--init-from") && init.err().contains("none.safetensors"), init.err());
         Result schedule = spark("spark", "train", "--data", csv.toString(), "--label-column", "color", "--schedule",
                 "sometimes", "--out", tmp.resolve("a").toString());
         assertEquals(2, schedule.code());

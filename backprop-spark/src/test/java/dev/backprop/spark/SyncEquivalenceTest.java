@@ -84,7 +84,17 @@ class SyncEquivalenceTest {
     /** The reference with more settings of the trainer (schedule, clipping). */
     static Map<String, Tensor> reference(OptimizerSpec spec, Regularizer reg, Map<String, Tensor> initialOut,
                                          java.util.function.Consumer<Trainer.Builder> settings) {
+        return reference(spec, reg, initialOut, settings, true, null);
+    }
+
+    /** The reference, optionally without shuffling (each shard in row order) and from given initial weights. */
+    static Map<String, Tensor> reference(OptimizerSpec spec, Regularizer reg, Map<String, Tensor> initialOut,
+                                         java.util.function.Consumer<Trainer.Builder> settings, boolean shuffle,
+                                         Map<String, Tensor> start) {
         Sequential net = Mlp.of(F, 16, C).activation(ActivationKind.TANH).dtype(DType.F64).seed(SEED).build();
+        if (start != null) {
+            net.loadStateDict(start);
+        }
         net.stateDict().forEach((k, t) -> initialOut.put(k, t.copy()));
         int total = EPOCHS * K * PER;
         int[] order = new int[total];
@@ -92,7 +102,8 @@ class SyncEquivalenceTest {
         for (int e = 1; e <= EPOCHS; e++) {
             int[][] perm = new int[K][];
             for (int k = 0; k < K; k++) {
-                perm[k] = DataParallel.shardPermutation(PER, SEED, k, e);
+                perm[k] = shuffle ? DataParallel.shardPermutation(PER, SEED, k, e)
+                        : java.util.stream.IntStream.range(0, PER).toArray();
             }
             for (int t = 0; t < PER / B; t++) {
                 for (int k = 0; k < K; k++) {
@@ -167,6 +178,30 @@ class SyncEquivalenceTest {
                 new LinkedHashMap<>(), b -> b.clipValue(0.05).clipNorm(0.1));
         assertTrue(relativeError(unclipped, want) > 1e-3, "the clipping changes the result");
         assertTrue(relativeError(constant, want) > 1e-3, "the schedule changes the result");
+        double err = relativeError(bp.fit(frame).toModel().stateDict(), want);
+        assertTrue(err < 1e-10, "relative error " + err);
+    }
+
+    /**
+     * {@code setShuffle(false)} visits each shard in row order and {@code setInitialWeights} starts from a weights
+     * file (as {@code backprop train --no-shuffle --init-from}): the same as the Trainer over the unshuffled global
+     * batches from those weights.
+     */
+    @Test
+    void unshuffledFromAWeightsFileEqualsTheSingleMachineTrainer(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        Sequential other = Mlp.of(F, 16, C).activation(ActivationKind.TANH).dtype(DType.F64).seed(99).build();
+        java.nio.file.Path file = tmp.resolve("start.safetensors");
+        dev.backprop.io.Safetensors.write(file, other.stateDict());
+        BackpropClassifier bp = classifier().setOptimizer("sgd").setLearningRate(0.1).setMomentum(0.9)
+                .setShuffle(false).setInitialWeights(file.toString());
+        Map<String, Tensor> initial = new LinkedHashMap<>();
+        Map<String, Tensor> want = reference(OptimizerSpec.Sgd.lr(0.1).momentum(0.9), Regularizer.none(), initial,
+                b -> { }, false, other.stateDict());
+        Map<String, Tensor> shuffled = reference(OptimizerSpec.Sgd.lr(0.1).momentum(0.9), Regularizer.none(),
+                new LinkedHashMap<>(), b -> { }, true, other.stateDict());
+        assertTrue(relativeError(shuffled, want) > 1e-3, "the order matters");
+        assertTrue(relativeError(bp.initialNetwork().stateDict(), initial) > 1e-3, "not the seeded initialization");
         double err = relativeError(bp.fit(frame).toModel().stateDict(), want);
         assertTrue(err < 1e-10, "relative error " + err);
     }
