@@ -24,8 +24,16 @@ final class PackedSgemm {
     static final int L = S.length();
     /** Eight floats: one k step of a packed strip of A. */
     private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
-    /** Rows of a micro-tile. */
-    static final int MR = 8;
+    /**
+     * Rows of a micro-tile: 8 with 512-bit vectors (AVX-512: sixteen accumulators, two B vectors and the broadcasts
+     * fit its 32 registers), 4 with narrower ones. With AVX2's 16 registers an 8- or 6-row tile makes the JIT spill
+     * accumulators to the stack, and each spilled one adds a store-to-load round trip to its chain of multiply-adds
+     * every k step: measured on a Zen 3 core, a micro-kernel alone ran at 38-48 GFLOP/s with 6 or 8 rows and 86-92
+     * with 4 rows (8 accumulators, no spill). The tile changes no result: each element is the same fma chain over k
+     * wherever its tile lies. The system property {@code backprop.gemm.mr} (4 or 8) overrides the choice, so that
+     * the tests run both kernels on any machine.
+     */
+    static final int MR = tileRows(Integer.getInteger("backprop.gemm.mr", L >= 16 ? 8 : 4));
     /** Columns of a micro-tile: two vectors. */
     static final int NR = 2 * L;
     /** Largest K block; a {@code KC x NR} strip of B stays in the L1 cache. */
@@ -40,6 +48,13 @@ final class PackedSgemm {
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
     private PackedSgemm() {
+    }
+
+    private static int tileRows(int mr) {
+        if (mr != 4 && mr != 8) {
+            throw new IllegalArgumentException("backprop.gemm.mr must be 4 or 8, got " + mr);
+        }
+        return mr;
     }
 
     /** Per-thread packing buffers, grown once and then reused: no allocation per call in steady state. */
@@ -160,12 +175,65 @@ final class PackedSgemm {
     }
 
     /**
-     * One {@code MR x NR} tile: {@code acc = Σ_p a[p][0..MR) ⊗ b[p][0..NR)} over the packed strips, sixteen
+     * One {@code MR x NR} tile: {@code acc = Σ_p a[p][0..MR) ⊗ b[p][0..NR)} over the packed strips, 2·MR
      * accumulators kept in registers; then {@code out[r·ld + j] = acc[r][j]}, or {@code += acc[r][j]} when
      * {@code add}.
      */
     private static void microKernel(float[] a, int ai, float[] b, int bi, int kc,
                                     float[] out, int o, int ld, boolean add) {
+        if (MR == 8) {
+            microKernel8(a, ai, b, bi, kc, out, o, ld, add);
+        } else {
+            microKernel4(a, ai, b, bi, kc, out, o, ld, add);
+        }
+    }
+
+    /** The 4-row tile of {@link #microKernel}: eight accumulators, which AVX2's 16 registers hold without spilling. */
+    private static void microKernel4(float[] a, int ai, float[] b, int bi, int kc,
+                                     float[] out, int o, int ld, boolean add) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++, ai += 4, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        if (add) {
+            c00 = c00.add(FloatVector.fromArray(S, out, o));
+            c01 = c01.add(FloatVector.fromArray(S, out, o + L));
+            c10 = c10.add(FloatVector.fromArray(S, out, o + ld));
+            c11 = c11.add(FloatVector.fromArray(S, out, o + ld + L));
+            c20 = c20.add(FloatVector.fromArray(S, out, o + 2 * ld));
+            c21 = c21.add(FloatVector.fromArray(S, out, o + 2 * ld + L));
+            c30 = c30.add(FloatVector.fromArray(S, out, o + 3 * ld));
+            c31 = c31.add(FloatVector.fromArray(S, out, o + 3 * ld + L));
+        }
+        c00.intoArray(out, o);
+        c01.intoArray(out, o + L);
+        c10.intoArray(out, o + ld);
+        c11.intoArray(out, o + ld + L);
+        c20.intoArray(out, o + 2 * ld);
+        c21.intoArray(out, o + 2 * ld + L);
+        c30.intoArray(out, o + 3 * ld);
+        c31.intoArray(out, o + 3 * ld + L);
+    }
+
+    /** The 8-row tile of {@link #microKernel}: sixteen accumulators (AVX-512's 32 registers hold them). */
+    private static void microKernel8(float[] a, int ai, float[] b, int bi, int kc,
+                                     float[] out, int o, int ld, boolean add) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
