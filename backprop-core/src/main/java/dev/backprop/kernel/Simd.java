@@ -147,7 +147,14 @@ final class Simd {
                 DoubleVector d = widen(a, o + i);
                 acc0 = d.fma(d, acc0);
             }
-            return acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+            // the lanes in order, not reduceLanes(ADD): that may add them in any order, and the JIT's intrinsic and
+            // the interpreted fallback did differ in the last bit, so a norm depended on how warm the JVM was
+            DoubleVector sum = acc0.add(acc1).add(acc2.add(acc3));
+            double total = 0;
+            for (int l = 0; l < D.length(); l++) {
+                total += sum.lane(l);
+            }
+            return total;
         }
 
         /** Adam on whole vectors of doubles: each operation the scalar loop's, in its order (no fused multiply-add). */
