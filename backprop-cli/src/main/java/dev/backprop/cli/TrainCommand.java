@@ -69,13 +69,22 @@ final class TrainCommand implements Callable<Integer> {
     StandardOptions standard = new StandardOptions();
 
     /** A training-step warm-up for an F32 network whose widths the configuration gives, or null. */
-    static dev.backprop.train.Warmup warmup(RunConfig c, DType dtype) {
-        if (dtype != DType.F32 || c.layers == null || !c.layers.matches("\\d{1,5}(-\\d{1,5})+")
+    private static dev.backprop.train.Warmup warmup(RunConfig c, DType dtype) {
+        int[] sizes = warmupSizes(c);
+        return dtype != DType.F32 || sizes == null ? null
+                : dev.backprop.train.Warmup.start(sizes, Setup.activation(c), c.batch, 3000);
+    }
+
+    /**
+     * The layer widths a warm-up can use before the data is read: those of --layers when it gives every width, or
+     * null (also with {@code -Dbackprop.warmup=false}, which turns warm-ups off).
+     */
+    static int[] warmupSizes(RunConfig c) {
+        if (c.layers == null || !c.layers.matches("\\d{1,5}(-\\d{1,5})+")
                 || System.getProperty("backprop.warmup", "true").equals("false")) {
             return null;
         }
-        int[] sizes = java.util.Arrays.stream(c.layers.split("-")).mapToInt(Integer::parseInt).toArray();
-        return dev.backprop.train.Warmup.start(sizes, Setup.activation(c), c.batch, 3000);
+        return java.util.Arrays.stream(c.layers.split("-")).mapToInt(Integer::parseInt).toArray();
     }
 
     @Override

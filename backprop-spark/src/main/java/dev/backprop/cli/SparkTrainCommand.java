@@ -170,10 +170,15 @@ final class SparkTrainCommand implements Callable<Integer> {
                 mb.normalizer(f.normalizer());
             }
             mb.build().save(dir);
+            List<EpochMetrics> epochs = epochs(dir);
+            int best = bestEpoch(epochs);
             if (f.evalRows() > 0) {
-                writeEvaluation(dir, fitted, f, c);
+                // the final weights: the best epoch's with --restore-best, else the last epoch's
+                writeEvaluation(dir, fitted, f, Boolean.TRUE.equals(c.restoreBest) && best > 0
+                        ? epochs.get(best - 1) : epochs.getLast());
             }
-            report(stdout, msg, dir, c, spark.sparkContext().master(), k, fitted.toModel().network(), f.evalName());
+            report(stdout, msg, dir, c, spark.sparkContext().master(), k, fitted.toModel().network(), f.evalName(),
+                    epochs, best);
         } finally {
             if (warmup != null) {
                 warmup.close();
@@ -204,12 +209,11 @@ final class SparkTrainCommand implements Callable<Integer> {
      * {@code -Dbackprop.warmup=false} turns it off.
      */
     private AutoCloseable warmup(RunConfig c) {
-        if (c.layers == null || !c.layers.matches("\\d{1,5}(-\\d{1,5})+")
-                || System.getProperty("backprop.warmup", "true").equals("false")) {
+        int[] sizes = TrainCommand.warmupSizes(c);
+        if (sizes == null) {
             return null;
         }
         dev.backprop.kernel.Parallel.setThreads(Math.max(1, Integer.getInteger("spark.task.cpus", 1)));
-        int[] sizes = Arrays.stream(c.layers.split("-")).mapToInt(Integer::parseInt).toArray();
         return classifier(c, sizes).warmUp(15_000);
     }
 
@@ -268,12 +272,40 @@ final class SparkTrainCommand implements Callable<Integer> {
         return s;
     }
 
+    /** The run folder's epoch lines of metrics.jsonl, in order. */
+    private static List<EpochMetrics> epochs(Path dir) throws IOException {
+        List<EpochMetrics> epochs = new ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("metrics.jsonl"), StandardCharsets.UTF_8)) {
+            if (!line.isBlank() && MetricsJson.parseLine(line) instanceof EpochMetrics e) {
+                epochs.add(e);
+            }
+        }
+        return epochs;
+    }
+
+    /**
+     * The best epoch by the fit's rule: the first of lowest evaluation loss (training loss without evaluation rows),
+     * or 0 when no loss is finite.
+     */
+    private static int bestEpoch(List<EpochMetrics> epochs) {
+        int best = 0;
+        double bestLoss = Double.POSITIVE_INFINITY;
+        for (EpochMetrics e : epochs) {
+            double monitored = e.hasTest() ? e.testLoss() : e.trainLoss();
+            if (monitored < bestLoss) {
+                bestLoss = monitored;
+                best = e.epoch();
+            }
+        }
+        return best;
+    }
+
     /**
      * evaluation.json for the report's confusion matrix: the fitted model's predictions on the evaluation rows,
      * counted by Spark (true class x predicted class), and the loss the fit measured on them with these weights
-     * (the last epoch's, or the best epoch's with --restore-best); then report.html again with it.
+     * (those of epoch {@code at}); then report.html again with it.
      */
-    private static void writeEvaluation(Path dir, BackpropClassificationModel fitted, Frames f, RunConfig c)
+    private static void writeEvaluation(Path dir, BackpropClassificationModel fitted, Frames f, EpochMetrics at)
             throws IOException {
         int k = f.classes();
         int[][] confusion = new int[k][k];
@@ -287,19 +319,6 @@ final class SparkTrainCommand implements Callable<Integer> {
             confusion[t][p] += (int) count;
             hits += t == p ? count : 0;
             n += count;
-        }
-        List<EpochMetrics> epochs = new ArrayList<>();
-        for (String line : Files.readAllLines(dir.resolve("metrics.jsonl"), StandardCharsets.UTF_8)) {
-            if (!line.isBlank() && MetricsJson.parseLine(line) instanceof EpochMetrics e) {
-                epochs.add(e);
-            }
-        }
-        EpochMetrics at = epochs.getLast();
-        if (Boolean.TRUE.equals(c.restoreBest)) { // the fit's rule: the first epoch of lowest evaluation loss
-            at = epochs.getFirst();
-            for (EpochMetrics e : epochs) {
-                at = e.testLoss() < at.testLoss() ? e : at;
-            }
         }
         RunFiles.writeEvaluation(dir, f.evalName(), new dev.backprop.train.Evaluation(at.testLoss(),
                 n == 0 ? Double.NaN : hits / (double) n, confusion, (int) n), f.classNames());
@@ -628,23 +647,8 @@ final class SparkTrainCommand implements Callable<Integer> {
     // ------------------------------------------------------------------ results
 
     private void report(PrintWriter stdout, PrintWriter msg, Path dir, RunConfig c, String sparkMaster, int k,
-                        dev.backprop.nn.Sequential net, String evalName) throws IOException {
-        List<EpochMetrics> epochs = new ArrayList<>();
-        for (String line : Files.readAllLines(dir.resolve("metrics.jsonl"), StandardCharsets.UTF_8)) {
-            if (!line.isBlank() && MetricsJson.parseLine(line) instanceof EpochMetrics e) {
-                epochs.add(e);
-            }
-        }
-        // the best epoch by the fit's rule: the lowest evaluation loss (training loss without evaluation rows)
-        int best = 0;
-        double bestLoss = Double.POSITIVE_INFINITY;
-        for (EpochMetrics e : epochs) {
-            double monitored = e.hasTest() ? e.testLoss() : e.trainLoss();
-            if (monitored < bestLoss) {
-                bestLoss = monitored;
-                best = e.epoch();
-            }
-        }
+                        dev.backprop.nn.Sequential net, String evalName, List<EpochMetrics> epochs, int best)
+            throws IOException {
         boolean stopped = epochs.size() < c.epochs;
         dev.backprop.train.TrainingResult result = new dev.backprop.train.TrainingResult(epochs, stopped, best);
         boolean restored = Boolean.TRUE.equals(c.restoreBest) && result.bestEpoch() > 0;

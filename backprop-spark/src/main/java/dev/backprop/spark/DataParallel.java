@@ -77,10 +77,6 @@ final class DataParallel {
      */
     record Training(String schedule, double clipNorm, double clipValue, int earlyStop,
                     boolean restoreBest) {
-        /** A constant rate, no clipping, no early stopping. */
-        static Training plain() {
-            return new Training("constant", 0, 0, 0, false);
-        }
     }
 
     /** What {@link #fit} ran: the epochs, whether early stopping ended it, and the best epoch (0: none). */
@@ -464,7 +460,7 @@ final class DataParallel {
 
     /**
      * A task's network with its step arena (the buffers its forward and backward passes reuse from step to step,
-     * as {@code Trainer}'s do) and its gradient sums.
+     * as {@code Trainer}'s do).
      */
     static final class TaskNet {
         final Sequential net;
