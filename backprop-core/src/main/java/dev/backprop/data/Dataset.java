@@ -1,5 +1,6 @@
 package dev.backprop.data;
 
+import dev.backprop.kernel.Tensors;
 import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Tensor;
 import java.util.ArrayList;
@@ -387,9 +388,7 @@ public final class Dataset {
     public void copyFeatures(int row, float[] dst, int off) {
         int from = Objects.checkIndex(row, size) * featureCount;
         if (u8 != null) {
-            for (int j = 0; j < featureCount; j++) {
-                dst[off + j] = U8_TO_FLOAT[u8[from + j] & 0xFF];
-            }
+            Tensors.unitFloats(u8, from, dst, off, featureCount);
         } else if (f64 != null) {
             Objects.checkFromIndexSize(off, featureCount, dst.length);
             for (int j = 0; j < featureCount; j++) {

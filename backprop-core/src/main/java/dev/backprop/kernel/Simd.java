@@ -1,5 +1,6 @@
 package dev.backprop.kernel;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -71,6 +72,17 @@ final class Simd {
         return s;
     }
 
+    /**
+     * {@code dst[o + i] = (src[so + i] & 0xFF) / 255f} for {@code 0 <= i < n}: bytes as values in [0, 1], the same
+     * float division lane-wise and scalar, so the same bits either way.
+     */
+    static void unitBytesF32(byte[] src, int so, float[] dst, int o, int n) {
+        int i = Gemm.VECTORIZED ? Lanes.unitBytes(src, so, dst, o, n) : 0;
+        for (; i < n; i++) {
+            dst[o + i] = (src[so + i] & 0xFF) / 255f;
+        }
+    }
+
     /** {@link OptimizerKernels#adamF32}'s loop: whole vectors lane-wise, the tail (or everything) scalar. */
     static void adamF32(float[] w, float[] g, double[] m, double[] v, int from, int to, double b1, double b2,
                         double bc2Sqrt, double eps, double stepSize, double c, double decay) {
@@ -112,6 +124,26 @@ final class Simd {
             for (int end = from + F.loopBound(to - from); i < end; i += F.length()) {
                 VectorMask<Float> pos = FloatVector.fromArray(F, ys, yo + i).compare(VectorOperators.GT, 0f);
                 zero.blend(FloatVector.fromArray(F, gs, go + i), pos).intoArray(ds, i);
+            }
+            return i;
+        }
+
+        /** A quarter of {@link #F}'s width in bytes (one byte per float lane), or null where that is under 64 bits. */
+        private static final VectorSpecies<Byte> BYTES = F.vectorBitSize() >= 256
+                ? VectorSpecies.of(byte.class, VectorShape.forBitSize(F.vectorBitSize() / 4)) : null;
+        /** Ints of {@link #F}'s width (a constant, so that the JIT compiles the conversions to instructions). */
+        private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, F.vectorShape());
+
+        static int unitBytes(byte[] src, int so, float[] dst, int o, int n) {
+            if (BYTES == null) {
+                return 0;
+            }
+            int i = 0;
+            for (int end = F.loopBound(n); i < end; i += F.length()) {
+                ByteVector b = ByteVector.fromArray(BYTES, src, so + i);
+                FloatVector v = (FloatVector) b.convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0)
+                        .convert(VectorOperators.I2F, 0);
+                v.div(255f).intoArray(dst, o + i);
             }
             return i;
         }

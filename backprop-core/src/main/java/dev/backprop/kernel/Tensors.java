@@ -76,4 +76,20 @@ public final class Tensors {
         return true;
     }
 
+    /**
+     * Converts bytes to floats in [0, 1]: {@code dst[dstOff + i] = (src[srcOff + i] & 0xFF) / 255f} for
+     * {@code 0 <= i < n}, lane-wise where the Vector API is present (the same division, so the same bits).
+     *
+     * @param src the bytes, read as unsigned
+     * @param srcOff index of the first byte
+     * @param dst the destination
+     * @param dstOff index of the first float written
+     * @param n how many values
+     * @throws IndexOutOfBoundsException if either range is out of its array
+     */
+    public static void unitFloats(byte[] src, int srcOff, float[] dst, int dstOff, int n) {
+        java.util.Objects.checkFromIndexSize(srcOff, n, src.length);
+        java.util.Objects.checkFromIndexSize(dstOff, n, dst.length);
+        Simd.unitBytesF32(src, srcOff, dst, dstOff, n);
+    }
 }

@@ -67,4 +67,37 @@ class VectorKernelsTest {
             }
         }
     }
+
+    @Test
+    void unitFloatsIsEachUnsignedByteOver255AtAnyOffsetAndLength() {
+        byte[] src = new byte[256 + 40];
+        for (int i = 0; i < src.length; i++) {
+            src[i] = (byte) (i * 7 + 3); // every byte value, -128..127 as Java sees them
+        }
+        for (int n = 0; n <= 70; n++) {
+            for (int srcOff : new int[] {0, 5, 256 + 40 - 70}) {
+                float[] dst = new float[n + 9];
+                java.util.Arrays.fill(dst, -1f);
+                Tensors.unitFloats(src, srcOff, dst, 9, n);
+                for (int i = 0; i < 9; i++) {
+                    assertEquals(-1f, dst[i], "written before the range");
+                }
+                for (int i = 0; i < n; i++) {
+                    int b = Byte.toUnsignedInt(src[srcOff + i]);
+                    assertEquals(Float.floatToRawIntBits((float) b / 255f), Float.floatToRawIntBits(dst[9 + i]),
+                            "byte " + b + " at " + i + " of " + n);
+                }
+            }
+        }
+        // every byte value through the whole-vector path
+        byte[] all = new byte[256];
+        for (int b = 0; b < 256; b++) {
+            all[b] = (byte) b;
+        }
+        float[] out = new float[256];
+        Tensors.unitFloats(all, 0, out, 0, 256);
+        for (int b = 0; b < 256; b++) {
+            assertEquals(Float.floatToRawIntBits(b / 255f), Float.floatToRawIntBits(out[b]), "byte " + b);
+        }
+    }
 }
