@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backprop.data.Normalizer;
 import dev.backprop.io.ModelFile;
+import dev.backprop.kernel.Reductions;
 import dev.backprop.nn.ActivationKind;
 import dev.backprop.nn.Linear;
 import dev.backprop.nn.Mlp;
@@ -88,6 +89,24 @@ class ModelTest {
             o[k] /= sum;
         }
         return o;
+    }
+
+    @Test
+    void withoutANormaliserTheFloatRowsGoInAsTheyAre() {
+        Sequential reference = net(DType.F32);
+        Model m = Model.builder(net(DType.F32)).classNames(List.of("a", "b", "c", "d")).build();
+        double[][] x = rows(2 * Model.CHUNK + 77, 3); // two whole chunks and a partial one
+        float[][] f = toFloat(x);
+        float[][] out = m.outputs(f);
+        int[] classes = m.predict(f);
+        for (int i = 0; i < x.length; i++) {
+            Tensor logits = reference.apply(dev.backprop.autograd.Variable.constant(Tensor.of(f[i], 1, 3))).value();
+            for (int k = 0; k < 4; k++) {
+                assertEquals(Float.floatToRawIntBits((float) logits.get(0, k)), Float.floatToRawIntBits(out[i][k]),
+                        "row " + i + " output " + k);
+            }
+            assertEquals(Reductions.argmax(logits, 1)[0], classes[i], "row " + i);
+        }
     }
 
     @Test
