@@ -1,6 +1,7 @@
 package dev.backprop.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -47,22 +48,31 @@ final class PackedSgemm {
     static final long PARALLEL_MIN_MACS = 1L << 20;
 
     /**
-     * Lane selections for {@link #transpose16}'s rounds (two-vector rearranges; a source index 16 + l, wrapped to
-     * l - 16, names lane l of the second vector): with block size d, {@code LOd} keeps the first vector's lanes
-     * whose bit d is clear and fills the others with the second's lanes l - d; {@code HId} takes the first's lanes
-     * l + d and keeps the second's own.
+     * For {@link #transpose16}'s round with block size d: {@code Md} marks the lanes l whose bit d is set,
+     * {@code UPd} moves lane l - d to lane l there, {@code DOWNd} moves lane l + d to lane l elsewhere. (One-vector
+     * rearranges and blends: the two-vector rearrange does the same but its compilation took 40 MB more memory.)
      */
-    private static final VectorShuffle<Float> LO8 = lanes(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
-    private static final VectorShuffle<Float> HI8 = lanes(8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
-    private static final VectorShuffle<Float> LO4 = lanes(0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
-    private static final VectorShuffle<Float> HI4 = lanes(4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
-    private static final VectorShuffle<Float> LO2 = lanes(0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
-    private static final VectorShuffle<Float> HI2 = lanes(2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
-    private static final VectorShuffle<Float> LO1 = lanes(0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
-    private static final VectorShuffle<Float> HI1 = lanes(1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+    private static final VectorShuffle<Float> UP8 = lanes(0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7);
+    private static final VectorShuffle<Float> DOWN8 = lanes(8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15);
+    private static final VectorMask<Float> M8 = mask(false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true);
+    private static final VectorShuffle<Float> UP4 = lanes(0, 1, 2, 3, 0, 1, 2, 3, 8, 9, 10, 11, 8, 9, 10, 11);
+    private static final VectorShuffle<Float> DOWN4 = lanes(4, 5, 6, 7, 4, 5, 6, 7, 12, 13, 14, 15, 12, 13, 14, 15);
+    private static final VectorMask<Float> M4 = mask(false, false, false, false, true, true, true, true, false, false, false, false, true, true, true, true);
+    private static final VectorShuffle<Float> UP2 = lanes(0, 1, 0, 1, 4, 5, 4, 5, 8, 9, 8, 9, 12, 13, 12, 13);
+    private static final VectorShuffle<Float> DOWN2 = lanes(2, 3, 2, 3, 6, 7, 6, 7, 10, 11, 10, 11, 14, 15, 14, 15);
+    private static final VectorMask<Float> M2 = mask(false, false, true, true, false, false, true, true, false, false, true, true, false, false, true, true);
+    private static final VectorShuffle<Float> UP1 = lanes(0, 0, 2, 2, 4, 4, 6, 6, 8, 8, 10, 10, 12, 12, 14, 14);
+    private static final VectorShuffle<Float> DOWN1 = lanes(1, 1, 3, 3, 5, 5, 7, 7, 9, 9, 11, 11, 13, 13, 15, 15);
+    private static final VectorMask<Float> M1 = mask(false, true, false, true, false, true, false, true, false, true, false, true, false, true, false, true);
+
     /** A shuffle of 16-float vectors from these source indexes, or null where vectors are not 16 floats. */
     private static VectorShuffle<Float> lanes(int... sources) {
         return L == 16 ? VectorShuffle.fromValues(S, sources) : null;
+    }
+
+    /** A mask of 16-float vectors, or null where vectors are not 16 floats. */
+    private static VectorMask<Float> mask(boolean... set) {
+        return L == 16 ? VectorMask.fromArray(S, set, 0) : null;
     }
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
@@ -464,7 +474,7 @@ final class PackedSgemm {
     }
     /**
      * {@code bp[dst + t·NR + r] = b[src + r·ldb + t]} for {@code r, t < 16} (16-float vectors only): sixteen row
-     * loads, four rounds of two-vector rearranges that swap the off-diagonal 8 x 8, 4 x 4, 2 x 2 and 1 x 1
+     * loads, four rounds of rearranges and blends that swap the off-diagonal 8 x 8, 4 x 4, 2 x 2 and 1 x 1
      * blocks, sixteen stores. Moves data only, so it changes no result.
      */
     private static void transpose16(float[] b, int src, int ldb, float[] bp, int dst) {
@@ -484,38 +494,38 @@ final class PackedSgemm {
         FloatVector r13 = FloatVector.fromArray(S, b, src + 13 * ldb);
         FloatVector r14 = FloatVector.fromArray(S, b, src + 14 * ldb);
         FloatVector r15 = FloatVector.fromArray(S, b, src + 15 * ldb);
-        { FloatVector lo = r0.rearrange(LO8, r8); r8 = r0.rearrange(HI8, r8); r0 = lo; }
-        { FloatVector lo = r1.rearrange(LO8, r9); r9 = r1.rearrange(HI8, r9); r1 = lo; }
-        { FloatVector lo = r2.rearrange(LO8, r10); r10 = r2.rearrange(HI8, r10); r2 = lo; }
-        { FloatVector lo = r3.rearrange(LO8, r11); r11 = r3.rearrange(HI8, r11); r3 = lo; }
-        { FloatVector lo = r4.rearrange(LO8, r12); r12 = r4.rearrange(HI8, r12); r4 = lo; }
-        { FloatVector lo = r5.rearrange(LO8, r13); r13 = r5.rearrange(HI8, r13); r5 = lo; }
-        { FloatVector lo = r6.rearrange(LO8, r14); r14 = r6.rearrange(HI8, r14); r6 = lo; }
-        { FloatVector lo = r7.rearrange(LO8, r15); r15 = r7.rearrange(HI8, r15); r7 = lo; }
-        { FloatVector lo = r0.rearrange(LO4, r4); r4 = r0.rearrange(HI4, r4); r0 = lo; }
-        { FloatVector lo = r1.rearrange(LO4, r5); r5 = r1.rearrange(HI4, r5); r1 = lo; }
-        { FloatVector lo = r2.rearrange(LO4, r6); r6 = r2.rearrange(HI4, r6); r2 = lo; }
-        { FloatVector lo = r3.rearrange(LO4, r7); r7 = r3.rearrange(HI4, r7); r3 = lo; }
-        { FloatVector lo = r8.rearrange(LO4, r12); r12 = r8.rearrange(HI4, r12); r8 = lo; }
-        { FloatVector lo = r9.rearrange(LO4, r13); r13 = r9.rearrange(HI4, r13); r9 = lo; }
-        { FloatVector lo = r10.rearrange(LO4, r14); r14 = r10.rearrange(HI4, r14); r10 = lo; }
-        { FloatVector lo = r11.rearrange(LO4, r15); r15 = r11.rearrange(HI4, r15); r11 = lo; }
-        { FloatVector lo = r0.rearrange(LO2, r2); r2 = r0.rearrange(HI2, r2); r0 = lo; }
-        { FloatVector lo = r1.rearrange(LO2, r3); r3 = r1.rearrange(HI2, r3); r1 = lo; }
-        { FloatVector lo = r4.rearrange(LO2, r6); r6 = r4.rearrange(HI2, r6); r4 = lo; }
-        { FloatVector lo = r5.rearrange(LO2, r7); r7 = r5.rearrange(HI2, r7); r5 = lo; }
-        { FloatVector lo = r8.rearrange(LO2, r10); r10 = r8.rearrange(HI2, r10); r8 = lo; }
-        { FloatVector lo = r9.rearrange(LO2, r11); r11 = r9.rearrange(HI2, r11); r9 = lo; }
-        { FloatVector lo = r12.rearrange(LO2, r14); r14 = r12.rearrange(HI2, r14); r12 = lo; }
-        { FloatVector lo = r13.rearrange(LO2, r15); r15 = r13.rearrange(HI2, r15); r13 = lo; }
-        { FloatVector lo = r0.rearrange(LO1, r1); r1 = r0.rearrange(HI1, r1); r0 = lo; }
-        { FloatVector lo = r2.rearrange(LO1, r3); r3 = r2.rearrange(HI1, r3); r2 = lo; }
-        { FloatVector lo = r4.rearrange(LO1, r5); r5 = r4.rearrange(HI1, r5); r4 = lo; }
-        { FloatVector lo = r6.rearrange(LO1, r7); r7 = r6.rearrange(HI1, r7); r6 = lo; }
-        { FloatVector lo = r8.rearrange(LO1, r9); r9 = r8.rearrange(HI1, r9); r8 = lo; }
-        { FloatVector lo = r10.rearrange(LO1, r11); r11 = r10.rearrange(HI1, r11); r10 = lo; }
-        { FloatVector lo = r12.rearrange(LO1, r13); r13 = r12.rearrange(HI1, r13); r12 = lo; }
-        { FloatVector lo = r14.rearrange(LO1, r15); r15 = r14.rearrange(HI1, r15); r14 = lo; }
+        { FloatVector lo = r0.blend(r8.rearrange(UP8), M8); r8 = r0.rearrange(DOWN8).blend(r8, M8); r0 = lo; }
+        { FloatVector lo = r1.blend(r9.rearrange(UP8), M8); r9 = r1.rearrange(DOWN8).blend(r9, M8); r1 = lo; }
+        { FloatVector lo = r2.blend(r10.rearrange(UP8), M8); r10 = r2.rearrange(DOWN8).blend(r10, M8); r2 = lo; }
+        { FloatVector lo = r3.blend(r11.rearrange(UP8), M8); r11 = r3.rearrange(DOWN8).blend(r11, M8); r3 = lo; }
+        { FloatVector lo = r4.blend(r12.rearrange(UP8), M8); r12 = r4.rearrange(DOWN8).blend(r12, M8); r4 = lo; }
+        { FloatVector lo = r5.blend(r13.rearrange(UP8), M8); r13 = r5.rearrange(DOWN8).blend(r13, M8); r5 = lo; }
+        { FloatVector lo = r6.blend(r14.rearrange(UP8), M8); r14 = r6.rearrange(DOWN8).blend(r14, M8); r6 = lo; }
+        { FloatVector lo = r7.blend(r15.rearrange(UP8), M8); r15 = r7.rearrange(DOWN8).blend(r15, M8); r7 = lo; }
+        { FloatVector lo = r0.blend(r4.rearrange(UP4), M4); r4 = r0.rearrange(DOWN4).blend(r4, M4); r0 = lo; }
+        { FloatVector lo = r1.blend(r5.rearrange(UP4), M4); r5 = r1.rearrange(DOWN4).blend(r5, M4); r1 = lo; }
+        { FloatVector lo = r2.blend(r6.rearrange(UP4), M4); r6 = r2.rearrange(DOWN4).blend(r6, M4); r2 = lo; }
+        { FloatVector lo = r3.blend(r7.rearrange(UP4), M4); r7 = r3.rearrange(DOWN4).blend(r7, M4); r3 = lo; }
+        { FloatVector lo = r8.blend(r12.rearrange(UP4), M4); r12 = r8.rearrange(DOWN4).blend(r12, M4); r8 = lo; }
+        { FloatVector lo = r9.blend(r13.rearrange(UP4), M4); r13 = r9.rearrange(DOWN4).blend(r13, M4); r9 = lo; }
+        { FloatVector lo = r10.blend(r14.rearrange(UP4), M4); r14 = r10.rearrange(DOWN4).blend(r14, M4); r10 = lo; }
+        { FloatVector lo = r11.blend(r15.rearrange(UP4), M4); r15 = r11.rearrange(DOWN4).blend(r15, M4); r11 = lo; }
+        { FloatVector lo = r0.blend(r2.rearrange(UP2), M2); r2 = r0.rearrange(DOWN2).blend(r2, M2); r0 = lo; }
+        { FloatVector lo = r1.blend(r3.rearrange(UP2), M2); r3 = r1.rearrange(DOWN2).blend(r3, M2); r1 = lo; }
+        { FloatVector lo = r4.blend(r6.rearrange(UP2), M2); r6 = r4.rearrange(DOWN2).blend(r6, M2); r4 = lo; }
+        { FloatVector lo = r5.blend(r7.rearrange(UP2), M2); r7 = r5.rearrange(DOWN2).blend(r7, M2); r5 = lo; }
+        { FloatVector lo = r8.blend(r10.rearrange(UP2), M2); r10 = r8.rearrange(DOWN2).blend(r10, M2); r8 = lo; }
+        { FloatVector lo = r9.blend(r11.rearrange(UP2), M2); r11 = r9.rearrange(DOWN2).blend(r11, M2); r9 = lo; }
+        { FloatVector lo = r12.blend(r14.rearrange(UP2), M2); r14 = r12.rearrange(DOWN2).blend(r14, M2); r12 = lo; }
+        { FloatVector lo = r13.blend(r15.rearrange(UP2), M2); r15 = r13.rearrange(DOWN2).blend(r15, M2); r13 = lo; }
+        { FloatVector lo = r0.blend(r1.rearrange(UP1), M1); r1 = r0.rearrange(DOWN1).blend(r1, M1); r0 = lo; }
+        { FloatVector lo = r2.blend(r3.rearrange(UP1), M1); r3 = r2.rearrange(DOWN1).blend(r3, M1); r2 = lo; }
+        { FloatVector lo = r4.blend(r5.rearrange(UP1), M1); r5 = r4.rearrange(DOWN1).blend(r5, M1); r4 = lo; }
+        { FloatVector lo = r6.blend(r7.rearrange(UP1), M1); r7 = r6.rearrange(DOWN1).blend(r7, M1); r6 = lo; }
+        { FloatVector lo = r8.blend(r9.rearrange(UP1), M1); r9 = r8.rearrange(DOWN1).blend(r9, M1); r8 = lo; }
+        { FloatVector lo = r10.blend(r11.rearrange(UP1), M1); r11 = r10.rearrange(DOWN1).blend(r11, M1); r10 = lo; }
+        { FloatVector lo = r12.blend(r13.rearrange(UP1), M1); r13 = r12.rearrange(DOWN1).blend(r13, M1); r12 = lo; }
+        { FloatVector lo = r14.blend(r15.rearrange(UP1), M1); r15 = r14.rearrange(DOWN1).blend(r15, M1); r14 = lo; }
         r0.intoArray(bp, dst + 0 * NR);
         r1.intoArray(bp, dst + 1 * NR);
         r2.intoArray(bp, dst + 2 * NR);
