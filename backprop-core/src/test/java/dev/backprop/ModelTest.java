@@ -92,18 +92,20 @@ class ModelTest {
     }
 
     @Test
-    void withoutANormaliserTheFloatRowsGoInAsTheyAre() {
+    void withoutANormaliserTheRowsGoInAsTheyAreChunkByChunk() {
         Sequential reference = net(DType.F32);
         Model m = Model.builder(net(DType.F32)).classNames(List.of("a", "b", "c", "d")).build();
         double[][] x = rows(2 * Model.CHUNK + 77, 3); // two whole chunks and a partial one
         float[][] f = toFloat(x);
         float[][] out = m.outputs(f);
         int[] classes = m.predict(f);
+        double[][] outD = m.outputs(x); // double rows take the same chunked path, rounded to float on the way in
         for (int i = 0; i < x.length; i++) {
             Tensor logits = reference.apply(dev.backprop.autograd.Variable.constant(Tensor.of(f[i], 1, 3))).value();
             for (int k = 0; k < 4; k++) {
                 assertEquals(Float.floatToRawIntBits((float) logits.get(0, k)), Float.floatToRawIntBits(out[i][k]),
                         "row " + i + " output " + k);
+                assertEquals(logits.get(0, k), outD[i][k], 0.0, "double row " + i + " output " + k);
             }
             assertEquals(Reductions.argmax(logits, 1)[0], classes[i], "row " + i);
         }

@@ -24,7 +24,10 @@ import java.util.Objects;
  * copies of the selected rows.
  */
 public final class Dataset {
-    /** {@code U8_TO_FLOAT[b] = b / 255f}: the exact float for every byte value, so conversion is a table look-up. */
+    /**
+     * {@code U8_TO_FLOAT[b] = b / 255f}: the exact float for every byte value, for single values; whole rows convert
+     * lane-wise with the same division ({@link Tensors#unitFloats}).
+     */
     private static final float[] U8_TO_FLOAT = new float[256];
 
     static {
