@@ -65,6 +65,9 @@ final class PackedSgemm {
     private static final VectorShuffle<Float> DOWN1 = lanes(1, 1, 3, 3, 5, 5, 7, 7, 9, 9, 11, 11, 13, 13, 15, 15);
     private static final VectorMask<Float> M1 = mask(false, true, false, true, false, true, false, true, false, true, false, true, false, true, false, true);
 
+    /** For {@link #transpose8x16}: the even lanes, then the odd ones. */
+    private static final VectorShuffle<Float> EVEN_ODD = lanes(0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15);
+
     /** A shuffle of 16-float vectors from these source indexes, or null where vectors are not 16 floats. */
     private static VectorShuffle<Float> lanes(int... sources) {
         return L == 16 ? VectorShuffle.fromValues(S, sources) : null;
@@ -383,6 +386,12 @@ final class PackedSgemm {
                 }
                 int src = p.aOff() + (i0 + s) * lda + p0;
                 int q = 0;
+                if (L == 16) {
+                    // 16 k steps at a time: an 8 x 16 block read row by row and transposed in registers
+                    for (; q + 16 <= kc; q += 16) {
+                        transpose8x16(a, src + q, lda, ap, base + q * MR);
+                    }
+                }
                 for (; q + 1 < kc; q += 2) {
                     FloatVector.fromArray(S, a, src + q, idx, 0).intoArray(ap, base + q * MR);
                 }
@@ -472,6 +481,43 @@ final class PackedSgemm {
             }
         }
     }
+    /**
+     * {@code ap[dst + t·8 + r] = a[src + r·lda + t]} for {@code r < 8, t < 16} (16-float vectors only, 8-row
+     * strips): the 8 x 16 block as an 8 x 8 matrix of float pairs, transposed by three rounds of rearranges and
+     * blends as in {@link #transpose16}, leaves pair j of every row in vector j; one more rearrange puts the even
+     * k step's 8 values before the odd one's. Moves data only, so it changes no result.
+     */
+    private static void transpose8x16(float[] a, int src, int lda, float[] ap, int dst) {
+        FloatVector r0 = FloatVector.fromArray(S, a, src + 0 * lda);
+        FloatVector r1 = FloatVector.fromArray(S, a, src + 1 * lda);
+        FloatVector r2 = FloatVector.fromArray(S, a, src + 2 * lda);
+        FloatVector r3 = FloatVector.fromArray(S, a, src + 3 * lda);
+        FloatVector r4 = FloatVector.fromArray(S, a, src + 4 * lda);
+        FloatVector r5 = FloatVector.fromArray(S, a, src + 5 * lda);
+        FloatVector r6 = FloatVector.fromArray(S, a, src + 6 * lda);
+        FloatVector r7 = FloatVector.fromArray(S, a, src + 7 * lda);
+        { FloatVector lo = r0.blend(r4.rearrange(UP8), M8); r4 = r0.rearrange(DOWN8).blend(r4, M8); r0 = lo; }
+        { FloatVector lo = r1.blend(r5.rearrange(UP8), M8); r5 = r1.rearrange(DOWN8).blend(r5, M8); r1 = lo; }
+        { FloatVector lo = r2.blend(r6.rearrange(UP8), M8); r6 = r2.rearrange(DOWN8).blend(r6, M8); r2 = lo; }
+        { FloatVector lo = r3.blend(r7.rearrange(UP8), M8); r7 = r3.rearrange(DOWN8).blend(r7, M8); r3 = lo; }
+        { FloatVector lo = r0.blend(r2.rearrange(UP4), M4); r2 = r0.rearrange(DOWN4).blend(r2, M4); r0 = lo; }
+        { FloatVector lo = r1.blend(r3.rearrange(UP4), M4); r3 = r1.rearrange(DOWN4).blend(r3, M4); r1 = lo; }
+        { FloatVector lo = r4.blend(r6.rearrange(UP4), M4); r6 = r4.rearrange(DOWN4).blend(r6, M4); r4 = lo; }
+        { FloatVector lo = r5.blend(r7.rearrange(UP4), M4); r7 = r5.rearrange(DOWN4).blend(r7, M4); r5 = lo; }
+        { FloatVector lo = r0.blend(r1.rearrange(UP2), M2); r1 = r0.rearrange(DOWN2).blend(r1, M2); r0 = lo; }
+        { FloatVector lo = r2.blend(r3.rearrange(UP2), M2); r3 = r2.rearrange(DOWN2).blend(r3, M2); r2 = lo; }
+        { FloatVector lo = r4.blend(r5.rearrange(UP2), M2); r5 = r4.rearrange(DOWN2).blend(r5, M2); r4 = lo; }
+        { FloatVector lo = r6.blend(r7.rearrange(UP2), M2); r7 = r6.rearrange(DOWN2).blend(r7, M2); r6 = lo; }
+        r0.rearrange(EVEN_ODD).intoArray(ap, dst + 0 * L);
+        r1.rearrange(EVEN_ODD).intoArray(ap, dst + 1 * L);
+        r2.rearrange(EVEN_ODD).intoArray(ap, dst + 2 * L);
+        r3.rearrange(EVEN_ODD).intoArray(ap, dst + 3 * L);
+        r4.rearrange(EVEN_ODD).intoArray(ap, dst + 4 * L);
+        r5.rearrange(EVEN_ODD).intoArray(ap, dst + 5 * L);
+        r6.rearrange(EVEN_ODD).intoArray(ap, dst + 6 * L);
+        r7.rearrange(EVEN_ODD).intoArray(ap, dst + 7 * L);
+    }
+
     /**
      * {@code bp[dst + t·NR + r] = b[src + r·ldb + t]} for {@code r, t < 16} (16-float vectors only): sixteen row
      * loads, four rounds of rearranges and blends that swap the off-diagonal 8 x 8, 4 x 4, 2 x 2 and 1 x 1

@@ -3,6 +3,7 @@ package dev.backprop.kernel;
 import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Shape;
 import dev.backprop.tensor.Tensor;
+import java.util.function.IntConsumer;
 
 /**
  * Reductions: sums, means and maxima over the whole tensor or along one axis, arg-max, the sum that undoes
@@ -19,8 +20,18 @@ public final class Reductions {
     }
 
     /**
+     * The block size of {@link #sumSquares} on F32 tensors: a tensor is summed in blocks of this many elements
+     * (the last one shorter), and the blocks' sums are added in block order. The blocks do not depend on the thread
+     * count, so neither does the result; from {@code 2 · SUM_BLOCK} elements the blocks are spread over
+     * {@link Parallel}'s threads.
+     */
+    static final int SUM_BLOCK = 16_384;
+
+    /**
      * Sum of the squares of all elements, Σ tᵢ², accumulated in double (float elements are widened first). The
-     * squared L2 norm behind gradient norms, gradient clipping, the L2 penalty and weight statistics.
+     * squared L2 norm behind gradient norms, gradient clipping, the L2 penalty and weight statistics. An F32 tensor
+     * is summed in blocks of {@link #SUM_BLOCK} elements whose sums are added in order, on several threads when it
+     * is large: the same value for every thread count.
      *
      * @param t the tensor
      * @return Σ tᵢ² (0 for an empty tensor)
@@ -30,12 +41,36 @@ public final class Reductions {
         int n = t.size();
         int o = t.offset();
         if (t.dtype() == DType.F32) {
-            return Simd.sumSquaresF32(t.f32(), o, n);
+            return sumSquaresBlocked(t.f32(), o, n);
         } else {
             double[] a = t.f64();
             for (int i = 0; i < n; i++) {
                 s += a[o + i] * a[o + i];
             }
+        }
+        return s;
+    }
+
+    private static double sumSquaresBlocked(float[] a, int o, int n) {
+        int blocks = (n + SUM_BLOCK - 1) / SUM_BLOCK;
+        if (blocks <= 1) {
+            return Simd.sumSquaresF32(a, o, n);
+        }
+        double[] part = new double[blocks];
+        IntConsumer block = b -> {
+            int from = b * SUM_BLOCK;
+            part[b] = Simd.sumSquaresF32(a, o + from, Math.min(SUM_BLOCK, n - from));
+        };
+        if (Parallel.parts(n, SUM_BLOCK) <= 1) {
+            for (int b = 0; b < blocks; b++) {
+                block.accept(b);
+            }
+        } else {
+            Parallel.parallelFor(blocks, block);
+        }
+        double s = 0;
+        for (double v : part) {
+            s += v;
         }
         return s;
     }
