@@ -199,6 +199,9 @@ final class PackedSgemm {
                 int cIdx = p.cOff() + (ic + ir) * ldc + jc + jr;
                 if (rows == MR && cols == NR) {
                     microKernel(ap, ir * kc, bp, bi, kc, c, cIdx, ldc, !overwrite);
+                } else if (stripRows(rows) == 4 && MR == 8) {
+                    microKernel4(ap, ir * kc, bp, bi, kc, tile, 0, NR, false);
+                    storeEdge(tile, c, cIdx, ldc, rows, cols, overwrite);
                 } else {
                     microKernel(ap, ir * kc, bp, bi, kc, tile, 0, NR, false);
                     storeEdge(tile, c, cIdx, ldc, rows, cols, overwrite);
@@ -351,8 +354,18 @@ final class PackedSgemm {
     }
 
     /**
-     * Packs rows {@code [i0, i0+mc)}, columns {@code [p0, p0+kc)} of {@code op(A)} into strips of {@link #MR} rows:
-     * {@code ap[s·MR·kc + p·MR + i] = op(A)[i0 + s·MR + i][p0 + p]}, zero past the last row.
+     * The height of the packed strip that holds the last {@code rows} rows of a block: {@link #MR}, except that with
+     * 8-row tiles a remainder of at most 4 rows gets a 4-row strip and the 4-row kernel (the 10 rows of a logits
+     * layer then cost 12 rows of work instead of 16).
+     */
+    static int stripRows(int rows) {
+        return MR == 8 && rows <= 4 ? 4 : MR;
+    }
+
+    /**
+     * Packs rows {@code [i0, i0+mc)}, columns {@code [p0, p0+kc)} of {@code op(A)} into strips of {@link #MR} rows
+     * (the last one {@link #stripRows} tall): {@code ap[s·kc + p·h + i] = op(A)[i0 + s + i][p0 + p]} for the strip
+     * starting at row {@code s} of height {@code h}, zero past the last row.
      */
     private static void packA(Problem p, int i0, int mc, int p0, int kc, float[] ap, int[] idx) {
         float[] a = p.a();
@@ -367,14 +380,15 @@ final class PackedSgemm {
                     FloatVector.fromArray(S8, a, src).intoArray(ap, base + q * MR);
                 }
             } else if (p.transA()) {
-                // op(A)[i][q] = a[q·lda + i]: each k step reads MR consecutive floats.
+                // op(A)[i][q] = a[q·lda + i]: each k step reads the strip's consecutive floats.
+                int h = stripRows(rows);
                 for (int q = 0; q < kc; q++) {
                     int src = p.aOff() + (p0 + q) * lda + i0 + s;
-                    int dst = base + q * MR;
+                    int dst = base + q * h;
                     for (int i = 0; i < rows; i++) {
                         ap[dst + i] = a[src + i];
                     }
-                    for (int i = rows; i < MR; i++) {
+                    for (int i = rows; i < h; i++) {
                         ap[dst + i] = 0f;
                     }
                 }
@@ -401,16 +415,17 @@ final class PackedSgemm {
                     }
                 }
             } else {
-                // op(A)[i][q] = a[i·lda + q]: each row is read contiguously and scattered with stride MR.
-                for (int i = 0; i < MR; i++) {
+                // op(A)[i][q] = a[i·lda + q]: each row is read contiguously and scattered with the strip's stride.
+                int h = stripRows(rows);
+                for (int i = 0; i < h; i++) {
                     if (i < rows) {
                         int src = p.aOff() + (i0 + s + i) * lda + p0;
                         for (int q = 0; q < kc; q++) {
-                            ap[base + q * MR + i] = a[src + q];
+                            ap[base + q * h + i] = a[src + q];
                         }
                     } else {
                         for (int q = 0; q < kc; q++) {
-                            ap[base + q * MR + i] = 0f;
+                            ap[base + q * h + i] = 0f;
                         }
                     }
                 }
