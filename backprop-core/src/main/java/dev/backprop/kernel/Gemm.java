@@ -62,7 +62,9 @@ public final class Gemm {
         if (m == 0 || n == 0) {
             return;
         }
-        if (VECTORIZED && k > 0 && n < NARROW && m >= 4 * n) {
+        if (VECTORIZED && k > 0 && n <= NarrowSgemm.L && m >= 4 * n) {
+            NarrowSgemm.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        } else if (VECTORIZED && k > 0 && n < NARROW && m >= 4 * n) {
             narrow(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
         } else if (VECTORIZED) {
             PackedSgemm.sgemm(new PackedSgemm.Problem(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb,
@@ -72,7 +74,10 @@ public final class Gemm {
         }
     }
 
-    /** Outputs narrower than this (the logits layer's 10 classes) are computed transposed. */
+    /**
+     * Outputs narrower than this and wider than a vector (n = 10 where vectors hold 8 floats) are computed
+     * transposed; those at most a vector wide go to {@link NarrowSgemm}.
+     */
     private static final int NARROW = 16;
 
     /** Per-thread buffer for the transposed output of {@link #narrow}. */

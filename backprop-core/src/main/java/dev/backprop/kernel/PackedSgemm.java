@@ -158,6 +158,11 @@ final class PackedSgemm {
         });
     }
 
+    /** The K block size for a product of inner dimension {@code k}: equal blocks of at most {@link #KC}. */
+    static int kBlock(int k) {
+        return blockSize(k, KC, 1);
+    }
+
     /** Number of equal blocks of at most {@code max} that {@code extent} is cut into, and their size. */
     private static int blockSize(int extent, int max, int align) {
         int blocks = (extent + max - 1) / max;
