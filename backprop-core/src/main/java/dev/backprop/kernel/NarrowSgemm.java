@@ -123,14 +123,7 @@ final class NarrowSgemm {
             c6 = FloatVector.broadcast(S, a[a6 + p]).fma(bv, c6);
             c7 = FloatVector.broadcast(S, a[a7 + p]).fma(bv, c7);
         }
-        c0.intoArray(tile, 0);
-        c1.intoArray(tile, L);
-        c2.intoArray(tile, 2 * L);
-        c3.intoArray(tile, 3 * L);
-        c4.intoArray(tile, 4 * L);
-        c5.intoArray(tile, 5 * L);
-        c6.intoArray(tile, 6 * L);
-        c7.intoArray(tile, 7 * L);
+        store8(tile, c0, c1, c2, c3, c4, c5, c6, c7);
     }
 
     /** {@link #rows8} where op(A)'s rows are A's columns: each k step reads eight consecutive floats of A. */
@@ -149,6 +142,12 @@ final class NarrowSgemm {
             c6 = FloatVector.broadcast(S, a[ai + 6]).fma(bv, c6);
             c7 = FloatVector.broadcast(S, a[ai + 7]).fma(bv, c7);
         }
+        store8(tile, c0, c1, c2, c3, c4, c5, c6, c7);
+    }
+
+    /** The eight accumulators, row r at {@code tile[r·L ..]}. */
+    private static void store8(float[] tile, FloatVector c0, FloatVector c1, FloatVector c2, FloatVector c3,
+                               FloatVector c4, FloatVector c5, FloatVector c6, FloatVector c7) {
         c0.intoArray(tile, 0);
         c1.intoArray(tile, L);
         c2.intoArray(tile, 2 * L);
