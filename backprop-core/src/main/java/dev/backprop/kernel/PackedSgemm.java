@@ -131,12 +131,11 @@ final class PackedSgemm {
             }
             return;
         }
-        long macs = (long) p.m() * p.n() * p.k();
-        int threads = Parallel.threads();
-        if (threads == 1 || macs < PARALLEL_MIN_MACS || Parallel.inTask()) {
+        if (runsOnCaller((long) p.m() * p.n() * p.k())) {
             block(p, 0, p.m(), 0, p.n());
             return;
         }
+        int threads = Parallel.threads();
         // Each task re-packs the whole operand of the dimension that is not split: split so that this is the
         // cheaper one. Packing A untransposed or B transposed gathers across rows, about four times the cost of
         // the contiguous copies of the other layouts.
@@ -156,6 +155,14 @@ final class PackedSgemm {
                 block(p, from, to, 0, p.n());
             }
         });
+    }
+
+    /**
+     * Whether a product of {@code macs} multiply-adds runs on the calling thread alone: one thread, fewer than
+     * {@link #PARALLEL_MIN_MACS}, or already inside a parallel task.
+     */
+    static boolean runsOnCaller(long macs) {
+        return Parallel.threads() == 1 || macs < PARALLEL_MIN_MACS || Parallel.inTask();
     }
 
     /** The K block size for a product of inner dimension {@code k}: equal blocks of at most {@link #KC}. */
@@ -204,7 +211,7 @@ final class PackedSgemm {
                 int cIdx = p.cOff() + (ic + ir) * ldc + jc + jr;
                 if (rows == MR && cols == NR) {
                     microKernel(ap, ir * kc, bp, bi, kc, c, cIdx, ldc, !overwrite);
-                } else if (stripRows(rows) == 4 && MR == 8) {
+                } else if (stripRows(rows) == 4) {
                     microKernel4(ap, ir * kc, bp, bi, kc, tile, 0, NR, false);
                     storeEdge(tile, c, cIdx, ldc, rows, cols, overwrite);
                 } else {
@@ -363,7 +370,7 @@ final class PackedSgemm {
      * 8-row tiles a remainder of at most 4 rows gets a 4-row strip and the 4-row kernel (the 10 rows of a logits
      * layer then cost 12 rows of work instead of 16).
      */
-    static int stripRows(int rows) {
+    private static int stripRows(int rows) {
         return MR == 8 && rows <= 4 ? 4 : MR;
     }
 
@@ -501,6 +508,7 @@ final class PackedSgemm {
             }
         }
     }
+
     /**
      * {@code ap[dst + t·8 + r] = a[src + r·lda + t]} for {@code r < 8, t < 16} (16-float vectors only, 8-row
      * strips): the 8 x 16 block as an 8 x 8 matrix of float pairs, transposed by three rounds of rearranges and

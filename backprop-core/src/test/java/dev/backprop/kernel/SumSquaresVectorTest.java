@@ -3,6 +3,7 @@ package dev.backprop.kernel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.backprop.tensor.Tensor;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * many blocks gives the same bits on one thread and on several.
  */
 class SumSquaresVectorTest {
-    @org.junit.jupiter.api.AfterEach
+    @AfterEach
     void restoreThreads() {
         Parallel.setThreads(Runtime.getRuntime().availableProcessors());
     }
