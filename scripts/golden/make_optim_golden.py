@@ -6,7 +6,7 @@ Run with /usr/bin/python3 from the repository root:
 Writes backprop-core/src/test/resources/golden/optim.json (plain JSON, read by the Java tests with Jackson).
 
 Optimizers: one parameter tensor p0 (shape [2, 3]) and a fixed gradient per step (STEPS steps); for each case the
-parameter after every step is saved. BatchNorm1d: a fixed input, affine parameters and output gradient; the training
+parameter after every step is saved, in float64 ("cases") and again on float32 parameters ("cases_f32"). BatchNorm1d: a fixed input, affine parameters and output gradient; the training
 forward output, the input/parameter gradients, the running statistics after two training forwards, and the eval output.
 MLP: a Linear-BatchNorm1d-PReLU-Linear network's state_dict, its training-mode logits, cross-entropy loss and
 parameter gradients, and its eval-mode logits.
@@ -41,8 +41,8 @@ CASES = [
 ]
 
 
-def run_case(cls_name, kwargs):
-    p = torch.nn.Parameter(torch.tensor(P0))
+def run_case(cls_name, kwargs, dtype=torch.float64):
+    p = torch.nn.Parameter(torch.tensor(P0, dtype=dtype))
     kw = dict(kwargs)
     if "betas" in kw:
         kw["betas"] = tuple(kw["betas"])
@@ -50,7 +50,7 @@ def run_case(cls_name, kwargs):
     out = []
     for g in GRADS:
         opt.zero_grad()
-        p.grad = torch.tensor(g)
+        p.grad = torch.tensor(g, dtype=dtype)
         opt.step()
         out.append(p.detach().clone().tolist())
     return out
@@ -110,6 +110,10 @@ def main():
     golden = {
         "torch_version": torch.__version__, "p0": P0, "grads": GRADS,
         "cases": [{"name": n, "optimizer": c, "kwargs": kw, "params": run_case(c, kw)} for n, c, kw in CASES],
+        # the same cases on float32 parameters (P0 and the gradients rounded to float32 first), where the adaptive
+        # optimizers keep float32 state; the values are float32 numbers written as JSON doubles
+        "cases_f32": [{"name": n, "optimizer": c, "kwargs": kw, "params": run_case(c, kw, torch.float32)}
+                      for n, c, kw in CASES],
         "batchnorm1d": batchnorm(),
         "mlp": mlp(),
     }

@@ -84,23 +84,24 @@ final class Simd {
     }
 
     /** {@link OptimizerKernels#adamF32}'s loop: whole vectors lane-wise, the tail (or everything) scalar. */
-    static void adamF32(float[] w, float[] g, double[] m, double[] v, int from, int to, double b1, double b2,
-                        double bc2Sqrt, double eps, double stepSize, double c, double decay) {
-        int i = Gemm.VECTORIZED ? Lanes.adam(w, g, m, v, from, to, b1, b2, bc2Sqrt, eps, stepSize, c, decay) : from;
-        boolean hasL2 = !Double.isNaN(c);
-        boolean decays = decay != 1.0;
+    static void adamF32(float[] w, float[] g, float[] m, float[] v, int from, int to, float b1, float keep1, float b2,
+                        float keep2, float bc2Sqrt, float eps, float stepSize, float c, float decay) {
+        int i = Gemm.VECTORIZED
+                ? Lanes.adam(w, g, m, v, from, to, b1, keep1, b2, keep2, bc2Sqrt, eps, stepSize, c, decay) : from;
+        boolean hasL2 = !Float.isNaN(c);
+        boolean decays = decay != 1f;
         for (; i < to; i++) {
-            double wi = w[i];
-            double gi = hasL2 ? g[i] + c * wi : g[i];
+            float wi = w[i];
+            float gi = hasL2 ? g[i] + c * wi : g[i];
             if (decays) {
                 wi *= decay;
             }
-            double mi = m[i] * b1 + (1 - b1) * gi;
-            double vi = v[i] * b2 + (1 - b2) * gi * gi;
+            float mi = m[i] * b1 + keep1 * gi;
+            float vi = v[i] * b2 + keep2 * gi * gi;
             m[i] = mi;
             v[i] = vi;
-            double denom = Math.sqrt(vi) / bc2Sqrt + eps;
-            w[i] = (float) (wi - stepSize * (mi / denom));
+            float denom = (float) Math.sqrt(vi) / bc2Sqrt + eps;
+            w[i] = wi - stepSize * (mi / denom);
         }
     }
 
@@ -189,31 +190,27 @@ final class Simd {
             return total;
         }
 
-        /** Adam on whole vectors of doubles: each operation the scalar loop's, in its order (no fused multiply-add). */
-        static int adam(float[] w, float[] g, double[] m, double[] v, int from, int to, double b1, double b2,
-                        double bc2Sqrt, double eps, double stepSize, double c, double decay) {
-            boolean hasL2 = !Double.isNaN(c);
-            boolean decays = decay != 1.0;
-            double keep1 = 1 - b1;
-            double keep2 = 1 - b2;
-            int step = HALF.length();
+        /** Adam on whole vectors of floats: each operation the scalar loop's, in its order (no fused multiply-add). */
+        static int adam(float[] w, float[] g, float[] m, float[] v, int from, int to, float b1, float keep1, float b2,
+                        float keep2, float bc2Sqrt, float eps, float stepSize, float c, float decay) {
+            boolean hasL2 = !Float.isNaN(c);
+            boolean decays = decay != 1f;
             int i = from;
-            for (int end = from + HALF.loopBound(to - from); i < end; i += step) {
-                DoubleVector wi = widen(w, i);
-                DoubleVector gi = widen(g, i);
+            for (int end = from + F.loopBound(to - from); i < end; i += F.length()) {
+                FloatVector wi = FloatVector.fromArray(F, w, i);
+                FloatVector gi = FloatVector.fromArray(F, g, i);
                 if (hasL2) {
                     gi = gi.add(wi.mul(c));
                 }
                 if (decays) {
                     wi = wi.mul(decay);
                 }
-                DoubleVector mi = DoubleVector.fromArray(D, m, i).mul(b1).add(gi.mul(keep1));
-                DoubleVector vi = DoubleVector.fromArray(D, v, i).mul(b2).add(gi.mul(keep2).mul(gi));
+                FloatVector mi = FloatVector.fromArray(F, m, i).mul(b1).add(gi.mul(keep1));
+                FloatVector vi = FloatVector.fromArray(F, v, i).mul(b2).add(gi.mul(keep2).mul(gi));
                 mi.intoArray(m, i);
                 vi.intoArray(v, i);
-                DoubleVector denom = vi.sqrt().div(bc2Sqrt).add(eps);
-                DoubleVector wn = wi.sub(mi.div(denom).mul(stepSize));
-                ((FloatVector) wn.convertShape(VectorOperators.D2F, HALF, 0)).intoArray(w, i);
+                FloatVector denom = vi.sqrt().div(bc2Sqrt).add(eps);
+                wi.sub(mi.div(denom).mul(stepSize)).intoArray(w, i);
             }
             return i;
         }

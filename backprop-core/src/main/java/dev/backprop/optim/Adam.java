@@ -4,7 +4,6 @@ import dev.backprop.kernel.OptimizerKernels;
 import dev.backprop.kernel.Parallel;
 import dev.backprop.nn.Parameter;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Adam (Kingma and Ba, 2015), PyTorch's update exactly. With g the gradient (plus the regularizer's term, which
@@ -16,7 +15,8 @@ import java.util.Map;
  * </pre>
  * that is w ← w − η·m̂ / (√v̂ + ε) with the bias-corrected moments m̂ = m/(1 − β₁ᵗ) and v̂ = v/(1 − β₂ᵗ), which
  * undo the pull of m and v towards their zero start; ε sits outside the correction, as in PyTorch.
- * {@link AdamW} adds decoupled weight decay. State per parameter: "step", "exp_avg" (m), "exp_avg_sq" (v).
+ * {@link AdamW} adds decoupled weight decay. State per parameter: "step", "exp_avg" (m), "exp_avg_sq" (v); m and v
+ * are F32 for an F32 parameter updated in place (no regularizer or L2, the common case), F64 otherwise.
  */
 public class Adam extends BaseOptimizer {
     private final double beta1;
@@ -55,56 +55,58 @@ public class Adam extends BaseOptimizer {
     }
 
     @Override
-    protected void update(double[] w, double[] g, Map<String, double[]> st, double lr, Parameter p) {
+    protected void update(double[] w, double[] g, ParamState st, double lr, Parameter p) {
         adamStep(w, g, st, lr);
     }
 
     @Override
-    protected boolean updateF32(float[] w, float[] g, int n, Regularizer reg, Map<String, double[]> st, double lr,
+    protected boolean updateF32(float[] w, float[] g, int n, Regularizer reg, ParamState st, double lr,
                                 Parameter p) {
         return adamStepF32(w, g, n, reg, st, lr, 1.0);
     }
 
     /**
-     * The Adam step on F32 weights in place, shared with {@link AdamW}: per element the same double arithmetic as
-     * the general path ({@code reg}'s L2 term on the undecayed weight, then {@code w *= decay} when
-     * {@code decay != 1}, then {@link #adamStep}'s update), the weight rounded to float once; split over the kernel
-     * threads by element ranges, so any thread count gives the same weights.
+     * The Adam step on F32 weights in place, shared with {@link AdamW}, with F32 moments and F32 arithmetic as
+     * PyTorch computes for float32 parameters (see {@link OptimizerKernels#adamF32}): {@code reg}'s L2 term on the
+     * undecayed weight, then {@code w *= decay} when {@code decay != 1}, then the update. The bias corrections are
+     * computed in double and rounded to float once per step. Split over the kernel threads by element ranges, so
+     * any thread count gives the same weights.
      *
      * @return false, having changed nothing, for a regularizer other than none or L2
      */
-    final boolean adamStepF32(float[] w, float[] g, int n, Regularizer reg, Map<String, double[]> st, double lr,
+    final boolean adamStepF32(float[] w, float[] g, int n, Regularizer reg, ParamState st, double lr,
                               double decay) {
         double c = inPlaceL2(reg);
         if (c == NOT_IN_PLACE) {
             return false;
         }
-        double[] step = buffer(st, "step", 1);
-        double[] m = buffer(st, "exp_avg", n);
-        double[] v = buffer(st, "exp_avg_sq", n);
+        double[] step = st.f64("step", 1);
+        float[] m = st.f32("exp_avg", n);
+        float[] v = st.f32("exp_avg_sq", n);
         double t = ++step[0];
-        double bc1 = 1 - Math.pow(beta1, t);
-        double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
-        double stepSize = lr / bc1;
+        float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, t));
+        float stepSize = (float) (lr / (1 - Math.pow(beta1, t)));
+        float b1 = (float) beta1;
+        float b2 = (float) beta2;
+        float keep1 = (float) (1 - beta1);
+        float keep2 = (float) (1 - beta2);
+        float e = (float) eps;
+        float cf = (float) c;
+        float df = (float) decay;
         if (Parallel.parts(n, SGD.PARALLEL_GRAIN) <= 1) {
-            adamRange(w, g, m, v, c, decay, bc2Sqrt, stepSize, 0, n);
+            OptimizerKernels.adamF32(w, g, m, v, 0, n, b1, keep1, b2, keep2, bc2Sqrt, e, stepSize, cf, df);
         } else {
-            Parallel.forRanges(n, SGD.PARALLEL_GRAIN,
-                    (from, to) -> adamRange(w, g, m, v, c, decay, bc2Sqrt, stepSize, from, to));
+            Parallel.forRanges(n, SGD.PARALLEL_GRAIN, (from, to) ->
+                    OptimizerKernels.adamF32(w, g, m, v, from, to, b1, keep1, b2, keep2, bc2Sqrt, e, stepSize, cf, df));
         }
         return true;
     }
 
-    private void adamRange(float[] w, float[] g, double[] m, double[] v, double c, double decay, double bc2Sqrt,
-                           double stepSize, int from, int to) {
-        OptimizerKernels.adamF32(w, g, m, v, from, to, beta1, beta2, bc2Sqrt, eps, stepSize, c, decay);
-    }
-
     /** The Adam step shared with {@link AdamW}. */
-    final void adamStep(double[] w, double[] g, Map<String, double[]> st, double lr) {
-        double[] step = buffer(st, "step", 1);
-        double[] m = buffer(st, "exp_avg", w.length);
-        double[] v = buffer(st, "exp_avg_sq", w.length);
+    final void adamStep(double[] w, double[] g, ParamState st, double lr) {
+        double[] step = st.f64("step", 1);
+        double[] m = st.f64("exp_avg", w.length);
+        double[] v = st.f64("exp_avg_sq", w.length);
         double t = ++step[0];
         double bc1 = 1 - Math.pow(beta1, t);
         double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));

@@ -2,7 +2,6 @@ package dev.backprop.optim;
 
 import dev.backprop.nn.Parameter;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Adam with decoupled weight decay (Loshchilov and Hutter, 2019), PyTorch's update exactly: first
@@ -46,13 +45,13 @@ public final class AdamW extends Adam {
     }
 
     @Override
-    protected boolean updateF32(float[] w, float[] g, int n, Regularizer reg, Map<String, double[]> st, double lr,
+    protected boolean updateF32(float[] w, float[] g, int n, Regularizer reg, ParamState st, double lr,
                                 Parameter p) {
         return adamStepF32(w, g, n, reg, st, lr, decays(p) ? 1 - lr * weightDecay : 1.0);
     }
 
     @Override
-    protected void update(double[] w, double[] g, Map<String, double[]> st, double lr, Parameter p) {
+    protected void update(double[] w, double[] g, ParamState st, double lr, Parameter p) {
         if (decays(p)) {
             double f = 1 - lr * weightDecay;
             for (int i = 0; i < w.length; i++) {

@@ -19,19 +19,21 @@ import java.util.TreeSet;
  *   <li>the optimizer's rule updates w from g and the per-parameter state ({@link #update});</li>
  *   <li>the regularizer's proximal step (L1 soft thresholding with the group's rate η).</li>
  * </ol>
- * Arithmetic is in double precision; state tensors are F64 whatever the parameters' dtype, so F32 parameters are
- * only rounded when written back. State is per parameter, keyed by the parameter's name ("0.weight.exp_avg"), so
- * names must be unique.
+ * The general path ({@link #update}) computes in double precision with F64 state, F32 parameters being rounded
+ * only when written back. State is per parameter ({@link ParamState}), keyed by the parameter's name
+ * ("0.weight.exp_avg"), so names must be unique.
  *
  * <p>Speed: an optimizer may update an F32 parameter in place, reading its floats and writing them back in one pass
- * ({@link #updateF32}), with the same double-precision equations, so the result is bit for bit that of the general
- * path. The general path copies w and g into double buffers kept per parameter (allocated on the first step only).
+ * ({@link #updateF32}). SGD does so with the general path's double-precision equations, bit for bit; Adam, AdamW and
+ * RMSProp keep F32 state and compute in F32 there, as PyTorch does for float32 parameters (half the state's bytes,
+ * twice the lanes). The general path copies w and g into double buffers kept per parameter (allocated on the first
+ * step only).
  */
 public abstract class BaseOptimizer implements Optimizer {
     private final List<ParamGroup> groups;
     private final double[] initialLr;
     private final double[] lr;
-    private final Map<String, Map<String, double[]>> state = new LinkedHashMap<>();
+    private final Map<String, ParamState> state = new LinkedHashMap<>();
     /** Per parameter name: reusable double copies of w (null when updated in place) and g for the general path. */
     private final Map<String, double[][]> scratch = new HashMap<>();
 
@@ -67,16 +69,16 @@ public abstract class BaseOptimizer implements Optimizer {
      * @param w the parameter's elements, in double precision, updated in place
      * @param g the gradient, regularizer term included
      * @param st this parameter's state, created empty on its first step; entries are arrays of w's length, or of
-     *     length 1 for counters
+     *     length 1 for counters ({@link ParamState#f64})
      * @param lr the group's current learning rate
      * @param p the parameter (for its role)
      */
-    protected abstract void update(double[] w, double[] g, Map<String, double[]> st, double lr, Parameter p);
+    protected abstract void update(double[] w, double[] g, ParamState st, double lr, Parameter p);
 
     /**
-     * Updates the F32 parameter {@code w[0 .. n)} in place from the F32 gradient {@code g[0 .. n)}, computing
-     * in double exactly as {@link #update} followed by {@code reg}'s proximal step would, and rounding each weight
-     * to float once at the end. Returns false, having changed nothing, when this optimizer has no such path for
+     * Updates the F32 parameter {@code w[0 .. n)} in place from the F32 gradient {@code g[0 .. n)}: the update of
+     * {@link #update} followed by {@code reg}'s proximal step, either in double with each weight rounded to float once
+     * (SGD) or in F32 with F32 state entries ({@link ParamState#f32}). Returns false, having changed nothing, when this optimizer has no such path for
      * {@code reg}; the general path then runs. The default has none.
      *
      * @param w the parameter's floats, updated in place
@@ -89,7 +91,7 @@ public abstract class BaseOptimizer implements Optimizer {
      * @return true if {@code w} was updated, false if the general path must run
      */
     protected boolean updateF32(float[] w, float[] g, int n, Regularizer reg,
-                                Map<String, double[]> st, double lr, Parameter p) {
+                                ParamState st, double lr, Parameter p) {
         return false;
     }
 
@@ -103,7 +105,7 @@ public abstract class BaseOptimizer implements Optimizer {
                     continue;
                 }
                 Tensor value = p.value();
-                Map<String, double[]> st = state.computeIfAbsent(p.name(), k -> new LinkedHashMap<>());
+                ParamState st = state.computeIfAbsent(p.name(), k -> new ParamState());
                 if (startsAtZeroF32(value) && startsAtZeroF32(grad)
                         && updateF32(value.f32(), grad.f32(), value.size(), group.regularizer(), st, lr[gi], p)) {
                     continue;
@@ -114,7 +116,7 @@ public abstract class BaseOptimizer implements Optimizer {
     }
 
     /** The double-precision path: w and g copied into this parameter's double buffers, updated, written back. */
-    private void stepGeneral(Parameter p, Tensor value, Tensor grad, Regularizer reg, Map<String, double[]> st,
+    private void stepGeneral(Parameter p, Tensor value, Tensor grad, Regularizer reg, ParamState st,
                              double groupLr) {
         boolean direct = ownsWholeF64Array(value);
         double[][] buf = scratch.computeIfAbsent(p.name(), k -> new double[][] {
@@ -224,7 +226,10 @@ public abstract class BaseOptimizer implements Optimizer {
         return s;
     }
 
-    /** Keys "lr.GROUP" (scalars) and "NAME.KEY" for each parameter's state entry, as F64 tensors. */
+    /**
+     * Keys "lr.GROUP" (F64 scalars) and "NAME.KEY" for each parameter's state entry, as F64 or F32 tensors after the
+     * entry's precision ({@link ParamState}).
+     */
     @Override
     public Map<String, Tensor> state() {
         Map<String, Tensor> out = new LinkedHashMap<>();
@@ -233,13 +238,12 @@ public abstract class BaseOptimizer implements Optimizer {
         }
         for (ParamGroup g : groups) {
             for (Parameter p : g.params()) {
-                Map<String, double[]> st = state.get(p.name());
+                ParamState st = state.get(p.name());
                 if (st == null) {
                     continue;
                 }
-                st.forEach((k, v) -> out.put(p.name() + "." + k, v.length == 1 && p.value().size() != 1
-                        ? Tensor.scalar(DType.F64, v[0])
-                        : Tensor.of(v.clone(), p.value().shape().dims())));
+                st.entries().forEach((k, v) -> out.put(p.name() + "." + k,
+                        ParamState.toTensor(v, p.value().shape().dims(), p.value().size())));
             }
         }
         return out;
@@ -250,7 +254,7 @@ public abstract class BaseOptimizer implements Optimizer {
         Map<String, Parameter> byName = new LinkedHashMap<>();
         groups.forEach(g -> g.params().forEach(p -> byName.put(p.name(), p)));
         TreeSet<String> problems = new TreeSet<>();
-        Map<String, Map<String, double[]>> restored = new LinkedHashMap<>();
+        Map<String, ParamState> restored = new LinkedHashMap<>();
         double[] newLr = lr.clone();
         for (Map.Entry<String, Tensor> e : saved.entrySet()) {
             String key = e.getKey();
@@ -270,8 +274,7 @@ public abstract class BaseOptimizer implements Optimizer {
             } else if (t.size() != 1 && !t.shape().equals(p.value().shape())) {
                 problems.add(key + ": expected shape " + p.value().shape() + ", got " + t.shape());
             } else {
-                restored.computeIfAbsent(p.name(), k -> new LinkedHashMap<>())
-                        .put(key.substring(p.name().length() + 1), t.toDoubleArray());
+                restored.computeIfAbsent(p.name(), k -> new ParamState()).load(key.substring(p.name().length() + 1), t);
             }
         }
         if (!problems.isEmpty()) {
@@ -299,18 +302,6 @@ public abstract class BaseOptimizer implements Optimizer {
         } catch (NumberFormatException e) {
             return -1;
         }
-    }
-
-    /**
-     * The state entry {@code key} of length {@code n}, created as zeros when absent.
-     *
-     * @param st the parameter's state
-     * @param key the entry's name, e.g. "exp_avg"
-     * @param n its length (w's length, or 1 for a counter)
-     * @return the live entry
-     */
-    protected static double[] buffer(Map<String, double[]> st, String key, int n) {
-        return st.computeIfAbsent(key, k -> new double[n]);
     }
 
     /** {@link #inPlaceL2(Regularizer)}'s answer for a penalty the in-place F32 updates do not apply (L1, elastic net). */

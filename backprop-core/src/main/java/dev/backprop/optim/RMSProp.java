@@ -3,7 +3,6 @@ package dev.backprop.optim;
 import dev.backprop.kernel.Parallel;
 import dev.backprop.nn.Parameter;
 import java.util.List;
-import java.util.Map;
 
 /**
  * RMSProp (Hinton, 2012), PyTorch's update exactly. With g the gradient (plus the regularizer's term), α the
@@ -13,7 +12,8 @@ import java.util.Map;
  *   a = √(s − ḡ²) + ε with ḡ ← α·ḡ + (1 − α)·g   (centered)     or   a = √s + ε
  *   b ← μ·b + g / a;  w ← w − η·b   (μ &gt; 0)      or   w ← w − η·g / a
  * </pre>
- * State per parameter: "square_avg", "grad_avg" (centered), "momentum_buffer" (μ &gt; 0).
+ * State per parameter: "square_avg", "grad_avg" (centered), "momentum_buffer" (μ &gt; 0); F32 for an F32 parameter
+ * updated in place (no regularizer or L2), F64 otherwise.
  */
 public final class RMSProp extends BaseOptimizer {
     private final double alpha;
@@ -58,54 +58,66 @@ public final class RMSProp extends BaseOptimizer {
         return new RMSProp(ParamGroup.split(params, lr, regularizer), 0.99, 1e-8, 0, false);
     }
 
+    /**
+     * The update on an F32 parameter in place with F32 state and every operation in F32, PyTorch's order for float32
+     * parameters; split over the kernel threads by element ranges (each element depends on itself only).
+     */
     @Override
-    protected boolean updateF32(float[] w, float[] g, int n, Regularizer reg, Map<String, double[]> st, double lr,
+    protected boolean updateF32(float[] w, float[] g, int n, Regularizer reg, ParamState st, double lr,
                                 Parameter p) {
         double c = inPlaceL2(reg);
         if (c == NOT_IN_PLACE) {
             return false;
         }
-        double[] sq = buffer(st, "square_avg", n);
-        double[] ga = centered ? buffer(st, "grad_avg", n) : null;
-        double[] buf = momentum > 0 ? buffer(st, "momentum_buffer", n) : null;
+        float[] sq = st.f32("square_avg", n);
+        float[] ga = centered ? st.f32("grad_avg", n) : null;
+        float[] buf = momentum > 0 ? st.f32("momentum_buffer", n) : null;
+        float cf = (float) c;
+        float lrf = (float) lr;
         if (Parallel.parts(n, SGD.PARALLEL_GRAIN) <= 1) {
-            updateRange(w, g, sq, ga, buf, c, lr, 0, n);
+            updateRange(w, g, sq, ga, buf, cf, lrf, 0, n);
         } else {
-            Parallel.forRanges(n, SGD.PARALLEL_GRAIN, (from, to) -> updateRange(w, g, sq, ga, buf, c, lr, from, to));
+            Parallel.forRanges(n, SGD.PARALLEL_GRAIN, (from, to) -> updateRange(w, g, sq, ga, buf, cf, lrf, from, to));
         }
         return true;
     }
 
-    /** {@link #update}'s arithmetic on F32 weights {@code [from, to)}, the L2 term first when {@code c} is not NaN. */
-    private void updateRange(float[] w, float[] g, double[] sq, double[] ga, double[] buf, double c, double lr,
+    /** {@link #updateF32}'s arithmetic on {@code [from, to)}, the L2 term first when {@code c} is not NaN. */
+    private void updateRange(float[] w, float[] g, float[] sq, float[] ga, float[] buf, float c, float lr,
                              int from, int to) {
-        boolean hasL2 = !Double.isNaN(c);
+        boolean hasL2 = !Float.isNaN(c);
+        float a = (float) alpha;
+        float keep = (float) (1 - alpha);
+        float e = (float) eps;
+        float mu = (float) momentum;
         for (int i = from; i < to; i++) {
-            double wi = w[i];
-            double gi = hasL2 ? g[i] + c * wi : g[i];
-            sq[i] = sq[i] * alpha + (1 - alpha) * gi * gi;
-            double avg;
+            float wi = w[i];
+            float gi = hasL2 ? g[i] + c * wi : g[i];
+            float s = sq[i] * a + keep * gi * gi;
+            sq[i] = s;
+            float avg;
             if (ga != null) {
-                ga[i] = ga[i] * alpha + (1 - alpha) * gi;
-                avg = Math.sqrt(sq[i] - ga[i] * ga[i]) + eps;
+                float gm = ga[i] * a + keep * gi;
+                ga[i] = gm;
+                avg = (float) Math.sqrt(s - gm * gm) + e;
             } else {
-                avg = Math.sqrt(sq[i]) + eps;
+                avg = (float) Math.sqrt(s) + e;
             }
             if (buf != null) {
-                buf[i] = buf[i] * momentum + gi / avg;
-                wi -= lr * buf[i];
+                float b = buf[i] * mu + gi / avg;
+                buf[i] = b;
+                w[i] = wi - lr * b;
             } else {
-                wi -= lr * (gi / avg);
+                w[i] = wi - lr * (gi / avg);
             }
-            w[i] = (float) wi;
         }
     }
 
     @Override
-    protected void update(double[] w, double[] g, Map<String, double[]> st, double lr, Parameter p) {
-        double[] sq = buffer(st, "square_avg", w.length);
-        double[] ga = centered ? buffer(st, "grad_avg", w.length) : null;
-        double[] buf = momentum > 0 ? buffer(st, "momentum_buffer", w.length) : null;
+    protected void update(double[] w, double[] g, ParamState st, double lr, Parameter p) {
+        double[] sq = st.f64("square_avg", w.length);
+        double[] ga = centered ? st.f64("grad_avg", w.length) : null;
+        double[] buf = momentum > 0 ? st.f64("momentum_buffer", w.length) : null;
         for (int i = 0; i < w.length; i++) {
             sq[i] = sq[i] * alpha + (1 - alpha) * g[i] * g[i];
             double avg;

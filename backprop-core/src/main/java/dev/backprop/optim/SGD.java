@@ -3,7 +3,6 @@ package dev.backprop.optim;
 import dev.backprop.kernel.Parallel;
 import dev.backprop.nn.Parameter;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Stochastic gradient descent with optional momentum and Nesterov momentum, PyTorch's update exactly. With g the
@@ -86,15 +85,12 @@ public final class SGD extends BaseOptimizer {
      */
     @Override
     protected boolean updateF32(float[] w, float[] g, int n, Regularizer reg,
-                                Map<String, double[]> st, double lr, Parameter p) {
+                                ParamState st, double lr, Parameter p) {
         double c = inPlaceL2(reg);
-        if (c == NOT_IN_PLACE) {
+        if (c == NOT_IN_PLACE || momentum != 0 && !st.has("momentum_buffer")) {
             return false;
         }
-        double[] buf = st.get("momentum_buffer");
-        if (momentum != 0 && buf == null) {
-            return false;
-        }
+        double[] buf = momentum != 0 ? st.f64("momentum_buffer", n) : null;
         if (Parallel.parts(n, PARALLEL_GRAIN) <= 1) {
             updateRange(w, g, buf, c, lr, 0, n);
         } else {
@@ -150,13 +146,13 @@ public final class SGD extends BaseOptimizer {
     }
 
     @Override
-    protected void update(double[] w, double[] g, Map<String, double[]> st, double lr, Parameter p) {
+    protected void update(double[] w, double[] g, ParamState st, double lr, Parameter p) {
         double[] d = g;
         if (momentum != 0) {
-            double[] buf = st.get("momentum_buffer");
-            if (buf == null) {
-                st.put("momentum_buffer", g.clone());
-                buf = st.get("momentum_buffer");
+            boolean first = !st.has("momentum_buffer");
+            double[] buf = st.f64("momentum_buffer", w.length);
+            if (first) {
+                System.arraycopy(g, 0, buf, 0, w.length);
             } else {
                 for (int i = 0; i < w.length; i++) {
                     buf[i] = buf[i] * momentum + (1 - dampening) * g[i];
