@@ -44,6 +44,11 @@ final class PackedSgemm {
     static final int MC = 128;
     /** Largest N block. */
     static final int NC = 1024;
+    /**
+     * At most this many rows of C (two 8-row strips, or four 4-row ones): B is read in place rather than packed
+     * (untransposed B, full strips), since each of its strips is used at most twice.
+     */
+    static final int DIRECT_B_ROWS = Integer.getInteger("backprop.gemm.directRows", 16);
     /** Below this many multiply-adds the work is not split over threads. */
     static final long PARALLEL_MIN_MACS = 1L << 20;
 
@@ -182,40 +187,55 @@ final class PackedSgemm {
         int kc = blockSize(p.k(), KC, 1);
         int mc = blockSize(m1 - m0, MC, MR);
         int nc = Math.min(NC, (n1 - n0 + NR - 1) / NR * NR);
-        float[] bp = buf.b(kc * nc);
+        // A few rows of C use each strip of B once or twice: packing B would copy it to read it as often. An
+        // untransposed B whose strips are all full is read where it lies, NR floats of a k step in a row of b.
+        boolean direct = !p.transB() && m1 - m0 <= DIRECT_B_ROWS && (n1 - n0) % NR == 0;
+        float[] bp = direct ? null : buf.b(kc * nc);
         float[] ap = buf.a(mc * kc);
         for (int jc = n0; jc < n1; jc += nc) {
             int ncur = Math.min(nc, n1 - jc);
             for (int pc = 0; pc < p.k(); pc += kc) {
                 int kcur = Math.min(kc, p.k() - pc);
                 boolean overwrite = pc == 0 && !p.accumulate();
-                packB(p, pc, kcur, jc, ncur, bp, buf.bIndex);
+                if (!direct) {
+                    packB(p, pc, kcur, jc, ncur, bp, buf.bIndex);
+                }
                 for (int ic = m0; ic < m1; ic += mc) {
                     int mcur = Math.min(mc, m1 - ic);
                     packA(p, ic, mcur, pc, kcur, ap, buf.aIndex);
-                    macroKernel(p, ap, bp, ic, mcur, jc, ncur, kcur, overwrite, buf.tile);
+                    if (direct) {
+                        macroKernel(p, ap, p.b(), p.bOff() + pc * p.ldb() + jc, 1, p.ldb(), ic, mcur, jc, ncur,
+                                kcur, overwrite, buf.tile);
+                    } else {
+                        macroKernel(p, ap, bp, 0, kcur, NR, ic, mcur, jc, ncur, kcur, overwrite, buf.tile);
+                    }
                 }
             }
         }
     }
 
-    private static void macroKernel(Problem p, float[] ap, float[] bp, int ic, int mcur, int jc, int ncur,
-                                    int kc, boolean overwrite, float[] tile) {
+    /**
+     * The tiles of one packed block of A against B: strip {@code jr} of B starts at {@code b[b0 + jr·perColumn]}
+     * and advances {@code bs} floats a k step (packed: {@code b0 = 0}, {@code perColumn = kc}, {@code bs = NR}; read
+     * in place: the block's first element, 1 and ldb).
+     */
+    private static void macroKernel(Problem p, float[] ap, float[] b, int b0, int perColumn, int bs, int ic,
+                                    int mcur, int jc, int ncur, int kc, boolean overwrite, float[] tile) {
         float[] c = p.c();
         int ldc = p.ldc();
         for (int jr = 0; jr < ncur; jr += NR) {
             int cols = Math.min(NR, ncur - jr);
-            int bi = jr * kc;
+            int bi = b0 + jr * perColumn;
             for (int ir = 0; ir < mcur; ir += MR) {
                 int rows = Math.min(MR, mcur - ir);
                 int cIdx = p.cOff() + (ic + ir) * ldc + jc + jr;
                 if (rows == MR && cols == NR) {
-                    microKernel(ap, ir * kc, bp, bi, kc, c, cIdx, ldc, !overwrite);
+                    microKernel(ap, ir * kc, b, bi, bs, kc, c, cIdx, ldc, !overwrite);
                 } else if (stripRows(rows) == 4) {
-                    microKernel4(ap, ir * kc, bp, bi, kc, tile, 0, NR, false);
+                    microKernel4(ap, ir * kc, b, bi, bs, kc, tile, 0, NR, false);
                     storeEdge(tile, c, cIdx, ldc, rows, cols, overwrite);
                 } else {
-                    microKernel(ap, ir * kc, bp, bi, kc, tile, 0, NR, false);
+                    microKernel(ap, ir * kc, b, bi, bs, kc, tile, 0, NR, false);
                     storeEdge(tile, c, cIdx, ldc, rows, cols, overwrite);
                 }
             }
@@ -223,27 +243,27 @@ final class PackedSgemm {
     }
 
     /**
-     * One {@code MR x NR} tile: {@code acc = Σ_p a[p][0..MR) ⊗ b[p][0..NR)} over the packed strips, 2·MR
-     * accumulators kept in registers; then {@code out[r·ld + j] = acc[r][j]}, or {@code += acc[r][j]} when
+     * One {@code MR x NR} tile: {@code acc = Σ_p a[p][0..MR) ⊗ b[p][0..NR)} over the packed strip of A and the
+     * strip of B whose k step p starts at {@code b[bi + p·bs]}, 2·MR accumulators kept in registers; then {@code out[r·ld + j] = acc[r][j]}, or {@code += acc[r][j]} when
      * {@code add}.
      */
-    private static void microKernel(float[] a, int ai, float[] b, int bi, int kc,
+    private static void microKernel(float[] a, int ai, float[] b, int bi, int bs, int kc,
                                     float[] out, int o, int ld, boolean add) {
         if (MR == 8) {
-            microKernel8(a, ai, b, bi, kc, out, o, ld, add);
+            microKernel8(a, ai, b, bi, bs, kc, out, o, ld, add);
         } else {
-            microKernel4(a, ai, b, bi, kc, out, o, ld, add);
+            microKernel4(a, ai, b, bi, bs, kc, out, o, ld, add);
         }
     }
 
     /** The 4-row tile of {@link #microKernel}: eight accumulators, which AVX2's 16 registers hold without spilling. */
-    private static void microKernel4(float[] a, int ai, float[] b, int bi, int kc,
+    private static void microKernel4(float[] a, int ai, float[] b, int bi, int bs, int kc,
                                      float[] out, int o, int ld, boolean add) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++, ai += 4, bi += NR) {
+        for (int p = 0; p < kc; p++, ai += 4, bi += bs) {
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
             FloatVector x = FloatVector.broadcast(S, a[ai]);
@@ -280,7 +300,7 @@ final class PackedSgemm {
     }
 
     /** The 8-row tile of {@link #microKernel}: sixteen accumulators (AVX-512's 32 registers hold them). */
-    private static void microKernel8(float[] a, int ai, float[] b, int bi, int kc,
+    private static void microKernel8(float[] a, int ai, float[] b, int bi, int bs, int kc,
                                      float[] out, int o, int ld, boolean add) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -290,7 +310,7 @@ final class PackedSgemm {
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
         FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
         FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+        for (int p = 0; p < kc; p++, ai += MR, bi += bs) {
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
             FloatVector x = FloatVector.broadcast(S, a[ai]);

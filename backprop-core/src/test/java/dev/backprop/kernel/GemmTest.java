@@ -25,7 +25,8 @@ class GemmTest {
             {1, 1, 1}, {1, 3, 17}, {3, 1, 129}, {17, 17, 1}, {3, 17, 3}, {17, 3, 785}, {129, 17, 3},
             {17, 129, 17}, {1, 785, 17}, {785, 1, 3}, {129, 129, 129}, {785, 17, 129}, {129, 785, 17},
             {8, 32, 256}, {9, 33, 257}, {7, 31, 513}, {40, 100, 600}, {3, 785, 129},
-            {128, 10, 128}, {301, 10, 600}, {1000, 15, 40}, {64, 16, 64}};
+            {128, 10, 128}, {301, 10, 600}, {1000, 15, 40}, {64, 16, 64}, {10, 128, 128}, {10, 64, 600},
+            {16, 256, 300}};
     private static final int[] THREADS = {1, 2};
 
     @AfterEach
@@ -219,7 +220,9 @@ class GemmTest {
     void packedSgemmIsTheDocumentedFmaChainBitForBit() {
         org.junit.jupiter.api.Assumptions.assumeTrue(Gemm.VECTORIZED, "the packed kernel needs the Vector API");
         SplittableRandom rnd = new SplittableRandom(11);
-        int[][] shapes = {{6, 16, 5}, {8, 32, 256}, {13, 33, 300}, {25, 47, 513}, {128, 128, 784}, {7, 64, 1}};
+        // {8, 32, 256}, {7, 64, 1}, {10, 128, 600} and {16, 256, 300} (split over two threads) read B in place
+        int[][] shapes = {{6, 16, 5}, {8, 32, 256}, {13, 33, 300}, {25, 47, 513}, {128, 128, 784}, {7, 64, 1},
+            {10, 128, 600}, {16, 256, 300}};
         for (int[] s : shapes) {
             int m = s[0];
             int n = s[1];
