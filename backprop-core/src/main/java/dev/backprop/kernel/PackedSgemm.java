@@ -202,7 +202,7 @@ final class PackedSgemm {
                 }
                 for (int ic = m0; ic < m1; ic += mc) {
                     int mcur = Math.min(mc, m1 - ic);
-                    packA(p, ic, mcur, pc, kcur, ap, buf.aIndex);
+                    packA(p, ic, mcur, pc, kcur, ap, buf.aIndex, buf.tile);
                     if (direct) {
                         macroKernel(p, ap, p.b(), p.bOff() + pc * p.ldb() + jc, 1, p.ldb(), ic, mcur, jc, ncur,
                                 kcur, overwrite, buf.tile);
@@ -397,9 +397,10 @@ final class PackedSgemm {
     /**
      * Packs rows {@code [i0, i0+mc)}, columns {@code [p0, p0+kc)} of {@code op(A)} into strips of {@link #MR} rows
      * (the last one {@link #stripRows} tall): {@code ap[s·kc + p·h + i] = op(A)[i0 + s + i][p0 + p]} for the strip
-     * starting at row {@code s} of height {@code h}, zero past the last row.
+     * starting at row {@code s} of height {@code h}, zero past the last row. {@code scratch} holds at least
+     * {@code 8 x 16} floats.
      */
-    private static void packA(Problem p, int i0, int mc, int p0, int kc, float[] ap, int[] idx) {
+    private static void packA(Problem p, int i0, int mc, int p0, int kc, float[] ap, int[] idx, float[] scratch) {
         float[] a = p.a();
         int lda = p.lda();
         for (int s = 0; s < mc; s += MR) {
@@ -436,6 +437,13 @@ final class PackedSgemm {
                     // 16 k steps at a time: an 8 x 16 block read row by row and transposed in registers
                     for (; q + 16 <= kc; q += 16) {
                         transpose8x16(a, src + q, lda, ap, base + q * MR);
+                    }
+                    // fewer than 16 left (a short K, or the last block's tail): the same transpose of 16 floats
+                    // per row, where the array holds them, into scratch, and the k steps that exist copied out
+                    if (q < kc && src + q + (MR - 1) * lda + 16 <= a.length) {
+                        transpose8x16(a, src + q, lda, scratch, 0);
+                        System.arraycopy(scratch, 0, ap, base + q * MR, (kc - q) * MR);
+                        q = kc;
                     }
                 }
                 for (; q + 1 < kc; q += 2) {
