@@ -200,15 +200,15 @@ final class PackedSgemm {
                 if (!direct) {
                     packB(p, pc, kcur, jc, ncur, bp, buf.bIndex);
                 }
+                // where strip jr of this block of B starts, b0 + jr·perColumn, and its stride per k step
+                float[] b = direct ? p.b() : bp;
+                int b0 = direct ? p.bOff() + pc * p.ldb() + jc : 0;
+                int perColumn = direct ? 1 : kcur;
+                int bs = direct ? p.ldb() : NR;
                 for (int ic = m0; ic < m1; ic += mc) {
                     int mcur = Math.min(mc, m1 - ic);
                     packA(p, ic, mcur, pc, kcur, ap, buf.aIndex, buf.tile);
-                    if (direct) {
-                        macroKernel(p, ap, p.b(), p.bOff() + pc * p.ldb() + jc, 1, p.ldb(), ic, mcur, jc, ncur,
-                                kcur, overwrite, buf.tile);
-                    } else {
-                        macroKernel(p, ap, bp, 0, kcur, NR, ic, mcur, jc, ncur, kcur, overwrite, buf.tile);
-                    }
+                    macroKernel(p, ap, b, b0, perColumn, bs, ic, mcur, jc, ncur, kcur, overwrite, buf.tile);
                 }
             }
         }
@@ -244,8 +244,8 @@ final class PackedSgemm {
 
     /**
      * One {@code MR x NR} tile: {@code acc = Σ_p a[p][0..MR) ⊗ b[p][0..NR)} over the packed strip of A and the
-     * strip of B whose k step p starts at {@code b[bi + p·bs]}, 2·MR accumulators kept in registers; then {@code out[r·ld + j] = acc[r][j]}, or {@code += acc[r][j]} when
-     * {@code add}.
+     * strip of B whose k step p starts at {@code b[bi + p·bs]}, 2·MR accumulators kept in registers; then
+     * {@code out[r·ld + j] = acc[r][j]}, or {@code += acc[r][j]} when {@code add}.
      */
     private static void microKernel(float[] a, int ai, float[] b, int bi, int bs, int kc,
                                     float[] out, int o, int ld, boolean add) {

@@ -77,9 +77,9 @@ public abstract class BaseOptimizer implements Optimizer {
 
     /**
      * Updates the F32 parameter {@code w[0 .. n)} in place from the F32 gradient {@code g[0 .. n)}: the update of
-     * {@link #update} followed by {@code reg}'s proximal step, either in double with each weight rounded to float once
-     * (SGD) or in F32 with F32 state entries ({@link ParamState#f32}). Returns false, having changed nothing, when this optimizer has no such path for
-     * {@code reg}; the general path then runs. The default has none.
+     * {@link #update} followed by {@code reg}'s proximal step, either in double with each weight rounded to float
+     * once (SGD) or in F32 with F32 state entries ({@link ParamState#f32}). Returns false, having changed nothing,
+     * when this optimizer has no such path for {@code reg}; the general path then runs. The default has none.
      *
      * @param w the parameter's floats, updated in place
      * @param g the gradient dL/dw, without the regularizer's term
